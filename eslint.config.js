@@ -1,0 +1,95 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+const restrict = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.cache/**',
+      'coverage/**',
+      'data/**',
+      'bench/results/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bench/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      curly: ['error', 'multi-line'],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  prettier,
+  {
+    files: ['libs/smart-scopes/**/*.ts'],
+    rules: restrict([
+      {
+        group: [
+          '@nestjs/*',
+          'typeorm',
+          'oidc-provider',
+          'node:*',
+          '#auth-server',
+          '#resource-server',
+        ],
+        message: 'smart-scopes is pure TypeScript: no Nest, no I/O, no dependencies',
+      },
+    ]),
+  },
+  {
+    files: ['libs/resource-server/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['#auth-server', '**/auth-server/**', 'typeorm', '@nestjs/typeorm', 'oidc-provider'],
+        message: 'resource-server must not import the auth server, TypeORM or oidc-provider',
+      },
+    ]),
+  },
+  {
+    files: ['libs/auth-server/**/*.ts'],
+    ignores: ['libs/auth-server/src/provider/**'],
+    rules: restrict([
+      {
+        group: ['oidc-provider'],
+        message: 'only libs/auth-server/src/provider/ imports oidc-provider',
+      },
+    ]),
+  },
+);

@@ -1,0 +1,50 @@
+import type { SmartClientType } from '../options/auth-server.options.js';
+
+export type ClientStatus = 'pending' | 'approved' | 'suspended';
+
+/** RFC 7591 client metadata as the registry keeps it (never a secret). */
+export interface SmartClientMetadata {
+  client_name?: string;
+  redirect_uris?: string[];
+  grant_types?: string[];
+  response_types?: string[];
+  token_endpoint_auth_method: string;
+  token_endpoint_auth_signing_alg?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  jwks_uri?: string;
+  /** The scopes the client may ever get; SMART patterns allowed. */
+  scope?: string;
+  logo_uri?: string;
+  contacts?: string[];
+  /** SMART extras. */
+  launch_modes?: string[];
+  [key: string]: unknown;
+}
+
+/** A client as the registry returns it. */
+export interface SmartClient {
+  clientId: string;
+  clientType: SmartClientType;
+  status: ClientStatus;
+  trusted: boolean;
+  metadata: SmartClientMetadata;
+  createdBy: string;
+  updatedBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Client type from the authentication method (contract.md: the type follows from it). */
+export function clientTypeOf(authMethod: string): SmartClientType | undefined {
+  switch (authMethod) {
+    case 'none':
+      return 'public';
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      return 'confidential-symmetric';
+    case 'private_key_jwt':
+      return 'confidential-asymmetric';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, LessThan, type Repository } from 'typeorm';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { SigningKeyEntity } from '../persistence/signing-key.entity.js';
+import { KeyCipher } from './key-cipher.js';
+import {
+  generateCookieSecret,
+  generateSigningJwk,
+  SIGNING_ALGS,
+  type PrivateJwk,
+  type SigningAlg,
+} from './key.generator.js';
+
+/** The keys an engine instance is built with. */
+export interface KeyMaterial {
+  /** Private JWKs; for each algorithm the key that signs comes first. */
+  jwks: PrivateJwk[];
+  /** Cookie-signing secrets, newest first. */
+  cookieKeys: string[];
+  /** Changes whenever the published set or the signing order changes. */
+  fingerprint: string;
+}
+
+const COOKIE = 'cookie';
+const num = (v: string | number | null): number => Number(v ?? 0);
+
+/**
+ * Signing keys generated on first start, stored in the database (encrypted at rest when a secret
+ * is configured), shared by every instance. Rotation publishes a new key before it signs and
+ * retires the old one after the longest token lifetime.
+ * @see https://github.com/panva/node-oidc-provider/tree/main/docs#jwks (rotation procedure)
+ */
+@Injectable()
+export class SigningKeysService {
+  private readonly cipher: KeyCipher;
+  private readonly repo: Repository<SigningKeyEntity>;
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    dataSource: DataSource,
+  ) {
+    this.cipher = new KeyCipher(options.keyEncryptionSecret);
+    this.repo = dataSource.getRepository(SigningKeyEntity);
+  }
+
+  /** The longest lifetime of anything signed: old keys stay published at least this long. */
+  get maxTokenLifetimeMs(): number {
+    const ttls = [
+      ...Object.values(this.options.accessTokenTtlSeconds),
+      this.options.backendAccessTokenTtlSeconds,
+      3600, // id_token
+    ];
+    return Math.max(...ttls) * 1000;
+  }
+
+  /** Creates missing keys, encrypts clear-text rows when a secret is set, and loads the set. */
+  async ensureKeys(): Promise<KeyMaterial> {
+    const rows = await this.repo.find();
+    const now = Date.now();
+    for (const alg of [...SIGNING_ALGS, COOKIE]) {
+      if (!rows.some((r) => r.alg === alg && (r.retireAt === null || num(r.retireAt) > now))) {
+        rows.push(await this.insertKey(alg as SigningAlg | typeof COOKIE, now));
+      }
+    }
+    if (this.cipher.enabled) {
+      for (const row of rows.filter((r) => !KeyCipher.isEncrypted(r.material))) {
+        row.material = this.cipher.seal(row.material);
+        await this.repo.update({ kid: row.kid }, { material: row.material });
+      }
+    }
+    return this.toMaterial(rows, now);
+  }
+
+  /** Reads the current set (every instance calls this periodically). */
+  async load(): Promise<KeyMaterial> {
+    return this.toMaterial(await this.repo.find(), Date.now());
+  }
+
+  /**
+   * Starts a rotation: new keys are published now and sign after `publishDelayMs` (every instance
+   * has re-read the keys by then); the current keys retire after the longest token lifetime.
+   */
+  async rotate(publishDelayMs = this.options.keyRefreshIntervalSeconds * 2000): Promise<string[]> {
+    const now = Date.now();
+    const activateAt = now + publishDelayMs;
+    const current = await this.repo.find();
+    const kids: string[] = [];
+    for (const alg of [...SIGNING_ALGS, COOKIE] as const) {
+      kids.push((await this.insertKey(alg, activateAt)).kid);
+    }
+    for (const row of current.filter((r) => r.retireAt === null)) {
+      const retireAt =
+        activateAt +
+        (row.alg === COOKIE ? this.options.sessionTtlSeconds * 1000 : this.maxTokenLifetimeMs);
+      await this.repo.update({ kid: row.kid }, { retireAt });
+    }
+    return kids;
+  }
+
+  /** Deletes keys whose retirement time has passed. */
+  async deleteRetired(): Promise<number> {
+    const result = await this.repo.delete({ retireAt: LessThan(Date.now()) });
+    return result.affected ?? 0;
+  }
+
+  private async insertKey(
+    alg: SigningAlg | typeof COOKIE,
+    activateAt: number,
+  ): Promise<SigningKeyEntity> {
+    const material =
+      alg === COOKIE ? generateCookieSecret() : JSON.stringify(await generateSigningJwk(alg));
+    const kid =
+      alg === COOKIE ? `cookie-${material.slice(0, 12)}` : (JSON.parse(material) as PrivateJwk).kid;
+    const row: SigningKeyEntity = {
+      kid,
+      alg,
+      material: this.cipher.seal(material),
+      createdAt: Date.now(),
+      activateAt,
+      retireAt: null,
+    };
+    await this.repo.insert(row);
+    return row;
+  }
+
+  private toMaterial(rows: SigningKeyEntity[], now: number): KeyMaterial {
+    const live = rows.filter((r) => r.retireAt === null || num(r.retireAt) > now);
+    const active = (r: SigningKeyEntity) => num(r.activateAt) <= now;
+    // Active keys first (newest activation first), then published-not-yet-active keys.
+    const ordered = [...live].sort(
+      (a, b) =>
+        Number(active(b)) - Number(active(a)) ||
+        num(b.activateAt) - num(a.activateAt) ||
+        a.kid.localeCompare(b.kid),
+    );
+    const cookieRows = ordered.filter((r) => r.alg === COOKIE && active(r));
+    const keyRows = ordered.filter((r) => r.alg !== COOKIE);
+    return {
+      jwks: keyRows.map((r) => JSON.parse(this.cipher.open(r.material)) as PrivateJwk),
+      cookieKeys: cookieRows.map((r) => this.cipher.open(r.material)),
+      fingerprint: ordered.map((r) => `${r.kid}:${active(r) ? 'a' : 'p'}`).join(','),
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Everything oidc-provider stores (sessions, interactions, grants, codes, tokens, replay records...). */
+@Entity({ name: 'oidc_payload' })
+@Index('idx_oidc_payload_grant', ['grantId'])
+@Index('idx_oidc_payload_uid', ['model', 'uid'])
+@Index('idx_oidc_payload_expires', ['expiresAt'])
+export class OidcPayloadEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  model: string;
+
+  /** sha-256 of the artifact id: a database dump yields no usable token value. */
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  id: string;
+
+  @Column({ type: 'text' })
+  payload: string;
+
+  @Column({ name: 'grant_id', type: 'varchar', length: 255, nullable: true })
+  grantId: string | null;
+
+  @Column({ name: 'user_code', type: 'varchar', length: 255, nullable: true })
+  userCode: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  uid: string | null;
+
+  /** Epoch milliseconds; null = never expires. */
+  @Column({ name: 'expires_at', type: 'bigint', nullable: true })
+  expiresAt: string | number | null;
+
+  @Column({ name: 'consumed_at', type: 'bigint', nullable: true })
+  consumedAt: string | number | null;
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { AuditEventEntity } from './audit-event.entity.js';
+import { ClientEntity } from './client.entity.js';
+import { ConsentDecisionEntity } from './consent-decision.entity.js';
+import { LaunchContextEntity } from './launch-context.entity.js';
+import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.migration.js';
+import { OidcPayloadEntity } from './oidc-payload.entity.js';
+import { RateLimitEntity } from './rate-limit.entity.js';
+import { SigningKeyEntity } from './signing-key.entity.js';
+import { TrustedIssuerEntity } from './trusted-issuer.entity.js';
+
+/** Every entity the auth server stores; a host's TypeORM configuration must include them. */
+export const SMART_AUTH_ENTITIES = [
+  OidcPayloadEntity,
+  SigningKeyEntity,
+  ClientEntity,
+  LaunchContextEntity,
+  AuditEventEntity,
+  TrustedIssuerEntity,
+  ConsentDecisionEntity,
+  RateLimitEntity,
+];
+
+/** The auth server's migrations, in order. */
+export const SMART_AUTH_MIGRATIONS = [InitialSchema1764300000000];
+
+export interface SmartDatabaseSettings {
+  /** `postgres://...` switches to PostgreSQL; otherwise embedded SQLite. */
+  databaseUrl?: string;
+  /** Folder of the SQLite file (`smart-auth.sqlite`), or `:memory:`. */
+  dataDir?: string;
+  /** Test-only: create the schema without migrations. */
+  synchronize?: boolean;
+}
+
+/**
+ * TypeORM options for the auth server's storage: PostgreSQL when `databaseUrl` is a postgres URL,
+ * embedded SQLite otherwise. Migrations run at start.
+ */
+export function smartAuthDataSourceOptions(settings: SmartDatabaseSettings): DataSourceOptions {
+  const common = {
+    entities: SMART_AUTH_ENTITIES,
+    migrations: SMART_AUTH_MIGRATIONS,
+    migrationsRun: !settings.synchronize,
+    synchronize: Boolean(settings.synchronize),
+    logging: false,
+  } as const;
+  const url = settings.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    return {
+      ...common,
+      type: 'postgres',
+      url,
+      extra: { max: 20, connectionTimeoutMillis: 3000, statement_timeout: 10000 },
+    };
+  }
+  const dir = settings.dataDir ?? './data';
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: dir === ':memory:' ? ':memory:' : join(dir, 'smart-auth.sqlite'),
+    enableWAL: dir !== ':memory:',
+    prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = NORMAL');
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { errors } from 'oidc-provider';
+import type { Repository } from 'typeorm';
+import type { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import {
+  AlreadyConsumedError,
+  DatabaseUnavailableError,
+  ReplayDetectedError,
+} from '../persistence/persistence.errors.js';
+import { TypeOrmOidcAdapter, type OidcStoredPayload } from '../persistence/typeorm-oidc.adapter.js';
+
+/** Where oidc-provider's `Client` model looks clients up (the client registry). */
+export interface ClientLookup {
+  findClientMetadata(clientId: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/** oidc-provider's error for an unreachable database: 503 `temporarily_unavailable`. */
+export function temporarilyUnavailable(): Error {
+  const err = new errors.TemporarilyUnavailable(
+    'the authorization server is temporarily unavailable',
+  );
+  Object.assign(err, { status: 503, statusCode: 503 });
+  return err;
+}
+
+/** Turns storage errors into the engine's own error language. */
+export function toEngineError(err: unknown): unknown {
+  if (err instanceof AlreadyConsumedError) {
+    const what = err.model === 'RefreshToken' ? 'refresh token' : 'authorization code';
+    return new errors.InvalidGrant(`${what} already used`);
+  }
+  if (err instanceof ReplayDetectedError) {
+    return new errors.InvalidClientAuth('client assertion tokens must only be used once');
+  }
+  if (err instanceof DatabaseUnavailableError) return temporarilyUnavailable();
+  return err;
+}
+
+async function translate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toEngineError(err);
+  }
+}
+
+/**
+ * The adapter oidc-provider sees: the TypeORM adapter with errors translated, and the `Client`
+ * model served by the client registry.
+ */
+class EngineAdapter {
+  constructor(
+    private readonly inner: TypeOrmOidcAdapter,
+    private readonly clients: ClientLookup | undefined,
+  ) {}
+
+  upsert(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<void> {
+    return translate(() => this.inner.upsert(id, payload, expiresIn));
+  }
+  find(id: string): Promise<OidcStoredPayload | undefined> {
+    if (this.clients) return translate(() => this.clients!.findClientMetadata(id));
+    return translate(() => this.inner.find(id));
+  }
+  findByUid(uid: string): Promise<OidcStoredPayload | undefined> {
+    return translate(() => this.inner.findByUid(uid));
+  }
+  findByUserCode(code: string): Promise<OidcStoredPayload | undefined> {
+    return translate(() => this.inner.findByUserCode(code));
+  }
+  consume(id: string): Promise<void> {
+    return translate(() => this.inner.consume(id));
+  }
+  destroy(id: string): Promise<void> {
+    return translate(() => this.inner.destroy(id));
+  }
+  revokeByGrantId(grantId: string): Promise<void> {
+    return translate(() => this.inner.revokeByGrantId(grantId));
+  }
+}
+
+/** The `adapter` factory for oidc-provider's configuration. */
+export function engineAdapterFactory(
+  repo: Repository<OidcPayloadEntity>,
+  clients: ClientLookup,
+): (model: string) => EngineAdapter {
+  return (model) =>
+    new EngineAdapter(
+      new TypeOrmOidcAdapter(model, repo),
+      model === 'Client' ? clients : undefined,
+    );
+}

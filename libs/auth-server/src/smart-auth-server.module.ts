@@ -1,0 +1,52 @@
+import { Module, type Provider as NestProvider } from '@nestjs/common';
+import { AccountResolver, SubjectOnlyAccountResolver } from './accounts/account.port.js';
+import { ClientRegistryService } from './clients/client-registry.service.js';
+import { DiscoveryController } from './discovery/discovery.controller.js';
+import { SigningKeysService } from './keys/signing-keys.service.js';
+import { resolveAuthServerOptions } from './options/auth-server-options.resolver.js';
+import type { SmartAuthServerOptions } from './options/auth-server.options.js';
+import { ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
+import { EnginePolicyService } from './provider/engine-policy.service.js';
+import { ProviderHost } from './provider/provider-host.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from './smart-auth-server.constants.js';
+import {
+  SMART_AUTH_SERVER_RAW_OPTIONS,
+  SmartAuthServerModuleBase,
+} from './smart-auth-server.module-definition.js';
+
+const providers: NestProvider[] = [
+  {
+    provide: SMART_AUTH_SERVER_OPTIONS,
+    inject: [SMART_AUTH_SERVER_RAW_OPTIONS],
+    useFactory: (raw: SmartAuthServerOptions) => resolveAuthServerOptions(raw),
+  },
+  {
+    provide: AccountResolver,
+    inject: [{ token: AccountResolver, optional: true }],
+    useFactory: (bound?: AccountResolver) => bound ?? new SubjectOnlyAccountResolver(),
+  },
+  SigningKeysService,
+  ClientRegistryService,
+  EnginePolicyService,
+  ProviderHost,
+  ExpiredRowsCleaner,
+];
+
+/**
+ * SMART on openEHR authorization server: one oidc-provider instance plus SMART policy,
+ * discovery, persistence (TypeORM) and key management. The host provides a TypeORM
+ * `DataSource` configured with `smartAuthDataSourceOptions()` and calls
+ * `mountSmartAuthServer(app)` before `listen()`.
+ */
+@Module({
+  controllers: [DiscoveryController],
+  providers,
+  exports: [
+    SMART_AUTH_SERVER_OPTIONS,
+    ProviderHost,
+    SigningKeysService,
+    ClientRegistryService,
+    ExpiredRowsCleaner,
+  ],
+})
+export class SmartAuthServerModule extends SmartAuthServerModuleBase {}

@@ -1,0 +1,16 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ResolvedSmartAuthServerOptions } from './options/auth-server.options.js';
+import { ProviderHost } from './provider/provider-host.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from './smart-auth-server.constants.js';
+
+/**
+ * Mounts the engine on the host's Express app. Call before `app.init()` / `listen()`: the
+ * engine reads request bodies itself, so it must run before Nest's body parsers.
+ */
+export function mountSmartAuthServer(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  const options = app.get<ResolvedSmartAuthServerOptions>(SMART_AUTH_SERVER_OPTIONS);
+  express.set('trust proxy', options.trustProxy);
+  express.use(app.get(ProviderHost).middleware());
+}

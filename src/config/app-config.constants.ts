@@ -1,0 +1,2 @@
+/** The validated `AppConfig`. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,126 @@
+/** The reference platform's configuration, read from the environment once at start. */
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  keyEncryptionSecret: string | undefined;
+  trustProxy: boolean;
+  openehrBaseUrl: string;
+  fhirBaseUrl: string | undefined;
+  adminClientId: string | undefined;
+  adminClientSecret: string | undefined;
+  logLevel: string;
+  pkce: 'all' | 'public-only';
+  requireAud: boolean;
+  openehrUpstreamUrl: string | undefined;
+  openehrUpstreamAuthorization: string | undefined;
+}
+
+/** Thrown with every bad variable listed; the server does not start. */
+export class EnvConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'EnvConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  str(name: string, fallback?: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  url(name: string, fallback?: string): string | undefined {
+    const v = this.str(name, fallback);
+    if (v === undefined) return undefined;
+    if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol) || v.endsWith('/')) {
+      this.problems.push(
+        `${name} must be an absolute http(s) URL without a trailing slash (got "${v}")`,
+      );
+    }
+    return v;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.str(name);
+    if (v === undefined) return fallback;
+    if (!['true', 'false', '1', '0'].includes(v)) {
+      this.problems.push(`${name} must be true or false (got "${v}")`);
+    }
+    return v === 'true' || v === '1';
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const v = this.str(name, fallback) as T;
+    if (!allowed.includes(v)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${v}")`);
+    }
+    return v;
+  }
+}
+
+/** Reads and validates the environment; throws `EnvConfigError` listing every bad variable. */
+export function loadConfig(env: Env): AppConfig {
+  const r = new Reader(env);
+  const port = r.int('PORT', 3000, 0, 65535);
+  const publicUrl = r.url('SMART_PUBLIC_URL', `http://localhost:${port}`)!;
+  const databaseUrl = r.str('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    r.problems.push('DATABASE_URL must be a postgres:// URL (unset it for embedded SQLite)');
+  }
+  const secret = r.str('SMART_KEY_ENCRYPTION_SECRET');
+  if (secret !== undefined && secret.length < 16) {
+    r.problems.push('SMART_KEY_ENCRYPTION_SECRET must be at least 16 characters');
+  }
+  const adminClientId = r.str('SMART_ADMIN_CLIENT_ID');
+  const adminClientSecret = r.str('SMART_ADMIN_CLIENT_SECRET');
+  if (Boolean(adminClientId) !== Boolean(adminClientSecret)) {
+    r.problems.push('SMART_ADMIN_CLIENT_ID and SMART_ADMIN_CLIENT_SECRET must be set together');
+  }
+  if (adminClientSecret !== undefined && adminClientSecret.length < 16) {
+    r.problems.push('SMART_ADMIN_CLIENT_SECRET must be at least 16 characters');
+  }
+  const config: AppConfig = {
+    port,
+    publicUrl,
+    dataDir: r.str('DATA_DIR', './data')!,
+    databaseUrl,
+    keyEncryptionSecret: secret,
+    trustProxy: r.bool('SMART_TRUST_PROXY', false),
+    openehrBaseUrl: r.url('SMART_OPENEHR_BASE_URL', `${publicUrl}/openehr/rest/v1`)!,
+    fhirBaseUrl: r.url('SMART_FHIR_BASE_URL'),
+    adminClientId,
+    adminClientSecret,
+    logLevel: r.oneOf('LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
+    pkce: r.oneOf('SMART_PKCE', 'all', ['all', 'public-only']),
+    requireAud: r.bool('SMART_REQUIRE_AUD', true),
+    openehrUpstreamUrl: r.url('SMART_OPENEHR_UPSTREAM_URL'),
+    openehrUpstreamAuthorization: r.str('SMART_OPENEHR_UPSTREAM_AUTHORIZATION'),
+  };
+  if (r.problems.length > 0) throw new EnvConfigError(r.problems);
+  return config;
+}
