@@ -42,3 +42,4 @@ export {
 } from './clients/client.types.js';
 export { OAuthError } from './errors/oauth.error.js';
 export { OAuthErrorFilter } from './errors/oauth-error.filter.js';
+export { AccessTokenVerifier, type AccessTokenClaims } from './tokens/access-token.verifier.js';

@@ -1,4 +1,5 @@
 import { Module, type Provider as NestProvider } from '@nestjs/common';
+import { ADMIN_FEATURE } from './admin/admin.feature.js';
 import { AccountResolver, SubjectOnlyAccountResolver } from './accounts/account.port.js';
 import { ClientRegistryService } from './clients/client-registry.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
@@ -9,6 +10,7 @@ import { ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
 import { EnginePolicyService } from './provider/engine-policy.service.js';
 import { ProviderHost } from './provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from './smart-auth-server.constants.js';
+import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
 import {
   SMART_AUTH_SERVER_RAW_OPTIONS,
   SmartAuthServerModuleBase,
@@ -30,6 +32,7 @@ const providers: NestProvider[] = [
   EnginePolicyService,
   ProviderHost,
   ExpiredRowsCleaner,
+  AccessTokenVerifier,
 ];
 
 /**
@@ -39,14 +42,15 @@ const providers: NestProvider[] = [
  * `mountSmartAuthServer(app)` before `listen()`.
  */
 @Module({
-  controllers: [DiscoveryController],
-  providers,
+  controllers: [DiscoveryController, ...ADMIN_FEATURE.controllers],
+  providers: [...providers, ...ADMIN_FEATURE.providers],
   exports: [
     SMART_AUTH_SERVER_OPTIONS,
     ProviderHost,
     SigningKeysService,
     ClientRegistryService,
     ExpiredRowsCleaner,
+    AccessTokenVerifier,
   ],
 })
 export class SmartAuthServerModule extends SmartAuthServerModuleBase {}

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { setupAdminDocs } from './admin/admin-docs.setup.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ResolvedSmartAuthServerOptions } from './options/auth-server.options.js';
 import { ProviderHost } from './provider/provider-host.service.js';
@@ -13,4 +14,5 @@ export function mountSmartAuthServer(app: INestApplication): void {
   const options = app.get<ResolvedSmartAuthServerOptions>(SMART_AUTH_SERVER_OPTIONS);
   express.set('trust proxy', options.trustProxy);
   express.use(app.get(ProviderHost).middleware());
+  setupAdminDocs(app);
 }

@@ -10,6 +10,7 @@ import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { AccountResolver } from '../accounts/account.port.js';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
+import { toPublicJwk } from '../keys/key.generator.js';
 import { SigningKeysService, type KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
@@ -31,6 +32,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   private current: Provider | undefined;
   private handler: Handler | undefined;
   private fingerprint = '';
+  private publicKeys: { keys: Record<string, unknown>[] } = { keys: [] };
   private timer: NodeJS.Timeout | undefined;
   /** Paths under the mount that Nest serves instead of the engine. */
   private readonly reserved = new Set<string>();
@@ -118,6 +120,12 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     this.current = provider;
     this.handler = provider.callback();
     this.fingerprint = material.fingerprint;
+    this.publicKeys = { keys: material.jwks.map(toPublicJwk) };
+  }
+
+  /** The published JWKS (public keys), as the engine serves it. */
+  get jwks(): { keys: Record<string, unknown>[] } {
+    return this.publicKeys;
   }
 
   private customise(provider: Provider): void {
