@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { SmartAuthServerModule, smartAuthDataSourceOptions } from '#auth-server';
+import {
+  SmartAuthServerModule,
+  smartAuthDataSourceOptions,
+  type SmartAuthServerOptions,
+} from '#auth-server';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { OpenEhrGatewayModule } from './openehr-gateway/index.js';
 import { AdminClientBootstrap } from './bootstrap/admin-client.bootstrap.js';
 import { APP_CONFIG } from './config/app-config.constants.js';
 import type { AppConfig } from './config/env.config.js';
@@ -33,17 +39,49 @@ export class AppModule {
             synchronize: overrides.synchronize,
           }),
         ),
-        SmartAuthServerModule.forRoot({
-          issuer: config.publicUrl,
-          services,
-          trustProxy: config.trustProxy,
-          keyEncryptionSecret: config.keyEncryptionSecret,
-          pkce: config.pkce,
-          requireAud: config.requireAud,
+        SmartAuthServerModule.forRootAsync({
+          imports: [AccountsModule.register(config.usersFile)],
+          useFactory: () => authServerOptions(config, services),
+        }),
+        OpenEhrGatewayModule.forRoot({
+          basePath: new URL(config.openehrBaseUrl).pathname,
+          upstreamUrl: config.openehrUpstreamUrl,
+          upstreamAuthorization: config.openehrUpstreamAuthorization,
+          resourceServer: { issuer: config.publicUrl, audience: config.publicUrl },
         }),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_CONFIG, useValue: config }, AdminClientBootstrap],
     };
   }
+}
+
+/** The auth server's options from the environment. */
+function authServerOptions(
+  config: AppConfig,
+  services: Record<string, { baseUrl: string; description: string }>,
+): SmartAuthServerOptions {
+  return {
+    issuer: config.publicUrl,
+    services,
+    trustProxy: config.trustProxy,
+    keyEncryptionSecret: config.keyEncryptionSecret,
+    pkce: config.pkce,
+    requireAud: config.requireAud,
+    fetchAllowPrivateHosts: config.fetchAllowPrivateHosts,
+    secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
+    secretRotationMaxOverlapSeconds: config.secretRotationMaxOverlapSeconds,
+    registration: {
+      enabled: config.registrationEnabled,
+      initialAccessToken: config.registrationInitialAccessToken,
+    },
+    launch: {
+      ttlSeconds: config.launchTtlSeconds,
+      base64Json: config.launchBase64Json,
+      episodeContext: config.episodeContext,
+      styleUrl: config.styleUrl,
+    },
+    launcherOrigins: config.launcherOrigins,
+    externalLogin: config.idp,
+  };
 }

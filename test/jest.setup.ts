@@ -16,5 +16,5 @@ function toThisRealm(value: unknown): unknown {
   return value;
 }
 
-globalThis.structuredClone = ((value: unknown, options?: StructuredSerializeOptions) =>
+globalThis.structuredClone = ((value: unknown, options?: Parameters<typeof structuredClone>[1]) =>
   toThisRealm(outerClone(value, options))) as typeof structuredClone;

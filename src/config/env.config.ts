@@ -15,6 +15,18 @@ export interface AppConfig {
   requireAud: boolean;
   openehrUpstreamUrl: string | undefined;
   openehrUpstreamAuthorization: string | undefined;
+  registrationEnabled: boolean;
+  registrationInitialAccessToken: string | undefined;
+  secretRotationOverlapSeconds: number;
+  secretRotationMaxOverlapSeconds: number;
+  fetchAllowPrivateHosts: string[];
+  usersFile: string;
+  idp: { issuer: string; clientId: string; clientSecret: string; scope: string } | undefined;
+  launcherOrigins: string[];
+  launchTtlSeconds: number;
+  launchBase64Json: boolean;
+  episodeContext: boolean;
+  styleUrl: string | undefined;
 }
 
 /** Thrown with every bad variable listed; the server does not start. */
@@ -57,6 +69,13 @@ class Reader {
     return n;
   }
 
+  list(name: string): string[] {
+    return (this.str(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const v = this.str(name);
     if (v === undefined) return fallback;
@@ -96,6 +115,22 @@ export function loadConfig(env: Env): AppConfig {
   if (adminClientSecret !== undefined && adminClientSecret.length < 16) {
     r.problems.push('SMART_ADMIN_CLIENT_SECRET must be at least 16 characters');
   }
+  const registrationToken = r.str('SMART_REGISTRATION_INITIAL_ACCESS_TOKEN');
+  if (registrationToken !== undefined && registrationToken.length < 16) {
+    r.problems.push('SMART_REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 16 characters');
+  }
+  const rotationMaxOverlap = r.int(
+    'SMART_SECRET_ROTATION_MAX_OVERLAP_SECONDS',
+    604800,
+    0,
+    31536000,
+  );
+  const rotationOverlap = r.int('SMART_SECRET_ROTATION_OVERLAP_SECONDS', 86400, 0, 31536000);
+  if (rotationOverlap > rotationMaxOverlap) {
+    r.problems.push(
+      'SMART_SECRET_ROTATION_OVERLAP_SECONDS must not exceed SMART_SECRET_ROTATION_MAX_OVERLAP_SECONDS',
+    );
+  }
   const config: AppConfig = {
     port,
     publicUrl,
@@ -120,7 +155,47 @@ export function loadConfig(env: Env): AppConfig {
     requireAud: r.bool('SMART_REQUIRE_AUD', true),
     openehrUpstreamUrl: r.url('SMART_OPENEHR_UPSTREAM_URL'),
     openehrUpstreamAuthorization: r.str('SMART_OPENEHR_UPSTREAM_AUTHORIZATION'),
+    fetchAllowPrivateHosts: r.list('SMART_FETCH_ALLOW_PRIVATE_HOSTS'),
+    usersFile: r.str('SMART_USERS_FILE', './config/demo-users.json')!,
+    idp: undefined,
+    launcherOrigins: [],
+    launchTtlSeconds: r.int('SMART_LAUNCH_TTL_SECONDS', 300, 10, 3600),
+    launchBase64Json: r.bool('SMART_LAUNCH_BASE64_JSON', false),
+    episodeContext: r.bool('SMART_EPISODE_CONTEXT', false),
+    styleUrl: r.url('SMART_STYLE_URL'),
+    registrationEnabled: r.bool('SMART_REGISTRATION_ENABLED', false),
+    registrationInitialAccessToken: registrationToken,
+    secretRotationOverlapSeconds: rotationOverlap,
+    secretRotationMaxOverlapSeconds: rotationMaxOverlap,
   };
+  const idpIssuer = r.url('SMART_IDP_ISSUER');
+  const idpClientId = r.str('SMART_IDP_CLIENT_ID');
+  const idpClientSecret = r.str('SMART_IDP_CLIENT_SECRET');
+  if (
+    [idpIssuer, idpClientId, idpClientSecret].some(Boolean) &&
+    ![idpIssuer, idpClientId, idpClientSecret].every(Boolean)
+  ) {
+    r.problems.push(
+      'SMART_IDP_ISSUER, SMART_IDP_CLIENT_ID and SMART_IDP_CLIENT_SECRET must be set together',
+    );
+  }
+  config.idp =
+    idpIssuer && idpClientId && idpClientSecret
+      ? {
+          issuer: idpIssuer,
+          clientId: idpClientId,
+          clientSecret: idpClientSecret,
+          scope: r.str('SMART_IDP_SCOPE', 'openid profile')!,
+        }
+      : undefined;
+  config.launcherOrigins = r.list('SMART_LAUNCHER_ORIGINS');
+  for (const origin of config.launcherOrigins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      r.problems.push(
+        `SMART_LAUNCHER_ORIGINS must list origins like https://ehr.example.org (got "${origin}")`,
+      );
+    }
+  }
   if (r.problems.length > 0) throw new EnvConfigError(r.problems);
   return config;
 }

@@ -37,7 +37,7 @@ describe('discovery', () => {
       expect(doc.code_challenge_methods_supported).toEqual(['S256']);
       for (const [key, value] of Object.entries(doc)) {
         if (key.endsWith('_endpoint') || key === 'jwks_uri') {
-          expect(String(value)).toMatch(new RegExp(`^${t.url}/auth/`));
+          expect(String(value)).toMatch(new RegExp(`^${t.url}/(auth|account)/`));
         }
       }
       expect(doc.response_types_supported).toEqual(['code']);
@@ -95,7 +95,7 @@ describe('discovery', () => {
       ),
     );
     expect(urls.size).toBeGreaterThan(4);
-    const getOnly = /\/(authorize|jwks|userinfo|logout)$/;
+    const getOnly = /\/(authorize|jwks|userinfo|logout|apps)$/;
     const answers = await Promise.all(
       [...urls].map(async (url) => {
         const res = await fetch(url, { method: getOnly.test(url) ? 'GET' : 'POST' });

@@ -45,20 +45,25 @@ export async function startTestApp(
   storage: Pick<TestStorage, 'dataDir' | 'databaseUrl'>,
   env: Record<string, string> = {},
 ): Promise<TestApp> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     PORT: String(port),
     SMART_PUBLIC_URL: url,
     DATA_DIR: storage.dataDir,
     DATABASE_URL: storage.databaseUrl,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SMART_ADMIN_CLIENT_ID: ADMIN_CLIENT_ID,
     SMART_ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
     ...env,
   });
   const app = await createApp(config);
-  await app.listen(port, '127.0.0.1');
+  try {
+    await app.listen(port, '127.0.0.1');
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   return { app, url, config, close: () => app.close() };
 }
 

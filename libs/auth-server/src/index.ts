@@ -35,6 +35,32 @@ export { ProviderHost } from './provider/provider-host.service.js';
 export { ClientRegistryService } from './clients/client-registry.service.js';
 export { generateClientSecret, hashClientSecret } from './clients/client-secret.js';
 export {
+  ClientsService,
+  type ClientActor,
+  type CreateClientCommand,
+  type EnsureClientCommand,
+  type IssuedClient,
+} from './clients/clients.service.js';
+export { ClientMetadataError } from './clients/client-metadata.error.js';
+export {
+  validateClientMetadata,
+  type ClientMetadataRules,
+  type ValidatedClientMetadata,
+} from './clients/client-metadata.validator.js';
+export { CLIENT_CHANGE_CHANNEL } from './clients/client-change.listener.js';
+export { AuditTrailService } from './audit/audit-trail.service.js';
+export type { AuditEvent, AuditEventInput, AuditQuery } from './audit/audit.types.js';
+export { AdminScopes } from './admin/admin-scopes.decorator.js';
+export { AdminActor } from './admin/admin-actor.decorator.js';
+export { AdminApiGuard } from './admin/admin-api.guard.js';
+export { AdminErrorFilter } from './admin/admin-error.filter.js';
+export { AdminValidationPipe } from './admin/admin-validation.pipe.js';
+export { toClientView, type ClientViewDto } from './admin/dto/client-view.dto.js';
+export {
+  toIssuedClientView,
+  type IssuedClientViewDto,
+} from './admin/dto/issued-client-view.dto.js';
+export {
   clientTypeOf,
   type SmartClient,
   type SmartClientMetadata,
@@ -43,3 +69,21 @@ export {
 export { OAuthError } from './errors/oauth.error.js';
 export { OAuthErrorFilter } from './errors/oauth-error.filter.js';
 export { AccessTokenVerifier, type AccessTokenClaims } from './tokens/access-token.verifier.js';
+export { TrustedIssuerService } from './trusted-issuers/trusted-issuer.service.js';
+export type { TrustedIssuer } from './trusted-issuers/trusted-issuer.types.js';
+export { TokenRegistryService } from './provider/token-registry.service.js';
+export {
+  CredentialsVerifier,
+  OwnRecordPatientDirectory,
+  PatientDirectory,
+  RoleBasedUserScopePolicy,
+  UserScopePolicy,
+  type PatientRecord,
+} from './accounts/account.port.js';
+export { LaunchService } from './launch/launch.service.js';
+export { SmartContextStore } from './launch/smart-context.store.js';
+export type { SmartLaunchContext } from './launch/launch-context.types.js';
+export type {
+  SmartLaunchOptions,
+  SmartExternalLoginOptions,
+} from './options/auth-server.options.js';

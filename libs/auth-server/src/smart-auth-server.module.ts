@@ -1,6 +1,19 @@
 import { Module, type Provider as NestProvider } from '@nestjs/common';
 import { ADMIN_FEATURE } from './admin/admin.feature.js';
-import { AccountResolver, SubjectOnlyAccountResolver } from './accounts/account.port.js';
+import {
+  AccountResolver,
+  OwnRecordPatientDirectory,
+  PatientDirectory,
+  RoleBasedUserScopePolicy,
+  SubjectOnlyAccountResolver,
+  UserScopePolicy,
+} from './accounts/account.port.js';
+import { withExternalAccounts } from './accounts/account-resolver.composite.js';
+import { ConsentStoreService } from './interaction/consent-store.service.js';
+import { ExternalLoginService } from './interaction/external-login.service.js';
+import { InteractionController } from './interaction/interaction.controller.js';
+import { AccountAppsController } from './interaction/account-apps.controller.js';
+import { InteractionFlowService } from './interaction/interaction-flow.service.js';
 import { ClientRegistryService } from './clients/client-registry.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
@@ -9,8 +22,21 @@ import type { SmartAuthServerOptions } from './options/auth-server.options.js';
 import { ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
 import { EnginePolicyService } from './provider/engine-policy.service.js';
 import { ProviderHost } from './provider/provider-host.service.js';
-import { SMART_AUTH_SERVER_OPTIONS } from './smart-auth-server.constants.js';
+import {
+  ACCOUNTS,
+  PATIENTS,
+  SMART_AUTH_SERVER_OPTIONS,
+  USER_SCOPES,
+} from './smart-auth-server.constants.js';
 import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
+import { TokenEndpointsController } from './tokens/token-endpoints.controller.js';
+import { TokenRegistryService } from './provider/token-registry.service.js';
+import { TrustedIssuerService } from './trusted-issuers/trusted-issuer.service.js';
+import { LaunchService } from './launch/launch.service.js';
+import { LaunchController } from './launch/launch.controller.js';
+import { TrustedIssuersController } from './trusted-issuers/trusted-issuers.controller.js';
+import { KeysController } from './keys/keys.controller.js';
+import { SmartContextStore } from './launch/smart-context.store.js';
 import {
   SMART_AUTH_SERVER_RAW_OPTIONS,
   SmartAuthServerModuleBase,
@@ -23,16 +49,34 @@ const providers: NestProvider[] = [
     useFactory: (raw: SmartAuthServerOptions) => resolveAuthServerOptions(raw),
   },
   {
-    provide: AccountResolver,
-    inject: [{ token: AccountResolver, optional: true }],
-    useFactory: (bound?: AccountResolver) => bound ?? new SubjectOnlyAccountResolver(),
+    provide: ACCOUNTS,
+    inject: [ExternalLoginService, { token: AccountResolver, optional: true }],
+    useFactory: (external: ExternalLoginService, bound?: AccountResolver) =>
+      withExternalAccounts(external, bound ?? new SubjectOnlyAccountResolver()),
   },
+  {
+    provide: PATIENTS,
+    inject: [{ token: PatientDirectory, optional: true }],
+    useFactory: (bound?: PatientDirectory) => bound ?? new OwnRecordPatientDirectory(),
+  },
+  {
+    provide: USER_SCOPES,
+    inject: [{ token: UserScopePolicy, optional: true }],
+    useFactory: (bound?: UserScopePolicy) => bound ?? new RoleBasedUserScopePolicy(),
+  },
+  ExternalLoginService,
+  InteractionFlowService,
+  ConsentStoreService,
   SigningKeysService,
   ClientRegistryService,
   EnginePolicyService,
   ProviderHost,
   ExpiredRowsCleaner,
   AccessTokenVerifier,
+  TokenRegistryService,
+  TrustedIssuerService,
+  LaunchService,
+  SmartContextStore,
 ];
 
 /**
@@ -42,7 +86,16 @@ const providers: NestProvider[] = [
  * `mountSmartAuthServer(app)` before `listen()`.
  */
 @Module({
-  controllers: [DiscoveryController, ...ADMIN_FEATURE.controllers],
+  controllers: [
+    DiscoveryController,
+    TokenEndpointsController,
+    InteractionController,
+    AccountAppsController,
+    LaunchController,
+    TrustedIssuersController,
+    KeysController,
+    ...ADMIN_FEATURE.controllers,
+  ],
   providers: [...providers, ...ADMIN_FEATURE.providers],
   exports: [
     SMART_AUTH_SERVER_OPTIONS,
@@ -51,6 +104,12 @@ const providers: NestProvider[] = [
     ClientRegistryService,
     ExpiredRowsCleaner,
     AccessTokenVerifier,
+    TrustedIssuerService,
+    TokenRegistryService,
+    LaunchService,
+    SmartContextStore,
+    ConsentStoreService,
+    ...ADMIN_FEATURE.exports,
   ],
 })
 export class SmartAuthServerModule extends SmartAuthServerModuleBase {}

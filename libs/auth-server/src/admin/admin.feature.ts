@@ -1,7 +1,19 @@
 import type { Provider, Type } from '@nestjs/common';
+import { AuditTrailService } from '../audit/audit-trail.service.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { RegistrationController } from '../registration/registration.controller.js';
+import { RegistrationGuard } from '../registration/registration.guard.js';
+import { AdminApiGuard } from './admin-api.guard.js';
+import { AuditController } from './audit.controller.js';
+import { ClientsController } from './clients.controller.js';
 
-/** Controllers and providers of the admin REST API, wired into `SmartAuthServerModule`. */
-export const ADMIN_FEATURE: { controllers: Type[]; providers: Provider[] } = {
-  controllers: [],
-  providers: [],
+/**
+ * Controllers and providers of the admin REST API (clients, audit) and of the public
+ * registration endpoint, wired into `SmartAuthServerModule`. `exports` are the services a host
+ * may inject (the bootstrap, a CLI, security-event auditing).
+ */
+export const ADMIN_FEATURE: { controllers: Type[]; providers: Provider[]; exports: Type[] } = {
+  controllers: [ClientsController, AuditController, RegistrationController],
+  providers: [ClientsService, AuditTrailService, AdminApiGuard, RegistrationGuard],
+  exports: [ClientsService, AuditTrailService],
 };

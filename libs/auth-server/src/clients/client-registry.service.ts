@@ -1,33 +1,66 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type pg from 'pg';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ClientEntity } from '../persistence/client.entity.js';
 import { guardDb } from '../persistence/persistence.errors.js';
+import { CLIENT_CHANGE_CHANNEL, ClientChangeListener } from './client-change.listener.js';
 import { verifyClientSecret } from './client-secret.js';
 import type { ClientStatus, SmartClient, SmartClientMetadata } from './client.types.js';
 import type { SmartClientType } from '../options/auth-server.options.js';
 
-const CACHE_TTL_MS = 2000;
+/** Cache lifetime without change notices (SQLite: other processes such as the CLI may write). */
+const LOCAL_CACHE_TTL_MS = 2000;
+/** Cache lifetime while PostgreSQL change notices arrive (a safety net only). */
+const NOTIFIED_CACHE_TTL_MS = 10_000;
+/** How long a writer waits for its own change notice to come back (it reached the listeners). */
+const ECHO_TIMEOUT_MS = 1000;
 
 interface CacheEntry {
   entity: ClientEntity | null;
   until: number;
 }
 
+/** Work done inside the same transaction as a client change (e.g. the audit record). */
+export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
+
 /**
- * The client registry (TypeORM), with a short cache that every change invalidates.
- * oidc-provider finds clients through `findClientMetadata`; only approved clients exist for it.
+ * The client registry (TypeORM table `oauth_client`) with a cache that every change invalidates
+ * at once: locally, and on PostgreSQL on every instance through LISTEN/NOTIFY on
+ * `smart_client_changed`. While the listener is down nothing is cached. oidc-provider finds
+ * clients through `findClientMetadata`; only approved clients exist for it.
  */
 @Injectable()
-export class ClientRegistryService {
+export class ClientRegistryService implements OnModuleInit, OnApplicationShutdown {
   private readonly repo: Repository<ClientEntity>;
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly echoWaiters = new Map<string, Set<() => void>>();
+  private generation = 0;
+  private cacheTtlMs = LOCAL_CACHE_TTL_MS;
+  private listener: ClientChangeListener | undefined;
+  private listening = false;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(ClientEntity);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const connection = postgresConnection(this.dataSource);
+    if (!connection) return;
+    this.cacheTtlMs = 0;
+    this.listener = new ClientChangeListener(connection, {
+      changed: (clientId) => this.onNotice(clientId),
+      connection: (up) => this.onListener(up),
+    });
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
   }
 
   /** Drops cached copies (called after every change, and on change notices from other instances). */
   invalidate(clientId?: string): void {
+    this.generation += 1;
     if (clientId === undefined) this.cache.clear();
     else this.cache.delete(clientId);
   }
@@ -35,9 +68,18 @@ export class ClientRegistryService {
   async findEntity(clientId: string): Promise<ClientEntity | null> {
     const hit = this.cache.get(clientId);
     if (hit && hit.until > Date.now()) return hit.entity;
+    const generation = this.generation;
     const entity = await guardDb(() => this.repo.findOneBy({ clientId }));
-    this.cache.set(clientId, { entity, until: Date.now() + CACHE_TTL_MS });
+    // A change notice that arrived during the read makes the row stale: do not cache it.
+    if (this.cacheTtlMs > 0 && generation === this.generation) {
+      this.cache.set(clientId, { entity, until: Date.now() + this.cacheTtlMs });
+    }
     return entity;
+  }
+
+  /** Reads the row from the database, bypassing the cache (for read-modify-write). */
+  load(clientId: string): Promise<ClientEntity | null> {
+    return guardDb(() => this.repo.findOneBy({ clientId }));
   }
 
   async find(clientId: string): Promise<SmartClient | undefined> {
@@ -69,10 +111,120 @@ export class ClientRegistryService {
     return current || previous;
   }
 
-  async save(entity: ClientEntity): Promise<void> {
-    await guardDb(() => this.repo.save(entity));
-    this.invalidate(entity.clientId);
+  /** A page of clients, oldest first. */
+  async list(page: {
+    limit: number;
+    offset: number;
+  }): Promise<{ items: SmartClient[]; total: number }> {
+    const [rows, total] = await guardDb(() =>
+      this.repo.findAndCount({
+        order: { createdAt: 'ASC', clientId: 'ASC' },
+        take: page.limit,
+        skip: page.offset,
+      }),
+    );
+    return { items: rows.map(toClient), total };
   }
+
+  /** Inserts a new client (a duplicate `client_id` throws the driver's unique violation). */
+  async insert(entity: ClientEntity, also?: ClientChangeWork): Promise<void> {
+    await this.write(entity.clientId, async (manager) => {
+      await manager.insert(ClientEntity, entity);
+      await also?.(manager);
+    });
+  }
+
+  /** Inserts or replaces a client. */
+  async save(entity: ClientEntity, also?: ClientChangeWork): Promise<void> {
+    await this.write(entity.clientId, async (manager) => {
+      await manager.save(ClientEntity, entity);
+      await also?.(manager);
+    });
+  }
+
+  /** Deletes a client; returns whether it existed. */
+  async remove(clientId: string, also?: ClientChangeWork): Promise<boolean> {
+    let affected = 0;
+    await this.write(clientId, async (manager) => {
+      affected = (await manager.delete(ClientEntity, { clientId })).affected ?? 0;
+      if (affected > 0) await also?.(manager);
+    });
+    return affected > 0;
+  }
+
+  /**
+   * One transaction; on PostgreSQL it also sends the change notice, which PostgreSQL delivers
+   * at commit (so no notice without the change, nor a change without its notice). Returns once
+   * the notice came back to this instance's own listener, i.e. reached every listener.
+   */
+  private async write(clientId: string, work: ClientChangeWork): Promise<void> {
+    const echo = this.listening ? this.waitForEcho(clientId) : Promise.resolve();
+    try {
+      await guardDb(() =>
+        this.dataSource.transaction(async (manager) => {
+          await work(manager);
+          if (this.listener) {
+            await manager.query('SELECT pg_notify($1, $2)', [CLIENT_CHANGE_CHANNEL, clientId]);
+          }
+        }),
+      );
+    } finally {
+      this.invalidate(clientId);
+    }
+    await echo;
+  }
+
+  private waitForEcho(clientId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.echoWaiters.get(clientId) ?? new Set<() => void>();
+      this.echoWaiters.set(clientId, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.echoWaiters.delete(clientId);
+        resolve();
+      };
+      const timer = setTimeout(done, ECHO_TIMEOUT_MS);
+      timer.unref();
+      waiters.add(done);
+    });
+  }
+
+  private onNotice(clientId: string): void {
+    this.invalidate(clientId);
+    for (const done of [...(this.echoWaiters.get(clientId) ?? [])]) done();
+  }
+
+  private onListener(up: boolean): void {
+    this.listening = up;
+    // Notices may have been missed while down: forget everything, cache only while listening.
+    this.invalidate();
+    this.cacheTtlMs = up ? NOTIFIED_CACHE_TTL_MS : 0;
+  }
+}
+
+/** Connection settings for the change listener, or `undefined` when the database is not PostgreSQL. */
+function postgresConnection(dataSource: DataSource): pg.ClientConfig | undefined {
+  const options = dataSource.options as {
+    type: string;
+    url?: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    password?: string;
+    database?: string;
+    ssl?: pg.ClientConfig['ssl'];
+  };
+  if (options.type !== 'postgres') return undefined;
+  if (options.url) return { connectionString: options.url, ssl: options.ssl };
+  return {
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: options.password,
+    database: options.database,
+    ssl: options.ssl,
+  };
 }
 
 export function toClient(entity: ClientEntity): SmartClient {
@@ -82,6 +234,9 @@ export function toClient(entity: ClientEntity): SmartClient {
     status: entity.status as ClientStatus,
     trusted: Boolean(entity.trusted),
     metadata: JSON.parse(entity.metadata) as SmartClientMetadata,
+    hasSecret: Boolean(entity.secretHash),
+    previousSecretExpiresAt:
+      entity.previousSecretExpiresAt === null ? null : Number(entity.previousSecretExpiresAt),
     createdBy: entity.createdBy,
     updatedBy: entity.updatedBy,
     createdAt: Number(entity.createdAt),

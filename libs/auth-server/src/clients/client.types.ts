@@ -15,7 +15,14 @@ export interface SmartClientMetadata {
   /** The scopes the client may ever get; SMART patterns allowed. */
   scope?: string;
   logo_uri?: string;
+  client_uri?: string;
+  policy_uri?: string;
+  tos_uri?: string;
   contacts?: string[];
+  software_id?: string;
+  software_version?: string;
+  /** `native` when a private-use scheme redirect URI is registered (RFC 8252); else `web`. */
+  application_type?: 'web' | 'native';
   /** SMART extras. */
   launch_modes?: string[];
   [key: string]: unknown;
@@ -28,6 +35,10 @@ export interface SmartClient {
   status: ClientStatus;
   trusted: boolean;
   metadata: SmartClientMetadata;
+  /** Whether a secret is stored (its hash; the secret itself never is). */
+  hasSecret: boolean;
+  /** Until when (epoch ms) the previous secret still works after a rotation; null when none. */
+  previousSecretExpiresAt: number | null;
   createdBy: string;
   updatedBy: string;
   createdAt: number;

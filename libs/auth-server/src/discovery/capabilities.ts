@@ -7,6 +7,28 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
  * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html (Capabilities)
  */
 export function capabilitiesFor(options: ResolvedSmartAuthServerOptions): string[] {
-  void options;
-  return ['client-confidential-symmetric', 'client-confidential-asymmetric'];
+  return [
+    'launch-ehr',
+    'launch-standalone',
+    'authorize-post',
+    'client-public',
+    'client-confidential-symmetric',
+    'client-confidential-asymmetric',
+    'sso-openid-connect',
+    'context-banner',
+    ...(options.launch.styleUrl ? ['context-style'] : []),
+    'context-ehr-patient',
+    'context-ehr-encounter',
+    'context-standalone-patient',
+    'permission-offline',
+    'permission-online',
+    'permission-patient',
+    'permission-user',
+    'permission-v1',
+    'permission-v2',
+    'context-openehr-ehr',
+    'openehr-permission-v1',
+    ...(options.launch.base64Json ? ['launch-base64-json'] : []),
+    ...(options.launch.episodeContext ? ['context-openehr-episode'] : []),
+  ];
 }

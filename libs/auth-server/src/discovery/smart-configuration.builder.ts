@@ -4,6 +4,7 @@ import {
   CLIENT_AUTH_METHODS,
   GRANT_TYPES,
   IDENTITY_SCOPES,
+  LAUNCH_SCOPES,
 } from '../provider/oidc-configuration.builder.js';
 import { capabilitiesFor } from './capabilities.js';
 
@@ -35,14 +36,21 @@ export function buildSmartConfiguration(
     jwks_uri: at('/jwks'),
     authorization_endpoint: at('/authorize'),
     token_endpoint: at('/token'),
+    introspection_endpoint: at('/introspect'),
     revocation_endpoint: at('/revoke'),
     userinfo_endpoint: at('/userinfo'),
+    management_endpoint: `${origin}/account/apps`,
+    ...(options.registration.enabled ? { registration_endpoint: at('/register') } : {}),
     grant_types_supported: GRANT_TYPES,
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((m) => m !== 'none'),
     token_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
-    scopes_supported: [...IDENTITY_SCOPES, ...OPENEHR_SCOPES],
+    scopes_supported: [
+      ...IDENTITY_SCOPES,
+      ...LAUNCH_SCOPES.filter((s) => s !== 'launch/episode' || options.launch.episodeContext),
+      ...OPENEHR_SCOPES,
+    ],
     capabilities: capabilitiesFor(options),
     services: options.services,
   };

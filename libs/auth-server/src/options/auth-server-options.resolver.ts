@@ -29,11 +29,63 @@ function positiveInt(option: string, value: unknown): number {
   return value;
 }
 
+function nonNegativeInt(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new SmartAuthConfigError(option, 'must be a non-negative integer');
+  }
+  return value;
+}
+
+function resolveRegistration(
+  input: SmartAuthServerOptions['registration'],
+): ResolvedSmartAuthServerOptions['registration'] {
+  const value = input ?? D.registration;
+  if (value === null || typeof value !== 'object' || typeof value.enabled !== 'boolean') {
+    throw new SmartAuthConfigError('registration.enabled', 'must be a boolean');
+  }
+  const token = (value as { initialAccessToken?: unknown }).initialAccessToken;
+  if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
+    throw new SmartAuthConfigError(
+      'registration.initialAccessToken',
+      'must be at least 16 characters',
+    );
+  }
+  return { enabled: value.enabled, initialAccessToken: token };
+}
+
+function resolveSecretRotation(input: SmartAuthServerOptions): {
+  secretRotationOverlapSeconds: number;
+  secretRotationMaxOverlapSeconds: number;
+} {
+  const overlap = nonNegativeInt(
+    'secretRotationOverlapSeconds',
+    input.secretRotationOverlapSeconds ?? D.secretRotationOverlapSeconds,
+  );
+  const max = nonNegativeInt(
+    'secretRotationMaxOverlapSeconds',
+    input.secretRotationMaxOverlapSeconds ?? D.secretRotationMaxOverlapSeconds,
+  );
+  if (overlap > max) {
+    throw new SmartAuthConfigError(
+      'secretRotationOverlapSeconds',
+      'must not exceed secretRotationMaxOverlapSeconds',
+    );
+  }
+  return { secretRotationOverlapSeconds: overlap, secretRotationMaxOverlapSeconds: max };
+}
+
 function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
     throw new SmartAuthConfigError(option, `must be one of ${allowed.join(', ')}`);
   }
   return value as T;
+}
+
+function stringList(option: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
+    throw new SmartAuthConfigError(option, 'must be a list of non-empty strings');
+  }
+  return value as string[];
 }
 
 function resolveServices(input: unknown): Record<string, SmartServiceDescription> {
@@ -60,6 +112,49 @@ function resolveMountPath(value: string): string {
 /**
  * Applies defaults and validates, once, at boot. Throws `SmartAuthConfigError` naming the option.
  */
+function resolveLaunch(
+  input: SmartAuthServerOptions['launch'],
+): ResolvedSmartAuthServerOptions['launch'] {
+  const launch = { ...D.launch, ...input };
+  return {
+    ttlSeconds: positiveInt('launch.ttlSeconds', launch.ttlSeconds),
+    base64Json: Boolean(launch.base64Json),
+    episodeContext: Boolean(launch.episodeContext),
+    styleUrl:
+      launch.styleUrl === undefined ? undefined : absoluteUrl('launch.styleUrl', launch.styleUrl),
+  };
+}
+
+function resolveOrigins(option: string, value: readonly unknown[]): readonly string[] {
+  return stringList(option, value).map((origin) => {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new SmartAuthConfigError(
+        option,
+        `must list origins like https://ehr.example.org (got ${origin})`,
+      );
+    }
+    return origin;
+  });
+}
+
+function resolveExternalLogin(
+  input: SmartAuthServerOptions['externalLogin'],
+): ResolvedSmartAuthServerOptions['externalLogin'] {
+  if (input === undefined) return undefined;
+  const issuer = absoluteUrl('externalLogin.issuer', input.issuer);
+  for (const key of ['clientId', 'clientSecret'] as const) {
+    if (typeof input[key] !== 'string' || !input[key]) {
+      throw new SmartAuthConfigError(`externalLogin.${key}`, 'is required');
+    }
+  }
+  return {
+    issuer,
+    clientId: input.clientId,
+    clientSecret: input.clientSecret,
+    scope: input.scope ?? 'openid profile',
+  };
+}
+
 export function resolveAuthServerOptions(
   input: SmartAuthServerOptions,
 ): ResolvedSmartAuthServerOptions {
@@ -114,5 +209,25 @@ export function resolveAuthServerOptions(
       input.cleanupIntervalSeconds ?? D.cleanupIntervalSeconds,
     ),
     extraScopes,
+    fetchAllowPrivateHosts: stringList(
+      'fetchAllowPrivateHosts',
+      input.fetchAllowPrivateHosts ?? D.fetchAllowPrivateHosts,
+    ),
+    fetchMaxBodyBytes: positiveInt(
+      'fetchMaxBodyBytes',
+      input.fetchMaxBodyBytes ?? D.fetchMaxBodyBytes,
+    ),
+    launch: resolveLaunch(input.launch),
+    externalLogin: resolveExternalLogin(input.externalLogin),
+    launcherOrigins: resolveOrigins('launcherOrigins', input.launcherOrigins ?? D.launcherOrigins),
+    audiences: [
+      input.issuer,
+      ...Object.values(input.services ?? {}).map((s) => s.baseUrl),
+      ...stringList('extraAudiences', input.extraAudiences ?? D.extraAudiences).map((u, i) =>
+        absoluteUrl(`extraAudiences[${i}]`, u),
+      ),
+    ],
+    ...resolveSecretRotation(input),
+    registration: resolveRegistration(input.registration),
   };
 }

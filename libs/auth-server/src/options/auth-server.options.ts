@@ -100,6 +100,101 @@ export interface SmartAuthServerOptions {
    * @default ['admin', 'launch:create', 'introspect']
    */
   extraScopes?: readonly string[];
+  /**
+   * Hosts whose loopback/private addresses the server may fetch (a client's `jwks_uri`).
+   * Every other special-use address (127/8, 10/8, 172.16/12, 192.168/16, 169.254/16, ::1, fc00::/7...) is refused.
+   * @default []
+   */
+  fetchAllowPrivateHosts?: readonly string[];
+  /**
+   * Largest `jwks_uri` response accepted, in bytes.
+   * @default 65536
+   */
+  fetchMaxBodyBytes?: number;
+  /**
+   * How long a rotated-out client secret stays valid after `POST /admin/clients/{id}/secret`, in
+   * seconds (`0` = the old secret stops working at once). A rotation request may ask for another
+   * overlap up to `secretRotationMaxOverlapSeconds`.
+   * @default 86400
+   * @see https://datatracker.ietf.org/doc/html/rfc6819#section-5.2.3.2
+   */
+  secretRotationOverlapSeconds?: number;
+  /**
+   * Longest overlap a rotation request may ask for (`overlap_seconds`), in seconds.
+   * @default 604800 (7 days)
+   */
+  secretRotationMaxOverlapSeconds?: number;
+  /**
+   * Public dynamic client registration at `{mountPath}/register` (RFC 7591). Off by default: the
+   * endpoint then answers 404. When on, clients it creates start `pending` and get no token until
+   * an administrator approves them. With `initialAccessToken` set (at least 16 characters), callers
+   * must send it as `Authorization: Bearer <token>`.
+   * @default { enabled: false }
+   * @see https://datatracker.ietf.org/doc/html/rfc7591#section-3
+   */
+  registration?: SmartRegistrationOptions;
+  /** EHR launch handles and launch context. */
+  launch?: SmartLaunchOptions;
+  /**
+   * Origins of the platform's launcher that may frame the login, consent and picker pages
+   * (`frame-ancestors`); cookies become `SameSite=None; Secure` when set (HTTPS only).
+   * Without any, pages send `frame-ancestors 'none'`.
+   * @default []
+   */
+  launcherOrigins?: readonly string[];
+  /**
+   * Whether a missing `aud` is refused at the authorization endpoint is `requireAud`; this lists
+   * more resource-server base URLs `aud` may name besides the issuer and the `services` base URLs.
+   * @default []
+   */
+  extraAudiences?: readonly string[];
+  /**
+   * Log users in through an external OpenID Connect provider instead of the built-in login.
+   * Register `{issuer}/interaction/callback/idp` as the redirect URI at that provider.
+   * @default undefined (built-in login through the host's `CredentialsVerifier`)
+   */
+  externalLogin?: SmartExternalLoginOptions;
+}
+
+/** An upstream OpenID Connect provider for end-user login. */
+export interface SmartExternalLoginOptions {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** @default 'openid profile' */
+  scope?: string;
+}
+
+/** EHR launch and launch-context options. */
+export interface SmartLaunchOptions {
+  /**
+   * Lifetime of a launch handle created with `POST /admin/launches`, in seconds.
+   * @default 300
+   */
+  ttlSeconds?: number;
+  /**
+   * `launch-base64-json`: launch values are base64url JSON apps may read (`ehrId`, `patient`,
+   * `episodeId`) that still carry the server-side handle (decisions.md item 7).
+   * @default false
+   */
+  base64Json?: boolean;
+  /**
+   * `context-openehr-episode` (experimental): `launch/episode` and `episodeId` in token responses.
+   * @default false
+   */
+  episodeContext?: boolean;
+  /**
+   * `smart_style_url` returned in token responses (`context-style`); omitted when unset.
+   * @default undefined
+   */
+  styleUrl?: string;
+}
+
+/** Options of the public registration endpoint (RFC 7591). */
+export interface SmartRegistrationOptions {
+  enabled: boolean;
+  /** Initial access token callers must present (RFC 7591 section 3); open registration when unset. */
+  initialAccessToken?: string;
 }
 
 /** All defaults, in one place. */
@@ -121,6 +216,14 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   keyRefreshIntervalSeconds: 60,
   cleanupIntervalSeconds: 60,
   extraScopes: ['admin', 'launch:create', 'introspect'],
+  fetchAllowPrivateHosts: [],
+  fetchMaxBodyBytes: 65536,
+  secretRotationOverlapSeconds: 86400,
+  secretRotationMaxOverlapSeconds: 7 * 86400,
+  registration: { enabled: false },
+  launch: { ttlSeconds: 300, base64Json: false, episodeContext: false },
+  launcherOrigins: [],
+  extraAudiences: [],
 } as const satisfies Omit<SmartAuthServerOptions, 'issuer' | 'services'>;
 
 /** Options after defaults and validation: nothing optional except secrets. */
@@ -141,4 +244,19 @@ export interface ResolvedSmartAuthServerOptions {
   keyRefreshIntervalSeconds: number;
   cleanupIntervalSeconds: number;
   extraScopes: readonly string[];
+  fetchAllowPrivateHosts: readonly string[];
+  fetchMaxBodyBytes: number;
+  secretRotationOverlapSeconds: number;
+  secretRotationMaxOverlapSeconds: number;
+  registration: { enabled: boolean; initialAccessToken: string | undefined };
+  launch: {
+    ttlSeconds: number;
+    base64Json: boolean;
+    episodeContext: boolean;
+    styleUrl: string | undefined;
+  };
+  launcherOrigins: readonly string[];
+  externalLogin: Required<SmartExternalLoginOptions> | undefined;
+  /** Every value `aud` may take: the issuer, the services' base URLs and `extraAudiences`. */
+  audiences: readonly string[];
 }

@@ -33,6 +33,10 @@ const CONNECTION_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  'EAI_AGAIN', // temporary DNS failure
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '53300', // too_many_connections: "sorry, too many clients already"
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
@@ -60,7 +64,9 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isConnectionError(err: unknown): boolean {
   const code = codeOf(err);
   if (code && CONNECTION_CODES.has(code)) return true;
-  const message = err instanceof Error ? err.message : '';
+  // Duck-typed: errors raised by native drivers may come from another realm (no `instanceof Error`).
+  const message = (err as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string') return false;
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|database connection is not open/i.test(
     message,
   );

@@ -2,10 +2,18 @@ import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provid
 import type { AccountResolver } from '../accounts/account.port.js';
 import type { KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { assertSmartClientAssertion } from './client-assertion.rules.js';
 import { renderErrorPage } from './error-page.renderer.js';
+import { contextClaims, smartExtraParams } from './smart-authorization.js';
+import type { LaunchService } from '../launch/launch.service.js';
+import type { SmartContextStore } from '../launch/smart-context.store.js';
+import { guardedFetch, type FetchPolicy } from './guarded-fetch.js';
 
 /** Identity scopes the engine knows statically; SMART resource scopes are resolved per request. */
 export const IDENTITY_SCOPES = ['openid', 'offline_access', 'online_access', 'fhirUser', 'profile'];
+
+/** Launch-context scopes, static in the engine like the identity scopes. */
+export const LAUNCH_SCOPES = ['launch', 'launch/patient', 'launch/encounter', 'launch/episode'];
 
 /** Grant types that exist at all; implicit and password never do. */
 export const GRANT_TYPES = [
@@ -39,6 +47,14 @@ export interface EngineDependencies {
   adapter: Configuration['adapter'];
   accounts: AccountResolver;
   policy: EnginePolicy;
+  fetchPolicy: FetchPolicy;
+  launches: LaunchService;
+  contexts: SmartContextStore;
+}
+
+/** Framed by a launcher (EHR launch in an iframe) needs SameSite=None, which needs HTTPS. */
+function cookieSameSite(options: ResolvedSmartAuthServerOptions): 'none' | 'lax' {
+  return options.launcherOrigins.length > 0 && options.issuer.startsWith('https:') ? 'none' : 'lax';
 }
 
 function routes(mount: string): Configuration['routes'] {
@@ -74,8 +90,8 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     jwks: { keys: keys.jwks as unknown as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
       keys: keys.cookieKeys,
-      long: { signed: true, httpOnly: true, sameSite: 'lax' },
-      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+      long: { signed: true, httpOnly: true, sameSite: cookieSameSite(options) },
+      short: { signed: true, httpOnly: true, sameSite: cookieSameSite(options) },
     },
     routes: routes(options.mountPath),
     responseTypes: ['code'],
@@ -88,7 +104,7 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     pkce: {
       required: (_ctx, client) => options.pkce === 'all' || client.clientAuthMethod === 'none',
     },
-    scopes: IDENTITY_SCOPES,
+    scopes: [...IDENTITY_SCOPES, ...LAUNCH_SCOPES],
     claims: {
       openid: ['sub'],
       fhirUser: ['fhirUser'],
@@ -105,12 +121,17 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
       };
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    extraParams: ['aud', 'launch'],
+    extraParams: smartExtraParams(options, deps.launches),
+    extraTokenClaims: (_ctx, token) =>
+      contextClaims(deps.contexts, (token as { grantId?: string }).grantId),
+    issueRefreshToken: (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') &&
+      (code.scopes.has('offline_access') || code.scopes.has('online_access')),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: false },
-      revocation: { enabled: true },
+      revocation: { enabled: false },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
@@ -143,5 +164,12 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     },
     rotateRefreshToken: (ctx) => ctx.oidc.client?.clientAuthMethod === 'none',
     renderError: (ctx, out) => renderErrorPage(ctx, out),
+    assertJwtClientAuthClaimsAndHeader: (ctx, claims, header, client) =>
+      assertSmartClientAssertion(ctx, claims, header, client as never),
+    fetch: guardedFetch(deps.fetchPolicy),
+    fetchResponseBodyLimits: {
+      jwks_uri: deps.fetchPolicy.maxBodyBytes,
+      sector_identifier_uri: deps.fetchPolicy.maxBodyBytes,
+    },
   };
 }

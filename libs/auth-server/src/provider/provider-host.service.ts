@@ -8,19 +8,41 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { DataSource } from 'typeorm';
-import { AccountResolver } from '../accounts/account.port.js';
+import type { AccountResolver } from '../accounts/account.port.js';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { toPublicJwk } from '../keys/key.generator.js';
 import { SigningKeysService, type KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { EnginePolicyService } from './engine-policy.service.js';
 import { buildOidcConfiguration } from './oidc-configuration.builder.js';
 import { engineAdapterFactory, toEngineError } from './provider-adapter.js';
+import { guardedFetch } from './guarded-fetch.js';
+import { addContextToTokenResponse } from './smart-authorization.js';
+import { LaunchService } from '../launch/launch.service.js';
+import { SmartContextStore } from '../launch/smart-context.store.js';
+import { engineTokenPreflight } from './engine-preflight.js';
+import { registerJwtBearerGrant } from './jwt-bearer.grant.js';
+import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type Next = (err?: unknown) => void;
+
+/** RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`. */
+function reportUnauthorizedGrant(ctx: KoaContextWithOIDC): void {
+  const body = ctx.body as { error?: string } | undefined;
+  const grantType = ctx.oidc.params?.grant_type;
+  const client = ctx.oidc.client;
+  if (
+    ctx.status === 400 &&
+    body?.error === 'invalid_request' &&
+    client &&
+    typeof grantType === 'string'
+  ) {
+    if (!client.grantTypeAllowed(grantType)) body.error = 'unauthorized_client';
+  }
+}
 
 /**
  * Owns the one oidc-provider instance: builds it from the resolved options and the stored keys,
@@ -33,6 +55,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   private handler: Handler | undefined;
   private fingerprint = '';
   private publicKeys: { keys: Record<string, unknown>[] } = { keys: [] };
+  private cookieKeys: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Paths under the mount that Nest serves instead of the engine. */
   private readonly reserved = new Set<string>();
@@ -42,8 +65,11 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly keys: SigningKeysService,
     private readonly clients: ClientRegistryService,
-    private readonly accounts: AccountResolver,
+    @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
     private readonly policy: EnginePolicyService,
+    private readonly trustedIssuers: TrustedIssuerService,
+    private readonly launches: LaunchService,
+    private readonly contexts: SmartContextStore,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -102,25 +128,44 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   }
 
   private install(material: KeyMaterial): void {
+    const fetchPolicy = {
+      allowPrivateHosts: this.options.fetchAllowPrivateHosts,
+      maxBodyBytes: this.options.fetchMaxBodyBytes,
+    };
+    const repo = this.dataSource.getRepository(OidcPayloadEntity);
     const provider = new Provider(
       this.options.issuer,
       buildOidcConfiguration({
         options: this.options,
         keys: material,
-        adapter: engineAdapterFactory(
-          this.dataSource.getRepository(OidcPayloadEntity),
-          this.clients,
-        ),
+        adapter: engineAdapterFactory(repo, this.clients),
         accounts: this.accounts,
         policy: this.policy,
+        fetchPolicy,
+        launches: this.launches,
+        contexts: this.contexts,
       }),
     );
     provider.proxy = this.options.trustProxy;
+    registerJwtBearerGrant(provider, {
+      issuers: this.trustedIssuers,
+      policy: this.policy,
+      resource: this.options.issuer,
+      extraScopes: this.options.extraScopes,
+      fetch: guardedFetch(fetchPolicy),
+      signingAlg: this.options.accessTokenSigningAlg,
+    });
     this.customise(provider);
     this.current = provider;
     this.handler = provider.callback();
     this.fingerprint = material.fingerprint;
     this.publicKeys = { keys: material.jwks.map(toPublicJwk) };
+    this.cookieKeys = material.cookieKeys;
+  }
+
+  /** The newest shared cookie secret (also keys CSRF tokens of interaction pages). */
+  get cookieSecret(): string {
+    return this.cookieKeys[0];
   }
 
   /** The published JWKS (public keys), as the engine serves it. */
@@ -139,11 +184,40 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
         throw toEngineError(err);
       });
     };
+    provider.use(engineTokenPreflight(provider, this.options.mountPath));
     provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
       await next();
-      if (ctx.oidc?.route === 'token') ctx.set('Pragma', 'no-cache');
+      const route = ctx.oidc?.route;
+      if (route === 'token') {
+        ctx.set('Pragma', 'no-cache');
+        reportUnauthorizedGrant(ctx);
+        await addContextToTokenResponse(ctx, this.contexts);
+      }
       if (ctx.status === 503) ctx.set('Retry-After', '5');
+      if (route === 'discovery' && ctx.status === 200) {
+        // Endpoints we serve beside the engine, at URLs built like the engine's own.
+        const base = ctx.oidc.urlFor('token').replace(/\/token$/, '');
+        Object.assign(ctx.body as object, {
+          introspection_endpoint: `${base}/introspect`,
+          revocation_endpoint: `${base}/revoke`,
+          ...(this.options.registration.enabled
+            ? { registration_endpoint: `${base}/register` }
+            : {}),
+        });
+      }
     });
+    // Name the rule that failed (never secrets): the engine keeps it in error_detail.
+    const nameRule = (
+      ctx: KoaContextWithOIDC,
+      err: { error_detail?: string; expose?: boolean },
+    ) => {
+      const body = ctx.body as { error_description?: string } | undefined;
+      if (err.expose && err.error_detail && body && typeof body === 'object') {
+        body.error_description = err.error_detail;
+      }
+    };
+    provider.on('grant.error', nameRule);
+    provider.on('authorization.error', nameRule);
     provider.on('server_error', (_ctx: unknown, err: Error) =>
       this.logger.error(`engine server_error: ${err.message}`, err.stack),
     );

@@ -52,7 +52,7 @@ export class AccessTokenVerifier {
   private keySet(): ReturnType<typeof createLocalJWKSet> {
     const current = this.host.jwks;
     if (!this.jwks || this.jwksSource !== current) {
-      this.jwks = createLocalJWKSet(current as Parameters<typeof createLocalJWKSet>[0]);
+      this.jwks = createLocalJWKSet(current);
       this.jwksSource = current;
     }
     return this.jwks;

@@ -1,0 +1,15 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { ClientActor } from '../clients/clients.service.js';
+
+/** Where `AdminApiGuard` leaves the authenticated caller on the request. */
+export const ADMIN_ACTOR = Symbol('smart:admin-actor');
+
+export type AdminRequest = { [ADMIN_ACTOR]?: ClientActor; id?: unknown };
+
+/** The caller of an admin route (the token's client), as set by `AdminApiGuard`. */
+export const AdminActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ClientActor => {
+    const req = context.switchToHttp().getRequest<AdminRequest>();
+    return req[ADMIN_ACTOR] ?? { actor: 'unknown' };
+  },
+);

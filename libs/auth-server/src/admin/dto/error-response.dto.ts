@@ -1,0 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Every admin API error: `{ error, error_description }` (RFC 7591 / RFC 6749 style). */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 'invalid_client_metadata' })
+  error!: string;
+
+  @ApiProperty({ example: 'redirect_uris: http://example.com/cb must use https' })
+  error_description!: string;
+}

@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+
+/** The PostgreSQL channel that carries client changes; the payload is the `client_id`. */
+export const CLIENT_CHANGE_CHANNEL = 'smart_client_changed';
+
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 10_000;
+
+/** What the listener tells its owner. */
+export interface ClientChangeEvents {
+  /** A client changed on some instance (this one included). */
+  changed(clientId: string): void;
+  /** The listener is (dis)connected: while down, notices may be missed. */
+  connection(up: boolean): void;
+}
+
+/**
+ * A dedicated PostgreSQL connection that LISTENs on `smart_client_changed` and reconnects with
+ * backoff after an error, so every instance drops its cached copy of a client the moment any
+ * instance changes it.
+ * @see https://www.postgresql.org/docs/current/sql-listen.html
+ */
+export class ClientChangeListener {
+  private readonly logger = new Logger('ClientChangeListener');
+  private client: pg.Client | undefined;
+  private retryMs = RECONNECT_MIN_MS;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Connections already given up (one reconnect per lost connection). */
+  private readonly dead = new WeakSet<pg.Client>();
+
+  constructor(
+    private readonly connection: pg.ClientConfig,
+    private readonly events: ClientChangeEvents,
+  ) {}
+
+  /** Connects (the first attempt is awaited; later ones run in the background). */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ ...this.connection, keepAlive: true });
+    client.on('notification', (msg) => {
+      if (msg.channel === CLIENT_CHANGE_CHANNEL && msg.payload) this.events.changed(msg.payload);
+    });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CLIENT_CHANGE_CHANNEL}`);
+    } catch (err) {
+      this.lost(client, err as Error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.retryMs = RECONNECT_MIN_MS;
+    this.events.connection(true);
+  }
+
+  private lost(client: pg.Client, err?: Error): void {
+    if (this.dead.has(client)) return;
+    this.dead.add(client);
+    if (this.client === client) this.client = undefined;
+    void client.end().catch(() => undefined);
+    this.events.connection(false);
+    if (this.stopped) return;
+    this.logger.warn(
+      `client change listener lost (${err?.message ?? 'connection ended'}); reconnecting`,
+    );
+    this.timer = setTimeout(() => void this.connect(), this.retryMs);
+    this.timer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
+  }
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import * as oidc from 'openid-client';
+import { DataSource } from 'typeorm';
+import type { SmartAccountClaims } from '../accounts/account.port.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+
+interface PendingLogin {
+  uid: string;
+  verifier: string;
+  nonce: string;
+  state: string;
+}
+
+const CALLBACK_PATH = '/interaction/callback/idp';
+
+/** Maps an upstream provider's claims to the local account (Keycloak-style roles included). */
+export function accountFromClaims(claims: Record<string, unknown>): SmartAccountClaims {
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const realmRoles = (claims.realm_access as { roles?: unknown } | undefined)?.roles;
+  const roles = [claims.roles, realmRoles].find(Array.isArray) as unknown[] | undefined;
+  return {
+    sub: String(claims.sub),
+    name: str(claims.name) ?? str(claims.preferred_username),
+    given_name: str(claims.given_name),
+    family_name: str(claims.family_name),
+    fhirUser: str(claims.fhirUser),
+    ehrId: str(claims.ehrId) ?? str(claims.ehr_id),
+    patient: str(claims.patient),
+    roles: roles?.filter((r): r is string => typeof r === 'string'),
+  };
+}
+
+/**
+ * Login through an external OpenID Connect provider (Keycloak or any certified OP) with
+ * `openid-client`: authorization code + PKCE, `state` and `nonce`; the verified ID token claims
+ * become the local account.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
+ */
+@Injectable()
+export class ExternalLoginService {
+  private config: Promise<oidc.Configuration> | undefined;
+  private readonly pending: TypeOrmOidcAdapter;
+  private readonly accounts: TypeOrmOidcAdapter;
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    dataSource: DataSource,
+  ) {
+    const repo = dataSource.getRepository(OidcPayloadEntity);
+    this.pending = new TypeOrmOidcAdapter('ExternalLogin', repo);
+    this.accounts = new TypeOrmOidcAdapter('ExternalAccount', repo);
+  }
+
+  get enabled(): boolean {
+    return this.options.externalLogin !== undefined;
+  }
+
+  private get redirectUri(): string {
+    return `${this.options.issuer}${CALLBACK_PATH}`;
+  }
+
+  private configuration(): Promise<oidc.Configuration> {
+    const idp = this.options.externalLogin!;
+    this.config ??= oidc
+      .discovery(new URL(idp.issuer), idp.clientId, idp.clientSecret, undefined, {
+        execute: idp.issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
+      })
+      .catch((err: unknown) => {
+        this.config = undefined;
+        throw err;
+      });
+    return this.config;
+  }
+
+  /** The URL to send the browser to; remembers PKCE verifier, state and nonce for the callback. */
+  async start(uid: string): Promise<string> {
+    const config = await this.configuration();
+    const login: PendingLogin = {
+      uid,
+      verifier: oidc.randomPKCECodeVerifier(),
+      nonce: oidc.randomNonce(),
+      state: oidc.randomState(),
+    };
+    await this.pending.upsert(login.state, { ...login }, 600);
+    return oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUri,
+      scope: this.options.externalLogin!.scope,
+      code_challenge: await oidc.calculatePKCECodeChallenge(login.verifier),
+      code_challenge_method: 'S256',
+      state: login.state,
+      nonce: login.nonce,
+    }).href;
+  }
+
+  /** The interaction a callback belongs to (by its `state`). */
+  async uidForCallback(state: unknown): Promise<string | undefined> {
+    if (typeof state !== 'string' || state.length > 200) return undefined;
+    return ((await this.pending.find(state)) as PendingLogin | undefined)?.uid;
+  }
+
+  /** Exchanges the code, checks state/nonce/PKCE and the ID token; returns the local account id. */
+  async complete(uid: string, originalUrl: string): Promise<string | undefined> {
+    const query = new URL(originalUrl, this.options.issuer).searchParams;
+    const state = query.get('state') ?? '';
+    const login = (await this.pending.find(state)) as PendingLogin | undefined;
+    if (!login || login.uid !== uid) return undefined;
+    await this.pending.destroy(state);
+    const callback = new URL(this.redirectUri);
+    callback.search = query.toString();
+    const tokens = await oidc.authorizationCodeGrant(await this.configuration(), callback, {
+      pkceCodeVerifier: login.verifier,
+      expectedState: login.state,
+      expectedNonce: login.nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    if (!claims?.sub) return undefined;
+    const account = accountFromClaims(claims);
+    await this.accounts.upsert(
+      account.sub,
+      { ...account },
+      this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
+    );
+    return account.sub;
+  }
+
+  /** An account that logged in through the external provider. */
+  async findAccount(sub: string): Promise<SmartAccountClaims | undefined> {
+    if (!this.enabled) return undefined;
+    return (await this.accounts.find(sub)) as SmartAccountClaims | undefined;
+  }
+}

@@ -1,0 +1,263 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isScopeWithin, parseScopes, type ValidScope } from '#smart-scopes';
+import type {
+  AccountResolver,
+  PatientDirectory,
+  PatientRecord,
+  SmartAccountClaims,
+  UserScopePolicy,
+} from '../accounts/account.port.js';
+import { ClientRegistryService } from '../clients/client-registry.service.js';
+import type { SmartClient } from '../clients/client.types.js';
+import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import { LaunchService } from '../launch/launch.service.js';
+import { SmartContextStore } from '../launch/smart-context.store.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { ProviderHost } from '../provider/provider-host.service.js';
+import {
+  ACCOUNTS,
+  PATIENTS,
+  SMART_AUTH_SERVER_OPTIONS,
+  USER_SCOPES,
+} from '../smart-auth-server.constants.js';
+import { ConsentStoreService } from './consent-store.service.js';
+import { selectScopes } from './scope-selection.js';
+
+/** The engine's interaction, as far as we use it. */
+export interface InteractionDetails {
+  uid: string;
+  prompt: { name: string };
+  params: Record<string, unknown>;
+  session?: { accountId?: string };
+  exp: number;
+  save(ttlSeconds: number): Promise<string>;
+}
+
+/** What the consent step needs from the user next, or that it can finish. */
+export type ConsentStep =
+  | { kind: 'pick-patient'; client: SmartClient; candidates: PatientRecord[] }
+  | { kind: 'pick-episode'; client: SmartClient; record: PatientRecord }
+  | { kind: 'ask'; client: SmartClient; scopes: ValidScope[]; context: SmartLaunchContext }
+  | { kind: 'finish'; scopes: ValidScope[] }
+  | { kind: 'refuse'; error: string; description: string };
+
+interface Pick {
+  record?: PatientRecord;
+  episodeId?: string;
+}
+
+const OIDC_KINDS = new Set(['identity', 'launch']);
+
+/**
+ * The SMART part of an authorization: launch context (EHR launch handle, or the patient/episode
+ * picker in a standalone launch), the scopes a user may approve, remembered consent, and the grant.
+ */
+@Injectable()
+export class InteractionFlowService {
+  private readonly picks: TypeOrmOidcAdapter;
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly host: ProviderHost,
+    private readonly clients: ClientRegistryService,
+    @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
+    @Inject(PATIENTS) private readonly directory: PatientDirectory,
+    @Inject(USER_SCOPES) private readonly scopePolicy: UserScopePolicy,
+    private readonly launches: LaunchService,
+    private readonly contexts: SmartContextStore,
+    private readonly consents: ConsentStoreService,
+    dataSource: DataSource,
+  ) {
+    this.picks = new TypeOrmOidcAdapter('SmartPick', dataSource.getRepository(OidcPayloadEntity));
+  }
+
+  /** A CSRF token bound to the interaction (HMAC with the shared cookie secret). */
+  csrfToken(uid: string): string {
+    return createHmac('sha256', this.host.cookieSecret).update(`csrf:${uid}`).digest('base64url');
+  }
+
+  checkCsrf(uid: string, token: unknown): boolean {
+    const expected = Buffer.from(this.csrfToken(uid));
+    const given = Buffer.from(typeof token === 'string' ? token : '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  async clientOf(details: InteractionDetails): Promise<SmartClient | undefined> {
+    return this.clients.find(String(details.params.client_id));
+  }
+
+  async savePick(uid: string, pick: Pick): Promise<void> {
+    await this.picks.upsert(uid, { ...(await this.picks.find(uid)), ...pick }, 600);
+  }
+
+  /** Decides the next consent step. */
+  async consentStep(details: InteractionDetails, submitted?: string[]): Promise<ConsentStep> {
+    const client = await this.clientOf(details);
+    const account = await this.accounts.findAccount(details.session?.accountId ?? '');
+    if (!client || !account)
+      return refuse('access_denied', 'the account or the app is no longer available');
+    const requested = parseScopes(scopeParam(details), {
+      extraScopes: this.options.extraScopes,
+    });
+    const wants = (context: string) =>
+      requested.valid.some((s) => s.kind === 'launch' && s.context === context);
+    let context: SmartLaunchContext = {};
+    const launchValue =
+      typeof details.params.launch === 'string' ? details.params.launch : undefined;
+    if (launchValue && wants('launch')) {
+      const check = await this.launches.inspect(launchValue, client.clientId);
+      if (!check.ok) return refuse('invalid_request', `launch ${check.reason.replace('_', ' ')}`);
+      context = check.context;
+    } else if (wants('patient')) {
+      const chosen = await this.patientContext(details.uid, account, client, wants('episode'));
+      if ('kind' in chosen) return chosen;
+      context = chosen;
+    }
+    const scopes = selectScopes({
+      requested: scopeParam(details),
+      registered: client.metadata.scope,
+      extraScopes: this.options.extraScopes,
+      account,
+      policy: this.scopePolicy,
+      context,
+      launched: Boolean(launchValue) && wants('launch'),
+      refreshAllowed: (client.metadata.grant_types ?? []).includes('refresh_token'),
+      episodeContext: this.options.launch.episodeContext,
+    });
+    if (submitted) {
+      const chosen = scopes.filter((s) => submitted.includes(s.raw));
+      return { kind: 'finish', scopes: chosen };
+    }
+    if (client.trusted || (await this.remembered(account.sub, client.clientId, scopes))) {
+      return { kind: 'finish', scopes };
+    }
+    return { kind: 'ask', client, scopes, context };
+  }
+
+  /**
+   * Completes consent: uses up the launch handle, stores the grant and its context, rewrites the
+   * request's scope to exactly what was granted, and returns the engine result.
+   */
+  async finish(
+    details: InteractionDetails,
+    scopes: ValidScope[],
+  ): Promise<{ consent: { grantId: string } } | ReturnType<typeof refuse>> {
+    const client = (await this.clientOf(details))!;
+    const accountId = details.session!.accountId!;
+    const account = await this.accounts.findAccount(accountId);
+    let context: SmartLaunchContext = {};
+    const launchValue =
+      typeof details.params.launch === 'string' ? details.params.launch : undefined;
+    if (launchValue && scopes.some((s) => s.kind === 'launch' && s.context === 'launch')) {
+      const check = await this.launches.inspect(launchValue, client.clientId);
+      if (!check.ok || !(await this.launches.consume(check.handle, client.clientId))) {
+        return refuse('invalid_request', 'launch was already used or has expired');
+      }
+      context = check.context;
+    } else {
+      const pick = (await this.picks.find(details.uid)) as Pick | undefined;
+      const record = pick?.record ?? ownRecord(account);
+      if (record)
+        context = { ehrId: record.ehrId, patient: record.patient, episodeId: pick?.episodeId };
+    }
+    const grant = new this.host.provider.Grant({ accountId, clientId: client.clientId });
+    const oidc = scopes.filter((s) => OIDC_KINDS.has(s.kind)).map((s) => s.raw);
+    if (oidc.length) grant.addOIDCScope(oidc.join(' '));
+    // The resource server's share lists every granted scope (see EnginePolicyService).
+    if (scopes.length)
+      grant.addResourceScope(this.options.issuer, scopes.map((s) => s.raw).join(' '));
+    const grantId = await grant.save();
+    await this.contexts.save(
+      grantId,
+      this.tokenContext(context, account),
+      this.options.refreshTokenTtlSeconds,
+    );
+    if (!client.trusted)
+      await this.consents.remember(
+        accountId,
+        client.clientId,
+        scopes.map((s) => s.raw),
+      );
+    details.params.scope = scopes.map((s) => s.raw).join(' ');
+    await details.save(Math.max(1, details.exp - Math.floor(Date.now() / 1000)));
+    return { consent: { grantId } };
+  }
+
+  private tokenContext(
+    context: SmartLaunchContext,
+    account: SmartAccountClaims | undefined,
+  ): SmartLaunchContext & { fhirUser?: string } {
+    const styleUrl = this.options.launch.styleUrl;
+    return {
+      ...context,
+      ...(this.options.launch.episodeContext ? {} : { episodeId: undefined }),
+      ...(context.ehrId || context.patient
+        ? { need_patient_banner: context.need_patient_banner ?? true }
+        : {}),
+      ...(styleUrl && !context.smart_style_url ? { smart_style_url: styleUrl } : {}),
+      fhirUser: account?.fhirUser,
+    };
+  }
+
+  private async patientContext(
+    uid: string,
+    account: SmartAccountClaims,
+    client: SmartClient,
+    wantsEpisode: boolean,
+  ): Promise<SmartLaunchContext | ConsentStep> {
+    const pick = (await this.picks.find(uid)) as Pick | undefined;
+    let record = pick?.record ?? ownRecord(account);
+    if (!record) {
+      const candidates = await this.directory.candidatesFor(account);
+      if (candidates.length === 1) record = candidates[0];
+      else if (candidates.length > 1) return { kind: 'pick-patient', client, candidates };
+      else return {};
+    }
+    let episodeId = pick?.episodeId;
+    const episodes = record.episodes ?? [];
+    if (wantsEpisode && this.options.launch.episodeContext && !episodeId && episodes.length > 0) {
+      if (episodes.length === 1) episodeId = episodes[0].id;
+      else return { kind: 'pick-episode', client, record };
+    }
+    return { ehrId: record.ehrId, patient: record.patient, episodeId };
+  }
+
+  /** Candidates the picker offered, to check a submitted choice against. */
+  async candidates(details: InteractionDetails): Promise<PatientRecord[]> {
+    const account = await this.accounts.findAccount(details.session?.accountId ?? '');
+    return account ? this.directory.candidatesFor(account) : [];
+  }
+
+  async pickedRecord(uid: string): Promise<PatientRecord | undefined> {
+    return ((await this.picks.find(uid)) as Pick | undefined)?.record;
+  }
+
+  private async remembered(
+    accountId: string,
+    clientId: string,
+    scopes: ValidScope[],
+  ): Promise<boolean> {
+    const approved = parseScopes((await this.consents.approved(accountId, clientId)).join(' '), {
+      extraScopes: this.options.extraScopes,
+    }).valid;
+    return approved.length > 0 && scopes.every((s) => approved.some((a) => isScopeWithin(s, a)));
+  }
+}
+
+function ownRecord(account: SmartAccountClaims | undefined): PatientRecord | undefined {
+  return account?.ehrId
+    ? { ehrId: account.ehrId, patient: account.patient, name: account.name ?? account.sub }
+    : undefined;
+}
+
+function refuse(error: string, description: string) {
+  return { kind: 'refuse' as const, error, description };
+}
+
+function scopeParam(details: InteractionDetails): string {
+  return typeof details.params.scope === 'string' ? details.params.scope : '';
+}

@@ -1,0 +1,306 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Logger,
+  Optional,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { describeScope } from '#smart-scopes';
+import { CredentialsVerifier } from '../accounts/account.port.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { ProviderHost } from '../provider/provider-host.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ExternalLoginService } from './external-login.service.js';
+import {
+  InteractionFlowService,
+  type ConsentStep,
+  type InteractionDetails,
+} from './interaction-flow.service.js';
+import { consentPage, loginPage, messagePage, pickerPage } from './interaction.pages.js';
+import { sendPage } from './page.headers.js';
+
+type Form = Record<string, unknown>;
+const list = (v: unknown): string[] =>
+  (Array.isArray(v) ? (v as unknown[]) : [v]).filter((x): x is string => typeof x === 'string');
+
+/**
+ * The interaction pages the engine sends users to: login, patient/episode picker and consent.
+ * Every form carries a CSRF token bound to the interaction; the engine binds the interaction to
+ * the browser with its `_interaction` cookie.
+ */
+@Controller('interaction')
+export class InteractionController {
+  private readonly logger = new Logger('Interaction');
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly host: ProviderHost,
+    private readonly flow: InteractionFlowService,
+    private readonly external: ExternalLoginService,
+    @Optional() private readonly credentials?: CredentialsVerifier,
+  ) {}
+
+  @Get('callback/idp')
+  async idpCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const uid = await this.external.uidForCallback(req.query.state);
+    if (!uid)
+      return sendPage(
+        res,
+        this.options,
+        messagePage('Sign-in failed', 'The sign-in request is unknown or has expired.'),
+        400,
+      );
+    const query = new URL(req.originalUrl, 'http://x').search;
+    res.redirect(303, `/interaction/${encodeURIComponent(uid)}/idp${query}`);
+  }
+
+  @Get(':uid')
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    if (details.prompt.name === 'login') return this.showLogin(details, req, res);
+    return this.advance(details, req, res, await this.flow.consentStep(details));
+  }
+
+  @Get(':uid/idp')
+  async idpReturn(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    const accountId = await this.external
+      .complete(details.uid, req.originalUrl)
+      .catch((err: Error) => {
+        this.logger.warn(`external login failed: ${err.message}`);
+        return undefined;
+      });
+    if (!accountId)
+      return sendPage(
+        res,
+        this.options,
+        messagePage('Sign-in failed', 'The identity provider did not confirm who you are.'),
+        401,
+      );
+    await this.host.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  @Post(':uid/login')
+  async login(
+    @Param('uid') uid: string,
+    @Body() form: Form,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details || !this.csrfOk(details, form, res)) return;
+    const username = typeof form.username === 'string' ? form.username : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const accountId =
+      this.credentials && username && password
+        ? await this.credentials.verify(username, password)
+        : undefined;
+    if (!accountId) {
+      const client = await this.flow.clientOf(details);
+      const page = loginPage({
+        action: `/interaction/${uid}/login`,
+        csrf: this.flow.csrfToken(uid),
+        clientName: client?.metadata.client_name ?? 'An app',
+        error: 'Invalid username or password.',
+        username,
+      });
+      return sendPage(res, this.options, page, 401);
+    }
+    await this.host.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  @Post(':uid/pick')
+  async pick(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details || !this.csrfOk(details, form, res)) return;
+    if (typeof form.ehrId === 'string') {
+      const record = (await this.flow.candidates(details)).find((c) => c.ehrId === form.ehrId);
+      if (!record)
+        return sendPage(
+          res,
+          this.options,
+          messagePage('Not allowed', 'That patient is not available to you.'),
+          403,
+        );
+      await this.flow.savePick(details.uid, { record });
+    } else if (typeof form.episodeId === 'string') {
+      const record = await this.flow.pickedRecord(details.uid);
+      if (!record?.episodes?.some((e) => e.id === form.episodeId)) {
+        return sendPage(
+          res,
+          this.options,
+          messagePage('Not allowed', 'That episode is not available.'),
+          403,
+        );
+      }
+      await this.flow.savePick(details.uid, { episodeId: form.episodeId });
+    }
+    res.redirect(303, `/interaction/${encodeURIComponent(details.uid)}`);
+  }
+
+  @Post(':uid/consent')
+  async consent(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details || !this.csrfOk(details, form, res)) return;
+    if (details.prompt.name !== 'consent')
+      return res.redirect(303, `/interaction/${encodeURIComponent(details.uid)}`);
+    if (form.decision !== 'allow') {
+      await this.host.provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'the user denied access' },
+        { mergeWithLastSubmission: true },
+      );
+      return;
+    }
+    await this.advance(details, req, res, await this.flow.consentStep(details, list(form.scope)));
+  }
+
+  private async advance(
+    details: InteractionDetails,
+    req: Request,
+    res: Response,
+    step: ConsentStep,
+  ): Promise<void> {
+    const uid = details.uid;
+    const csrf = this.flow.csrfToken(uid);
+    switch (step.kind) {
+      case 'pick-patient':
+        return sendPage(
+          res,
+          this.options,
+          pickerPage({
+            action: `/interaction/${uid}/pick`,
+            csrf,
+            clientName: step.client.metadata.client_name ?? 'The app',
+            field: 'ehrId',
+            options: step.candidates.map((c) => ({
+              value: c.ehrId,
+              label: c.birthDate ? `${c.name} (born ${c.birthDate})` : c.name,
+            })),
+          }),
+        );
+      case 'pick-episode':
+        return sendPage(
+          res,
+          this.options,
+          pickerPage({
+            action: `/interaction/${uid}/pick`,
+            csrf,
+            clientName: step.client.metadata.client_name ?? 'The app',
+            field: 'episodeId',
+            options: (step.record.episodes ?? []).map((e) => ({ value: e.id, label: e.name })),
+          }),
+        );
+      case 'ask':
+        return sendPage(
+          res,
+          this.options,
+          consentPage({
+            action: `/interaction/${uid}/consent`,
+            csrf,
+            clientName: step.client.metadata.client_name ?? 'The app',
+            items: step.scopes.map((s) => ({ scope: s.raw, description: describeScope(s) })),
+            context: step.context.ehrId
+              ? `For the patient record ${step.context.patient ?? step.context.ehrId}.`
+              : undefined,
+          }),
+        );
+      case 'refuse':
+        await this.host.provider.interactionFinished(
+          req,
+          res,
+          { error: step.error, error_description: step.description },
+          { mergeWithLastSubmission: true },
+        );
+        return;
+      case 'finish': {
+        const result = await this.flow.finish(details, step.scopes);
+        await this.host.provider.interactionFinished(
+          req,
+          res,
+          'kind' in result
+            ? { error: result.error, error_description: result.description }
+            : result,
+          { mergeWithLastSubmission: true },
+        );
+        return;
+      }
+    }
+  }
+
+  private async showLogin(details: InteractionDetails, req: Request, res: Response): Promise<void> {
+    if (this.external.enabled) {
+      res.redirect(303, await this.external.start(details.uid));
+      return;
+    }
+    const client = await this.flow.clientOf(details);
+    if (!this.credentials) {
+      return sendPage(
+        res,
+        this.options,
+        messagePage('Sign-in unavailable', 'No login method is configured on this platform.'),
+        503,
+      );
+    }
+    void req;
+    sendPage(
+      res,
+      this.options,
+      loginPage({
+        action: `/interaction/${details.uid}/login`,
+        csrf: this.flow.csrfToken(details.uid),
+        clientName: client?.metadata.client_name ?? 'An app',
+      }),
+    );
+  }
+
+  private csrfOk(details: InteractionDetails, form: Form, res: Response): boolean {
+    if (this.flow.checkCsrf(details.uid, form.csrf)) return true;
+    sendPage(
+      res,
+      this.options,
+      messagePage(
+        'Request refused',
+        'The form has expired or did not come from this site. Go back and try again.',
+      ),
+      403,
+    );
+    return false;
+  }
+
+  private async details(req: Request, res: Response): Promise<InteractionDetails | undefined> {
+    try {
+      return await this.host.provider.interactionDetails(req, res);
+    } catch {
+      sendPage(
+        res,
+        this.options,
+        messagePage(
+          'Session expired',
+          'This sign-in session has expired or belongs to another browser. Go back to the app and start again.',
+        ),
+        400,
+      );
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { LaunchContextEntity } from '../persistence/launch-context.entity.js';
+import { guardDb } from '../persistence/persistence.errors.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { pickLaunchContext, type SmartLaunchContext } from './launch-context.types.js';
+
+/** Why a launch value was refused; the message is safe to show to the app. */
+export type LaunchRefusal = 'unknown' | 'expired' | 'used' | 'other_client' | 'tampered';
+
+export type LaunchCheck =
+  { ok: true; handle: string; context: SmartLaunchContext } | { ok: false; reason: LaunchRefusal };
+
+const hash = (handle: string) => createHash('sha256').update(handle).digest('base64url');
+const HANDLE = /^[A-Za-z0-9_-]{20,100}$/;
+
+/**
+ * EHR launch handles: opaque (or `launch-base64-json`) values the platform's launcher creates;
+ * they expire, are single-use (atomic in the database) and bound to a client when one was given.
+ * @see https://hl7.org/fhir/smart-app-launch/app-launch.html#launch-app-ehr-launch
+ */
+@Injectable()
+export class LaunchService {
+  private readonly repo: Repository<LaunchContextEntity>;
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    dataSource: DataSource,
+  ) {
+    this.repo = dataSource.getRepository(LaunchContextEntity);
+  }
+
+  /** Creates a launch; returns the value the app receives as `launch`. */
+  async create(
+    context: SmartLaunchContext,
+    clientId: string | undefined,
+    createdBy: string,
+  ): Promise<{ launch: string; expires_in: number }> {
+    const handle = randomBytes(32).toString('base64url');
+    const ttl = this.options.launch.ttlSeconds;
+    await guardDb(() =>
+      this.repo.insert({
+        id: hash(handle),
+        clientId: clientId ?? null,
+        context: JSON.stringify(pickLaunchContext(context as Record<string, unknown>)),
+        createdBy,
+        expiresAt: Date.now() + ttl * 1000,
+        consumedAt: null,
+      }),
+    );
+    return { launch: this.encode(handle, context), expires_in: ttl };
+  }
+
+  /** Checks a launch value for a client without using it up. */
+  async inspect(value: string, clientId: string): Promise<LaunchCheck> {
+    const decoded = this.decode(value);
+    if (!decoded) return { ok: false, reason: 'unknown' };
+    const row = await guardDb(() => this.repo.findOneBy({ id: hash(decoded.handle) }));
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.consumedAt !== null) return { ok: false, reason: 'used' };
+    if (Number(row.expiresAt) <= Date.now()) return { ok: false, reason: 'expired' };
+    if (row.clientId !== null && row.clientId !== clientId)
+      return { ok: false, reason: 'other_client' };
+    const context = JSON.parse(row.context) as SmartLaunchContext;
+    if (decoded.claims && !agrees(decoded.claims, context))
+      return { ok: false, reason: 'tampered' };
+    return { ok: true, handle: decoded.handle, context };
+  }
+
+  /** Uses a handle up; of concurrent callers exactly one gets `true`. */
+  async consume(handle: string, clientId: string): Promise<boolean> {
+    const now = Date.now();
+    const result = await guardDb(() =>
+      this.repo
+        .createQueryBuilder()
+        .update()
+        .set({ consumedAt: now })
+        .where('id = :id AND consumed_at IS NULL AND expires_at > :now', { id: hash(handle), now })
+        .andWhere('(client_id IS NULL OR client_id = :clientId)', { clientId })
+        .execute(),
+    );
+    return Boolean(result.affected);
+  }
+
+  private encode(handle: string, context: SmartLaunchContext): string {
+    if (!this.options.launch.base64Json) return handle;
+    const { ehrId, patient, episodeId } = context;
+    return Buffer.from(JSON.stringify({ ehrId, patient, episodeId, handle })).toString('base64url');
+  }
+
+  private decode(value: string): { handle: string; claims?: Record<string, unknown> } | undefined {
+    if (typeof value !== 'string' || value.length > 2048) return undefined;
+    if (this.options.launch.base64Json && !HANDLE.test(value)) {
+      try {
+        const claims = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Record<
+          string,
+          unknown
+        >;
+        return typeof claims.handle === 'string' && HANDLE.test(claims.handle)
+          ? { handle: claims.handle, claims }
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    return HANDLE.test(value) ? { handle: value } : undefined;
+  }
+}
+
+/** The JSON an app can read must say what the server stored (decisions.md item 7). */
+function agrees(claims: Record<string, unknown>, context: SmartLaunchContext): boolean {
+  return (['ehrId', 'patient', 'episodeId'] as const).every(
+    (k) => (claims[k] ?? undefined) === (context[k] ?? undefined),
+  );
+}

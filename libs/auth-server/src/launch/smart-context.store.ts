@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import type { SmartLaunchContext } from './launch-context.types.js';
+
+/** What an authorization established beside its grant: launch context and the user's fhirUser. */
+export interface GrantContext extends SmartLaunchContext {
+  fhirUser?: string;
+}
+
+/**
+ * Launch context kept per grant, so the token response, the access token, introspection and every
+ * refresh carry the same context.
+ */
+@Injectable()
+export class SmartContextStore {
+  private readonly adapter: TypeOrmOidcAdapter;
+  private readonly cache = new Map<string, { value: GrantContext | undefined; until: number }>();
+
+  constructor(dataSource: DataSource) {
+    this.adapter = new TypeOrmOidcAdapter(
+      'SmartContext',
+      dataSource.getRepository(OidcPayloadEntity),
+    );
+  }
+
+  async save(grantId: string, context: GrantContext, ttlSeconds: number): Promise<void> {
+    await this.adapter.upsert(grantId, { ...context, grantId }, ttlSeconds);
+    this.cache.delete(grantId);
+  }
+
+  async find(grantId: string | undefined): Promise<GrantContext | undefined> {
+    if (!grantId) return undefined;
+    const hit = this.cache.get(grantId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const stored = await this.adapter.find(grantId);
+    let value: GrantContext | undefined;
+    if (stored) {
+      const { grantId: _id, ...context } = stored;
+      value = context as GrantContext;
+    }
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(grantId, { value, until: Date.now() + 5_000 });
+    return value;
+  }
+}

@@ -1,0 +1,156 @@
+import { SmartAuthConfigError } from './auth-config.error.js';
+import { resolveAuthServerOptions } from './auth-server-options.resolver.js';
+import { SMART_AUTH_SERVER_DEFAULTS, type SmartAuthServerOptions } from './auth-server.options.js';
+
+const minimal: SmartAuthServerOptions = {
+  issuer: 'https://ehr.example',
+  services: { 'org.openehr.rest': { baseUrl: 'https://ehr.example/openehr/rest/v1' } },
+};
+
+/** The error resolving `minimal` with `override` gives (fails the test when it resolves). */
+function errorFor(override: Record<string, unknown>): SmartAuthConfigError {
+  try {
+    resolveAuthServerOptions({ ...minimal, ...override });
+  } catch (err) {
+    expect(err).toBeInstanceOf(SmartAuthConfigError);
+    return err as SmartAuthConfigError;
+  }
+  throw new Error(`resolved without error: ${JSON.stringify(override)}`);
+}
+
+describe(resolveAuthServerOptions.name, () => {
+  it('applies every default to the minimal options', () => {
+    const sut = resolveAuthServerOptions(minimal);
+    expect(sut).toMatchObject({
+      issuer: minimal.issuer,
+      services: minimal.services,
+      keyEncryptionSecret: undefined,
+    });
+    expect(sut).toMatchObject({
+      mountPath: '/auth',
+      trustProxy: false,
+      pkce: 'all',
+      requireAud: true,
+      accessTokenTtlSeconds: {
+        public: 3600,
+        'confidential-symmetric': 3600,
+        'confidential-asymmetric': 3600,
+      },
+      backendAccessTokenTtlSeconds: 300,
+      authorizationCodeTtlSeconds: 60,
+      refreshTokenTtlSeconds: 30 * 86400,
+      sessionTtlSeconds: 86400,
+      accessTokenSigningAlg: 'ES256',
+      keyRefreshIntervalSeconds: 60,
+      cleanupIntervalSeconds: 60,
+      extraScopes: ['admin', 'launch:create', 'introspect'],
+    });
+    // Every default that keeps its name in the resolved options is the resolved value.
+    const resolved = sut as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(SMART_AUTH_SERVER_DEFAULTS)) {
+      if (key in resolved) expect({ key, value: resolved[key] }).toEqual({ key, value });
+    }
+  });
+
+  it('keeps given values and merges a partial access-token lifetime map', () => {
+    const sut = resolveAuthServerOptions({
+      ...minimal,
+      issuer: 'http://localhost:3000/platform',
+      mountPath: '/oauth2/v1',
+      trustProxy: true,
+      pkce: 'public-only',
+      requireAud: false,
+      accessTokenTtlSeconds: { public: 600 },
+      backendAccessTokenTtlSeconds: 120,
+      authorizationCodeTtlSeconds: 30,
+      refreshTokenTtlSeconds: 86400,
+      sessionTtlSeconds: 7200,
+      accessTokenSigningAlg: 'RS256',
+      keyEncryptionSecret: 'sixteen-chars-ok',
+      keyRefreshIntervalSeconds: 5,
+      cleanupIntervalSeconds: 10,
+      extraScopes: ['admin', 'custom:scope'],
+    });
+    expect(sut).toMatchObject({
+      issuer: 'http://localhost:3000/platform',
+      mountPath: '/oauth2/v1',
+      trustProxy: true,
+      pkce: 'public-only',
+      requireAud: false,
+      accessTokenTtlSeconds: {
+        public: 600,
+        'confidential-symmetric': 3600,
+        'confidential-asymmetric': 3600,
+      },
+      backendAccessTokenTtlSeconds: 120,
+      authorizationCodeTtlSeconds: 30,
+      refreshTokenTtlSeconds: 86400,
+      sessionTtlSeconds: 7200,
+      accessTokenSigningAlg: 'RS256',
+      keyEncryptionSecret: 'sixteen-chars-ok',
+      keyRefreshIntervalSeconds: 5,
+      cleanupIntervalSeconds: 10,
+      extraScopes: ['admin', 'custom:scope'],
+    });
+  });
+
+  it('does not let a resolved object alter the defaults', () => {
+    const sut = resolveAuthServerOptions(minimal);
+    sut.accessTokenTtlSeconds.public = 1;
+    expect(SMART_AUTH_SERVER_DEFAULTS.accessTokenTtlSeconds.public).toBe(3600);
+    expect(resolveAuthServerOptions(minimal).accessTokenTtlSeconds.public).toBe(3600);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['issuer', { issuer: 'not a url' }],
+    ['issuer', { issuer: undefined }],
+    ['issuer', { issuer: 'ftp://ehr.example' }],
+    ['issuer', { issuer: 'https://ehr.example/' }],
+    ['issuer', { issuer: 'https://ehr.example?tenant=1' }],
+    ['issuer', { issuer: 'https://ehr.example#frag' }],
+    ['mountPath', { mountPath: 'auth' }],
+    ['mountPath', { mountPath: '/auth/' }],
+    ['mountPath', { mountPath: '/' }],
+    ['mountPath', { mountPath: '/a b' }],
+    ['services', { services: undefined }],
+    ['services', { services: {} }],
+    ['services', { services: { 'org.fhir.rest': { baseUrl: 'https://ehr.example/fhir' } } }],
+    ['services.org.openehr.rest.baseUrl', { services: { 'org.openehr.rest': { baseUrl: '/x' } } }],
+    [
+      'services.org.fhir.rest.baseUrl',
+      {
+        services: {
+          ...minimal.services,
+          'org.fhir.rest': { baseUrl: 'https://ehr.example/fhir/' },
+        },
+      },
+    ],
+    ['pkce', { pkce: 'sometimes' }],
+    ['pkce', { pkce: 'plain' }],
+    ['accessTokenTtlSeconds.public', { accessTokenTtlSeconds: { public: 0 } }],
+    ['accessTokenTtlSeconds.public', { accessTokenTtlSeconds: { public: 1.5 } }],
+    [
+      'accessTokenTtlSeconds.confidential-symmetric',
+      { accessTokenTtlSeconds: { 'confidential-symmetric': '60' } },
+    ],
+    ['backendAccessTokenTtlSeconds', { backendAccessTokenTtlSeconds: 0 }],
+    ['authorizationCodeTtlSeconds', { authorizationCodeTtlSeconds: -60 }],
+    ['refreshTokenTtlSeconds', { refreshTokenTtlSeconds: 2.5 }],
+    ['sessionTtlSeconds', { sessionTtlSeconds: '86400' }],
+    ['keyRefreshIntervalSeconds', { keyRefreshIntervalSeconds: 0 }],
+    ['cleanupIntervalSeconds', { cleanupIntervalSeconds: Number.NaN }],
+    ['accessTokenSigningAlg', { accessTokenSigningAlg: 'HS256' }],
+    ['accessTokenSigningAlg', { accessTokenSigningAlg: 'none' }],
+    ['keyEncryptionSecret', { keyEncryptionSecret: 'short' }],
+    ['keyEncryptionSecret', { keyEncryptionSecret: '' }],
+    ['extraScopes', { extraScopes: 'admin' }],
+    ['extraScopes', { extraScopes: ['has space'] }],
+    ['extraScopes', { extraScopes: ['quote"d'] }],
+  ])('refuses a bad %s, naming it (%j)', (option, override) => {
+    const err = errorFor(override);
+    expect(err.option).toBe(option);
+    expect(err.message.startsWith(`${option} `)).toBe(true);
+    expect(err.code).toBe('ERR_SMART_AUTH_CONFIG');
+    expect(err.name).toBe('SmartAuthConfigError');
+  });
+});

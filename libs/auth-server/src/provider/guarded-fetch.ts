@@ -1,0 +1,51 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+// The engine's own classification of special-use addresses (loopback, private, link-local...).
+import { isSpecialUseIP } from 'oidc-provider/lib/helpers/fetch_request.js';
+
+/** How the server fetches remote documents (a client's or a trusted issuer's `jwks_uri`). */
+export interface FetchPolicy {
+  /** Hosts whose private/loopback addresses may be fetched (tests, internal deployments). */
+  allowPrivateHosts: readonly string[];
+  /** Largest accepted response body. */
+  maxBodyBytes: number;
+}
+
+export type GuardedFetch = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const TIMEOUT_MS = 2500;
+
+async function assertPublicHost(host: string): Promise<void> {
+  const addresses = isIP(host) ? [{ address: host }] : await lookup(host, { all: true });
+  if (addresses.some((a) => isSpecialUseIP(a.address))) {
+    throw new Error(`${host} resolves to a special-use address`);
+  }
+}
+
+/**
+ * Fetch for remote keys: refuses hosts that resolve to special-use addresses unless allowed (the
+ * engine's dispatcher also checks at connect time), refuses redirects (which could move to
+ * another host), and caps time and body size.
+ * @see https://github.com/panva/node-oidc-provider/tree/main/docs#fetch
+ */
+export function guardedFetch(policy: FetchPolicy): GuardedFetch {
+  const allowed = new Set(policy.allowPrivateHosts.map((h) => h.toLowerCase()));
+  return async (url, init = {}) => {
+    const target = new URL(url instanceof Request ? url.url : url);
+    const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const { dispatcher, ...rest } = init as RequestInit & { dispatcher?: unknown };
+    const options: RequestInit = {
+      ...rest,
+      redirect: 'error',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    };
+    if (!allowed.has(host)) {
+      await assertPublicHost(host);
+      if (dispatcher) Object.assign(options, { dispatcher });
+    }
+    const res = await fetch(target, options);
+    const body = await res.arrayBuffer();
+    if (body.byteLength > policy.maxBodyBytes) throw new Error('response body is too large');
+    return new Response(body, { status: res.status, headers: res.headers });
+  };
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { AccessTokenVerifier, type AccessTokenClaims } from '../tokens/access-token.verifier.js';
+import { ProviderHost } from './provider-host.service.js';
+
+/** Launch-context and identity claims echoed by introspection. */
+const CONTEXT_CLAIMS = [
+  'patient',
+  'ehrId',
+  'episodeId',
+  'encounter',
+  'fhirContext',
+  'fhirUser',
+  'need_patient_banner',
+  'smart_style_url',
+  'intent',
+  'tenant',
+] as const;
+
+/** What introspection says about a token (RFC 7662). */
+export type IntrospectionResult = { active: false } | ({ active: true } & Record<string, unknown>);
+
+interface StoredRefreshToken {
+  clientId: string;
+  accountId?: string;
+  scope?: string;
+  exp?: number;
+  iat?: number;
+  grantId?: string;
+  isValid: boolean;
+  extra?: Record<string, unknown>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Finds, describes and revokes the tokens this server issued: JWT access tokens (verified
+ * locally, revocations remembered until they expire) and opaque refresh tokens (stored).
+ * @see https://datatracker.ietf.org/doc/html/rfc7662
+ * @see https://datatracker.ietf.org/doc/html/rfc7009
+ */
+@Injectable()
+export class TokenRegistryService {
+  private readonly revoked: TypeOrmOidcAdapter;
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly host: ProviderHost,
+    private readonly verifier: AccessTokenVerifier,
+    dataSource: DataSource,
+  ) {
+    this.revoked = new TypeOrmOidcAdapter(
+      'RevokedAccessToken',
+      dataSource.getRepository(OidcPayloadEntity),
+    );
+  }
+
+  /** `{ active: false }` for anything unknown, expired or revoked; owner = the client it was issued to. */
+  async describe(token: string): Promise<{ result: IntrospectionResult; owner?: string }> {
+    if (token.split('.').length === 3) {
+      const claims = await this.verifier.verify(token);
+      if (!claims?.jti || (await this.revoked.find(claims.jti)))
+        return { result: { active: false } };
+      return { result: this.describeAccessToken(claims), owner: claims.client_id };
+    }
+    const refresh = await this.findRefreshToken(token);
+    if (!refresh) return { result: { active: false } };
+    return {
+      owner: refresh.clientId,
+      result: {
+        active: true,
+        token_type: 'refresh_token',
+        scope: refresh.scope,
+        client_id: refresh.clientId,
+        sub: refresh.accountId,
+        exp: refresh.exp,
+        iat: refresh.iat,
+        iss: this.options.issuer,
+        ...pickContext(refresh.extra ?? {}),
+      },
+    };
+  }
+
+  /** Revokes a token issued to `clientId`; unknown tokens and other clients' tokens are ignored (RFC 7009 §2.2). */
+  async revoke(token: string, clientId: string): Promise<void> {
+    if (token.split('.').length === 3) {
+      const claims = await this.verifier.verify(token);
+      if (claims?.jti && claims.client_id === clientId && claims.exp) {
+        const ttl = Math.max(1, claims.exp - Math.floor(Date.now() / 1000) + 5);
+        await this.revoked.upsert(claims.jti, { revoked: true }, ttl);
+      }
+      return;
+    }
+    const refresh = await this.findRefreshToken(token);
+    if (refresh?.clientId !== clientId) return;
+    await refresh.destroy();
+    if (refresh.grantId) {
+      await this.host.provider.Grant.adapter.revokeByGrantId(refresh.grantId);
+    }
+  }
+
+  private async findRefreshToken(token: string): Promise<StoredRefreshToken | undefined> {
+    if (token.length > 512) return undefined;
+    const found = (await this.host.provider.RefreshToken.find(token)) as
+      StoredRefreshToken | undefined;
+    return found?.isValid ? found : undefined;
+  }
+
+  private describeAccessToken(claims: AccessTokenClaims): IntrospectionResult {
+    return {
+      active: true,
+      token_type: 'Bearer',
+      scope: claims.scope,
+      client_id: claims.client_id,
+      sub: claims.sub,
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: claims.iss,
+      aud: claims.aud,
+      ...pickContext(claims),
+    };
+  }
+}
+
+function pickContext(source: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    CONTEXT_CLAIMS.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]),
+  );
+}

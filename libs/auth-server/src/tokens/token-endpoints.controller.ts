@@ -1,0 +1,101 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req, UseFilters } from '@nestjs/common';
+import type { Request } from 'express';
+import { OAuthError } from '../errors/oauth.error.js';
+import { OAuthErrorFilter } from '../errors/oauth-error.filter.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { authenticateClient, type EngineClient } from '../provider/client-authenticator.js';
+import { ProviderHost } from '../provider/provider-host.service.js';
+import { TokenRegistryService } from '../provider/token-registry.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+
+const INTROSPECT_SCOPE = 'introspect';
+
+function formParams(body: unknown): Record<string, string> {
+  if (body === null || typeof body !== 'object') return {};
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value !== 'string')
+      throw OAuthError.invalidRequest(`${key}: parameter must be given once`);
+    params[key] = value;
+  }
+  return params;
+}
+
+/**
+ * Token introspection (RFC 7662) and revocation (RFC 7009) for JWT and opaque tokens alike.
+ * Callers authenticate as clients, or (introspection) with a bearer token holding `introspect`.
+ */
+@Controller()
+@UseFilters(OAuthErrorFilter)
+export class TokenEndpointsController {
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly host: ProviderHost,
+    private readonly tokens: TokenRegistryService,
+    private readonly verifier: AccessTokenVerifier,
+  ) {
+    host.reservePath(`${options.mountPath}/introspect`);
+    host.reservePath(`${options.mountPath}/revoke`);
+  }
+
+  /** @see https://hl7.org/fhir/smart-app-launch/token-introspection.html */
+  @Post('auth/introspect')
+  @HttpCode(200)
+  async introspect(
+    @Req() req: Request,
+    @Body() body: unknown,
+    @Headers('authorization') authorization?: string,
+  ): Promise<Record<string, unknown>> {
+    const params = formParams(body);
+    const caller = await this.caller(req, params, authorization, 'introspect');
+    if (!params.token) throw OAuthError.invalidRequest('token is required');
+    const { result, owner } = await this.tokens.describe(params.token);
+    const mayRead = caller.anyToken || caller.clientId === owner;
+    req.res?.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    return mayRead ? result : { active: false };
+  }
+
+  @Post('auth/revoke')
+  @HttpCode(200)
+  async revoke(
+    @Req() req: Request,
+    @Body() body: unknown,
+    @Headers('authorization') authorization?: string,
+  ): Promise<Record<string, never>> {
+    const params = formParams(body);
+    const caller = await this.caller(req, params, authorization, 'revoke');
+    if (!params.token) throw OAuthError.invalidRequest('token is required');
+    if (caller.clientId) await this.tokens.revoke(params.token, caller.clientId);
+    return {};
+  }
+
+  private async caller(
+    req: Request,
+    params: Record<string, string>,
+    authorization: string | undefined,
+    endpoint: 'introspect' | 'revoke',
+  ): Promise<{ clientId?: string; anyToken: boolean }> {
+    if (!req.is('application/x-www-form-urlencoded')) {
+      throw OAuthError.invalidRequest('the request body must be application/x-www-form-urlencoded');
+    }
+    if (endpoint === 'introspect' && authorization?.toLowerCase().startsWith('bearer ')) {
+      const claims = await this.verifier.verify(authorization.slice(7).trim());
+      if (!claims) throw OAuthError.invalidToken('the bearer token is invalid or expired');
+      const scopes = (claims.scope ?? '').split(' ');
+      if (!scopes.includes(INTROSPECT_SCOPE)) throw OAuthError.insufficientScope(INTROSPECT_SCOPE);
+      return { clientId: claims.client_id, anyToken: true };
+    }
+    const origin = `${req.protocol}://${req.host}`;
+    const client: EngineClient = await authenticateClient(this.host.provider, {
+      authorization,
+      params,
+      audiences: [
+        `${origin}${this.options.mountPath}/${endpoint}`,
+        `${origin}${this.options.mountPath}/token`,
+        this.options.issuer,
+      ],
+    });
+    return { clientId: client.clientId, anyToken: false };
+  }
+}

@@ -1,0 +1,43 @@
+import { applyDecorators, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
+import { BearerTokenErrorFilter } from '../errors/bearer-token-error.filter.js';
+import { SmartJwtAuthGuard } from '../guards/smart-jwt-auth.guard.js';
+import { SmartScopesGuard } from '../guards/smart-scopes.guard.js';
+import { OPENEHR_API_METADATA } from '../smart-resource-server.constants.js';
+
+/** Options of {@link OpenEhrApi}. */
+export interface OpenEhrApiOptions {
+  /**
+   * The URL path prefix in front of the openEHR REST paths, as the request arrives (including any
+   * global prefix), e.g. `/openehr/rest/v1`.
+   */
+  basePath: string;
+}
+
+/** The metadata {@link OpenEhrApi} stores. */
+export interface OpenEhrApiMetadata {
+  basePath: string;
+}
+
+/**
+ * Protects openEHR REST routes by their URL: each request is mapped with
+ * `resolveOpenEhrOperation()` to an operation and the scopes that allow it (see the README table);
+ * unknown paths are refused. On a controller or a handler.
+ *
+ * @example
+ * ```ts
+ * @Controller('openehr/rest/v1')
+ * @OpenEhrApi({ basePath: '/openehr/rest/v1' })
+ * export class EhrController {
+ *   @Get('ehr/:ehr_id') getEhr() {}
+ * }
+ * ```
+ * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html
+ */
+export function OpenEhrApi(options: OpenEhrApiOptions): ClassDecorator & MethodDecorator {
+  const basePath = `/${options.basePath.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
+  return applyDecorators(
+    SetMetadata(OPENEHR_API_METADATA, { basePath } satisfies OpenEhrApiMetadata),
+    UseGuards(SmartJwtAuthGuard, SmartScopesGuard),
+    UseFilters(BearerTokenErrorFilter),
+  );
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { Strategy, type VerifiedCallback } from 'passport-jwt';
+import { BearerTokenError } from '../errors/bearer-token.error.js';
+import { TokenVerificationUnavailableError } from '../errors/token-verification-unavailable.error.js';
+import {
+  SMART_JWT_STRATEGY_NAME,
+  SMART_RESOURCE_SERVER_OPTIONS,
+} from '../smart-resource-server.constants.js';
+import type { ResolvedSmartResourceServerOptions } from '../smart-resource-server.options.js';
+import { extractBearerToken, isJwsCompact } from './bearer-token.extractor.js';
+import { JwtVerificationService } from './jwt-verification.service.js';
+import { toSmartTokenContext } from './smart-token-context.factory.js';
+import type { SmartTokenContext } from './smart-token-context.types.js';
+import { TokenIntrospectionService } from './token-introspection.service.js';
+
+/**
+ * Maps whatever a strategy run failed with to our error values, by type: our own errors pass
+ * through; jsonwebtoken's (passport-jwt's second check) are recognised by their class `name`.
+ */
+function toFailure(reason: unknown): Error {
+  if (reason instanceof BearerTokenError || reason instanceof TokenVerificationUnavailableError) {
+    return reason;
+  }
+  switch ((reason as { name?: unknown } | undefined)?.name) {
+    case 'TokenExpiredError':
+      return BearerTokenError.invalidToken('the access token has expired');
+    case 'NotBeforeError':
+      return BearerTokenError.invalidToken('the access token is not valid yet');
+    default:
+      return BearerTokenError.invalidToken('the access token could not be verified');
+  }
+}
+
+/**
+ * passport-jwt strategy `smart-jwt` for SMART on openEHR access tokens.
+ *
+ * - JWTs: the key provider verifies the token completely with jose ({@link JwtVerificationService}:
+ *   JWKS by `kid`, `alg` allow-list, `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf`) and hands the key
+ *   to passport-jwt, whose jsonwebtoken check then runs the same policy a second time.
+ * - Opaque tokens (not `a.b.c`): RFC 7662 introspection when configured, else `invalid_token`.
+ *
+ * The strategy is not registered in passport's global registry: `SmartJwtAuthGuard` runs it
+ * directly through {@link SmartJwtStrategy.verify}, so several resource-server configurations can
+ * live in one process.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068
+ * @see https://www.rfc-editor.org/rfc/rfc6750
+ */
+@Injectable()
+export class SmartJwtStrategy extends Strategy {
+  constructor(
+    @Inject(SMART_RESOURCE_SERVER_OPTIONS) options: ResolvedSmartResourceServerOptions,
+    verifier: JwtVerificationService,
+    private readonly introspection: TokenIntrospectionService,
+  ) {
+    super(
+      {
+        jwtFromRequest: (request: Request) => extractBearerToken(request) || null,
+        secretOrKeyProvider: (
+          _request: Request,
+          rawJwt: string,
+          done: (error: unknown, key?: string) => void,
+        ) => {
+          verifier.verify(rawJwt).then(
+            ({ pem }) => done(null, pem),
+            (error: unknown) => done(error),
+          );
+        },
+        issuer: options.issuer,
+        audience: [...options.audience],
+        algorithms: [...options.algorithms],
+        jsonWebTokenOptions: { clockTolerance: options.clockToleranceSeconds },
+      },
+      (payload: Record<string, unknown>, done: VerifiedCallback) => {
+        try {
+          done(null, toSmartTokenContext(payload, 'jwt'));
+        } catch (error) {
+          done(null, false, error);
+        }
+      },
+    );
+    this.name = SMART_JWT_STRATEGY_NAME;
+  }
+
+  /** Runs the strategy on a request: the token's context, or a {@link BearerTokenError}. */
+  verify(request: Request): Promise<SmartTokenContext> {
+    return new Promise((resolve, reject) => {
+      const attempt = Object.create(this) as SmartJwtStrategy;
+      attempt.success = (user: SmartTokenContext) => resolve(user);
+      attempt.fail = (challenge?: unknown) => reject(toFailure(challenge));
+      attempt.error = (error: unknown) =>
+        reject(error instanceof BearerTokenError ? error : toFailure(error));
+      attempt.redirect = () =>
+        reject(BearerTokenError.invalidToken('the access token could not be verified'));
+      attempt.pass = () =>
+        reject(BearerTokenError.invalidToken('the access token could not be verified'));
+      attempt.authenticate(request);
+    });
+  }
+
+  /** Picks the token kind before passport-jwt sees it (see the class comment). */
+  override authenticate(request: Request, options?: object): void {
+    const token = extractBearerToken(request);
+    if (token === null) return this.fail(BearerTokenError.missingToken(), 401);
+    if (token === '')
+      return this.fail(BearerTokenError.invalidToken('the bearer token is malformed'), 401);
+    if (isJwsCompact(token)) return super.authenticate(request, options);
+    if (!this.introspection.enabled) {
+      return this.fail(BearerTokenError.invalidToken('the access token is not a JWT'), 401);
+    }
+    this.introspection.introspect(token).then(
+      (context) => this.success(context),
+      (error: unknown) => this.fail(error, 401),
+    );
+  }
+}

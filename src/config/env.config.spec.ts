@@ -1,0 +1,185 @@
+import { EnvConfigError, loadConfig } from './env.config.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The `EnvConfigError` that `env` produces (fails the test when loading succeeds). */
+function problemsOf(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(EnvConfigError);
+    return (err as EnvConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe(loadConfig.name, () => {
+  it('applies the defaults to an empty environment', () => {
+    const sut = loadConfig({});
+    expect(sut).toMatchObject({
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      dataDir: './data',
+      databaseUrl: undefined,
+      keyEncryptionSecret: undefined,
+      trustProxy: false,
+      openehrBaseUrl: 'http://localhost:3000/openehr/rest/v1',
+      fhirBaseUrl: undefined,
+      adminClientId: undefined,
+      adminClientSecret: undefined,
+      logLevel: 'info',
+      pkce: 'all',
+      requireAud: true,
+      openehrUpstreamUrl: undefined,
+      openehrUpstreamAuthorization: undefined,
+    });
+  });
+
+  it('derives the public URL from PORT and the openEHR URL from the public URL', () => {
+    expect(loadConfig({ PORT: '8080' })).toMatchObject({
+      port: 8080,
+      publicUrl: 'http://localhost:8080',
+      openehrBaseUrl: 'http://localhost:8080/openehr/rest/v1',
+    });
+    expect(loadConfig({ SMART_PUBLIC_URL: 'https://ehr.example/platform' })).toMatchObject({
+      publicUrl: 'https://ehr.example/platform',
+      openehrBaseUrl: 'https://ehr.example/platform/openehr/rest/v1',
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const sut = loadConfig({
+      PORT: '4000',
+      SMART_PUBLIC_URL: 'https://ehr.example',
+      DATA_DIR: '/var/lib/smart',
+      DATABASE_URL: 'postgresql://smart:pw@db:5432/smart',
+      SMART_KEY_ENCRYPTION_SECRET: 'sixteen-chars-ok',
+      SMART_TRUST_PROXY: '1',
+      SMART_OPENEHR_BASE_URL: 'https://ehr.example/openehr',
+      SMART_FHIR_BASE_URL: 'https://ehr.example/fhir',
+      SMART_ADMIN_CLIENT_ID: 'admin',
+      SMART_ADMIN_CLIENT_SECRET: 'a-secret-of-16-chars',
+      LOG_LEVEL: 'debug',
+      SMART_PKCE: 'public-only',
+      SMART_REQUIRE_AUD: '0',
+      SMART_OPENEHR_UPSTREAM_URL: 'http://ehrbase:8080/ehrbase/rest/openehr/v1',
+      SMART_OPENEHR_UPSTREAM_AUTHORIZATION: 'Basic dXNlcjpwdw==',
+    });
+    expect(sut).toMatchObject({
+      port: 4000,
+      publicUrl: 'https://ehr.example',
+      dataDir: '/var/lib/smart',
+      databaseUrl: 'postgresql://smart:pw@db:5432/smart',
+      keyEncryptionSecret: 'sixteen-chars-ok',
+      trustProxy: true,
+      openehrBaseUrl: 'https://ehr.example/openehr',
+      fhirBaseUrl: 'https://ehr.example/fhir',
+      adminClientId: 'admin',
+      adminClientSecret: 'a-secret-of-16-chars',
+      logLevel: 'debug',
+      pkce: 'public-only',
+      requireAud: false,
+      openehrUpstreamUrl: 'http://ehrbase:8080/ehrbase/rest/openehr/v1',
+      openehrUpstreamAuthorization: 'Basic dXNlcjpwdw==',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '', SMART_PKCE: '' })).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+      pkce: 'all',
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('SMART_TRUST_PROXY=%s reads as %s', (value, expected) => {
+    expect(loadConfig({ SMART_TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  // Valid URLs keep the derived defaults (public URL from PORT, openEHR URL from the public URL)
+  // out of these cases: each row has exactly one bad variable.
+  const withUrl = { SMART_PUBLIC_URL: 'http://localhost:3000' };
+  const withOpenEhr = { SMART_OPENEHR_BASE_URL: 'https://ehr.example/openehr/rest/v1' };
+  it.each<[string, Env]>([
+    ['PORT', { PORT: 'abc', ...withUrl }],
+    ['PORT', { PORT: '3.5', ...withUrl }],
+    ['PORT', { PORT: '-1', ...withUrl }],
+    ['PORT', { PORT: '65536', ...withUrl }],
+    ['SMART_PUBLIC_URL', { SMART_PUBLIC_URL: 'not a url', ...withOpenEhr }],
+    ['SMART_PUBLIC_URL', { SMART_PUBLIC_URL: 'ftp://ehr.example', ...withOpenEhr }],
+    ['SMART_PUBLIC_URL', { SMART_PUBLIC_URL: 'https://ehr.example/', ...withOpenEhr }],
+    ['SMART_OPENEHR_BASE_URL', { SMART_OPENEHR_BASE_URL: 'https://ehr.example/openehr/' }],
+    ['SMART_OPENEHR_BASE_URL', { SMART_OPENEHR_BASE_URL: '/openehr/rest/v1' }],
+    ['SMART_FHIR_BASE_URL', { SMART_FHIR_BASE_URL: 'https://ehr.example/fhir/' }],
+    ['SMART_OPENEHR_UPSTREAM_URL', { SMART_OPENEHR_UPSTREAM_URL: 'http://ehrbase:8080/' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://u@db/smart' }],
+    ['DATABASE_URL', { DATABASE_URL: 'sqlite:./data/smart.sqlite' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://' }],
+    ['SMART_KEY_ENCRYPTION_SECRET', { SMART_KEY_ENCRYPTION_SECRET: 'too-short' }],
+    ['SMART_TRUST_PROXY', { SMART_TRUST_PROXY: 'yes' }],
+    ['SMART_REQUIRE_AUD', { SMART_REQUIRE_AUD: 'maybe' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['SMART_PKCE', { SMART_PKCE: 'sometimes' }],
+    [
+      'SMART_ADMIN_CLIENT_SECRET',
+      { SMART_ADMIN_CLIENT_ID: 'a', SMART_ADMIN_CLIENT_SECRET: 'short' },
+    ],
+  ])('names %s when it is invalid (%j)', (name, env) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
+  });
+
+  it('lists every bad variable in one error', () => {
+    const env = {
+      PORT: '99999',
+      SMART_PUBLIC_URL: 'https://ehr.example/',
+      DATABASE_URL: 'mysql://db',
+      LOG_LEVEL: 'loud',
+      SMART_PKCE: 'never',
+      SMART_TRUST_PROXY: 'perhaps',
+    };
+    const problems = problemsOf(env);
+    for (const name of Object.keys(env)) {
+      expect(problems.filter((p) => p.startsWith(`${name} `))).toHaveLength(1);
+    }
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const name of Object.keys(env)) expect(message).toContain(name);
+  });
+
+  it.each(['0', '1', '3000', '65535'])('accepts PORT=%s', (port) => {
+    expect(loadConfig({ PORT: port }).port).toBe(Number(port));
+  });
+
+  it.each([
+    'postgres://smart@db/smart',
+    'postgresql://smart:secret@db.internal:5433/smart?sslmode=require',
+  ])('accepts DATABASE_URL=%s', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
+  it.each<[string, Env]>([
+    ['only the id', { SMART_ADMIN_CLIENT_ID: 'admin' }],
+    ['only the secret', { SMART_ADMIN_CLIENT_SECRET: 'a-secret-of-16-chars' }],
+  ])('refuses %s of the admin client', (_case, env) => {
+    expect(problemsOf(env)).toEqual([
+      'SMART_ADMIN_CLIENT_ID and SMART_ADMIN_CLIENT_SECRET must be set together',
+    ]);
+  });
+
+  it('accepts the admin client id and secret together', () => {
+    expect(
+      loadConfig({ SMART_ADMIN_CLIENT_ID: 'admin', SMART_ADMIN_CLIENT_SECRET: 'x'.repeat(16) }),
+    ).toMatchObject({ adminClientId: 'admin', adminClientSecret: 'x'.repeat(16) });
+  });
+});
