@@ -177,6 +177,15 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ SMART_PUBLIC_URL: 'not a url' }, 'SMART_PUBLIC_URL'],
+  ])('reports only the bad variable, not the defaults derived from it (%j)', (env, name) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
+  });
+
   it('accepts the admin client id and secret together', () => {
     expect(
       loadConfig({ SMART_ADMIN_CLIENT_ID: 'admin', SMART_ADMIN_CLIENT_SECRET: 'x'.repeat(16) }),

@@ -55,6 +55,8 @@ class Reader {
       this.problems.push(
         `${name} must be an absolute http(s) URL without a trailing slash (got "${v}")`,
       );
+      // Values derived from this one are not reported again.
+      return fallback === v ? undefined : fallback;
     }
     return v;
   }
@@ -65,6 +67,7 @@ class Reader {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) {
       this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
+      return fallback;
     }
     return n;
   }

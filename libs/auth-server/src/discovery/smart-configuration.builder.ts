@@ -44,6 +44,8 @@ export function buildSmartConfiguration(
     grant_types_supported: GRANT_TYPES,
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
+    // Extension member (SMART: `__` prefix): which clients must use PKCE (decisions.md item 10).
+    __pkce_required: options.pkce === 'all' ? 'all-clients' : 'public-clients',
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((m) => m !== 'none'),
     token_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
     scopes_supported: [
