@@ -1,6 +1,15 @@
-import { createTestStorage, startTestApp, type TestApp, type TestStorage } from '../support/app.harness.js';
+import {
+  createTestStorage,
+  startTestApp,
+  type TestApp,
+  type TestStorage,
+} from '../support/app.harness.js';
 import { saveClient } from '../support/clients.js';
-import { makeKeyClient, registerKeyClient, tokenWithAssertion } from '../support/private-key-client.js';
+import {
+  makeKeyClient,
+  registerKeyClient,
+  tokenWithAssertion,
+} from '../support/private-key-client.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
 import { isLookup, startFakeCdr, type FakeCdr } from '../resource-server/fake-cdr.js';
 
@@ -8,7 +17,10 @@ const PATIENT_EHR = '7d44b88c-4199-4bad-97dc-d78268e01398';
 const OTHER_EHR = '0f6a1c8e-2d3b-4e5f-9a7b-1c2d3e4f5a6b';
 const VITALS = 'MyHospital::Vitals.v1';
 const composition = (templateId: string) =>
-  JSON.stringify({ _type: 'COMPOSITION', archetype_details: { template_id: { value: templateId } } });
+  JSON.stringify({
+    _type: 'COMPOSITION',
+    archetype_details: { template_id: { value: templateId } },
+  });
 
 describe('reference platform: tokens from this server unlock the openEHR gateway', () => {
   let storage: TestStorage;
@@ -36,7 +48,11 @@ describe('reference platform: tokens from this server unlock the openEHR gateway
   it('a backend token with system/composition-<template>.c creates that template, not another', async () => {
     const client = await makeKeyClient('ES384');
     await registerKeyClient(t.app, client, `system/composition-${VITALS}.cr`);
-    const res = await tokenWithAssertion(`${t.url}/auth/token`, await client.assertion(`${t.url}/auth/token`), `system/composition-${VITALS}.c`);
+    const res = await tokenWithAssertion(
+      `${t.url}/auth/token`,
+      await client.assertion(`${t.url}/auth/token`),
+      `system/composition-${VITALS}.c`,
+    );
     const token = ((await res.json()) as { access_token: string }).access_token;
     const post = (templateId: string) =>
       fetch(`${api}/ehr/${OTHER_EHR}/composition`, {
@@ -50,7 +66,9 @@ describe('reference platform: tokens from this server unlock the openEHR gateway
     const sent = forwarded().at(-1)!;
     expect(sent.method).toBe('POST');
     expect(sent.headers.authorization).toBe('Basic Y2RyOmNkcg==');
-    expect(JSON.parse(sent.body.toString())).toMatchObject({ archetype_details: { template_id: { value: VITALS } } });
+    expect(JSON.parse(sent.body.toString())).toMatchObject({
+      archetype_details: { template_id: { value: VITALS } },
+    });
     const refused = await post('MyHospital::Labs.v1');
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
@@ -73,8 +91,10 @@ describe('reference platform: tokens from this server unlock the openEHR gateway
       username: 'patient',
       password: 'patient',
     });
-    const token = ((await (await redeem(t.url, clientId, flow)).json()) as { access_token: string }).access_token;
-    const read = (ehrId: string) => fetch(`${api}/ehr/${ehrId}`, { headers: { authorization: `Bearer ${token}` } });
+    const token = ((await (await redeem(t.url, clientId, flow)).json()) as { access_token: string })
+      .access_token;
+    const read = (ehrId: string) =>
+      fetch(`${api}/ehr/${ehrId}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await read(PATIENT_EHR)).status).toBe(200);
     const before = forwarded().length;
     expect((await read(OTHER_EHR)).status).toBe(403);
