@@ -9,20 +9,20 @@ import {
   type TestApp,
   type TestStorage,
 } from '../support/app.harness.js';
-import { sharedPostgresUrl } from '../support/test-database.js';
 
 const SCOPE = 'system/composition-*.rs';
-const describeOnPostgres = sharedPostgresUrl() ? describe : describe.skip;
-
-/** Two instances sharing one PostgreSQL database: a change at A is effective at B at once. */
-describeOnPostgres('admin API: two instances, one PostgreSQL', () => {
+/**
+ * Two instances sharing one PostgreSQL database: a change at A is effective at B at once. Runs on
+ * PostgreSQL in both test passes (the SQLite pass uses the machine's shared server).
+ */
+describe('admin API: two instances, one PostgreSQL', () => {
   let storage: TestStorage;
   let a: TestApp;
   let b: TestApp;
   let apiA: ReturnType<typeof makeAdminApi>;
 
   beforeAll(async () => {
-    storage = await createTestStorage();
+    storage = await createTestStorage({ postgres: true });
     a = await startTestApp(storage);
     b = await startTestApp(storage);
     apiA = makeAdminApi(a.url, await adminToken(a.url));

@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/env.config.js';
 import { freePort } from './free-port.js';
-import { createPostgresDatabase, sharedPostgresUrl } from './test-database.js';
+import { createPostgresDatabase, postgresForTests, sharedPostgresUrl } from './test-database.js';
 
 export const ADMIN_CLIENT_ID = 'test-admin';
 export const ADMIN_CLIENT_SECRET = 'test-admin-secret-0123456789';
@@ -18,9 +18,11 @@ export interface TestStorage {
 }
 
 /** A new, empty storage for the database this run tests (SQLite, or PostgreSQL via DATABASE_URL). */
-export async function createTestStorage(): Promise<TestStorage> {
+export async function createTestStorage(
+  options: { postgres?: boolean } = {},
+): Promise<TestStorage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smart-auth-'));
-  const pgBase = sharedPostgresUrl();
+  const pgBase = options.postgres ? postgresForTests() : sharedPostgresUrl();
   const db = pgBase ? await createPostgresDatabase(pgBase) : undefined;
   return {
     dataDir,

@@ -7,6 +7,13 @@ export const sharedPostgresUrl = (): string | undefined => {
   return url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
 };
 
+/**
+ * PostgreSQL for tests that need two instances on one database even in the SQLite run: the run's
+ * database when it is PostgreSQL, otherwise the machine's shared server (CI has it on 5432).
+ */
+export const postgresForTests = (): string =>
+  sharedPostgresUrl() ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 /** Creates a fresh database next to `baseUrl`'s and returns its URL plus a dropper. */
 export async function createPostgresDatabase(
   baseUrl: string,
