@@ -36,7 +36,7 @@ describe('database outage (own PostgreSQL, stopped and restarted under a running
   afterAll(async () => {
     await t?.close().catch(() => undefined);
     await postgres?.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   const get = async (path: string) => {

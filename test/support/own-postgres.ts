@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+
+/** runuser lives in sbin, which a minimal PATH may lack. */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
 
 const run = promisify(execFile);
 
@@ -31,7 +34,7 @@ async function pg(binary: string, args: string[]): Promise<void> {
   const command = join(PG_BIN, binary);
   const asRoot = userInfo().uid === 0;
   const [file, argv] = asRoot
-    ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+    ? [RUNUSER, ['-u', 'postgres', '--', command, ...args]]
     : [command, args];
   try {
     await run(file, argv, { timeout: 60_000 });

@@ -99,8 +99,8 @@ export class SigningKeysService {
   }
 
   /** Deletes keys whose retirement time has passed. */
-  async deleteRetired(): Promise<number> {
-    const result = await this.repo.delete({ retireAt: LessThan(Date.now()) });
+  async deleteRetired(now = Date.now()): Promise<number> {
+    const result = await this.repo.delete({ retireAt: LessThan(now) });
     return result.affected ?? 0;
   }
 

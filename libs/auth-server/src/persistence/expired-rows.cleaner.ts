@@ -47,7 +47,7 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
       this.dataSource.getRepository(LaunchContextEntity).delete({ expiresAt: LessThan(now) }),
       this.dataSource.getRepository(RateLimitEntity).delete({ resetAt: LessThan(now) }),
     ]);
-    const keys = await this.keys.deleteRetired();
+    const keys = await this.keys.deleteRetired(now);
     return results.reduce((sum, r) => sum + (r.affected ?? 0), keys);
   }
 }
