@@ -83,5 +83,6 @@ function authServerOptions(
     },
     launcherOrigins: config.launcherOrigins,
     externalLogin: config.idp,
+    ...config.security,
   };
 }

@@ -27,6 +27,26 @@ export interface AppConfig {
   launchBase64Json: boolean;
   episodeContext: boolean;
   styleUrl: string | undefined;
+  /** Rate limits, login throttling, security headers and events; unset values take the library defaults. */
+  security: SecurityConfig;
+}
+
+/** The security options read from `SMART_RATE_LIMIT_*`, `SMART_LOGIN_*`, `SMART_HSTS_*`, `SMART_AUDIT_*`. */
+export interface SecurityConfig {
+  rateLimit: {
+    enabled?: boolean;
+    windowSeconds?: number;
+    store?: 'auto' | 'memory' | 'database';
+    token: { perClient?: number; perIp?: number };
+    authorize: { perIp?: number };
+    login: { perIp?: number };
+    registration: { perIp?: number };
+    introspection: { perIp?: number };
+    failedAuthPerIp?: number;
+  };
+  loginThrottle: { maxFailures?: number; windowSeconds?: number; failureDelayMs?: number };
+  securityHeaders: { hstsMaxAgeSeconds?: number };
+  securityEvents: { auditTokenIssued?: boolean; fhirAuditEvent?: boolean };
 }
 
 /** Thrown with every bad variable listed; the server does not start. */
@@ -170,6 +190,7 @@ export function loadConfig(env: Env): AppConfig {
     registrationInitialAccessToken: registrationToken,
     secretRotationOverlapSeconds: rotationOverlap,
     secretRotationMaxOverlapSeconds: rotationMaxOverlap,
+    security: readSecurity(r),
   };
   const idpIssuer = r.url('SMART_IDP_ISSUER');
   const idpClientId = r.str('SMART_IDP_CLIENT_ID');
@@ -201,4 +222,44 @@ export function loadConfig(env: Env): AppConfig {
   }
   if (r.problems.length > 0) throw new EnvConfigError(r.problems);
   return config;
+}
+
+/** Reads the security variables; an unset one stays undefined (the library default applies). */
+function readSecurity(r: Reader): SecurityConfig {
+  const int = (name: string, min: number, max: number): number | undefined =>
+    r.str(name) === undefined ? undefined : r.int(name, 0, min, max);
+  const bool = (name: string): boolean | undefined =>
+    r.str(name) === undefined ? undefined : r.bool(name, false);
+  const limit = (name: string) => int(`SMART_RATE_LIMIT_${name}`, 0, 10_000_000);
+  const store = r.str('SMART_RATE_LIMIT_STORE');
+  return {
+    rateLimit: {
+      enabled: bool('SMART_RATE_LIMIT_ENABLED'),
+      windowSeconds: int('SMART_RATE_LIMIT_WINDOW_SECONDS', 1, 86400),
+      store:
+        store === undefined
+          ? undefined
+          : r.oneOf<'auto' | 'memory' | 'database'>('SMART_RATE_LIMIT_STORE', 'auto', [
+              'auto',
+              'memory',
+              'database',
+            ]),
+      token: { perClient: limit('TOKEN_PER_CLIENT'), perIp: limit('TOKEN_PER_IP') },
+      authorize: { perIp: limit('AUTHORIZE_PER_IP') },
+      login: { perIp: limit('LOGIN_PER_IP') },
+      registration: { perIp: limit('REGISTRATION_PER_IP') },
+      introspection: { perIp: limit('INTROSPECTION_PER_IP') },
+      failedAuthPerIp: limit('FAILED_AUTH_PER_IP'),
+    },
+    loginThrottle: {
+      maxFailures: int('SMART_LOGIN_MAX_FAILURES', 0, 1000),
+      windowSeconds: int('SMART_LOGIN_LOCK_SECONDS', 1, 86400),
+      failureDelayMs: int('SMART_LOGIN_FAILURE_DELAY_MS', 0, 10_000),
+    },
+    securityHeaders: { hstsMaxAgeSeconds: int('SMART_HSTS_MAX_AGE_SECONDS', 0, 63_072_000) },
+    securityEvents: {
+      auditTokenIssued: bool('SMART_AUDIT_TOKEN_ISSUED'),
+      fhirAuditEvent: bool('SMART_SECURITY_EVENTS_FHIR'),
+    },
+  };
 }

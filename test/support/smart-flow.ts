@@ -15,6 +15,8 @@ export interface FlowOptions {
   decision?: 'allow' | 'deny';
   extra?: Record<string, string>;
   agent?: UserAgent;
+  /** Where the browser starts instead of a GET authorization request (e.g. after a POST). */
+  startUrl?: string;
 }
 
 export interface FlowResult {
@@ -41,7 +43,10 @@ export async function authorizeAsUser(o: FlowOptions): Promise<FlowResult> {
     code_challenge_method: 'S256',
     ...o.extra,
   });
-  let step = await agent.follow(`${o.base}/auth/authorize?${query.toString()}`, o.base);
+  let step = await agent.follow(
+    o.startUrl ?? `${o.base}/auth/authorize?${query.toString()}`,
+    o.base,
+  );
   const pages: string[] = [];
   for (let i = 0; i < 6 && step.url.startsWith(o.base); i++) {
     const html = await step.res.text();

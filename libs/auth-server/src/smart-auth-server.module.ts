@@ -1,5 +1,6 @@
 import { Module, type Provider as NestProvider } from '@nestjs/common';
 import { ADMIN_FEATURE } from './admin/admin.feature.js';
+import { SECURITY_FEATURE } from './security/security.feature.js';
 import {
   AccountResolver,
   OwnRecordPatientDirectory,
@@ -30,6 +31,7 @@ import {
 } from './smart-auth-server.constants.js';
 import { AccessTokenVerifier } from './tokens/access-token.verifier.js';
 import { TokenEndpointsController } from './tokens/token-endpoints.controller.js';
+import { UserinfoController } from './tokens/userinfo.controller.js';
 import { TokenRegistryService } from './provider/token-registry.service.js';
 import { TrustedIssuerService } from './trusted-issuers/trusted-issuer.service.js';
 import { LaunchService } from './launch/launch.service.js';
@@ -89,6 +91,7 @@ const providers: NestProvider[] = [
   controllers: [
     DiscoveryController,
     TokenEndpointsController,
+    UserinfoController,
     InteractionController,
     AccountAppsController,
     LaunchController,
@@ -96,7 +99,7 @@ const providers: NestProvider[] = [
     KeysController,
     ...ADMIN_FEATURE.controllers,
   ],
-  providers: [...providers, ...ADMIN_FEATURE.providers],
+  providers: [...providers, ...ADMIN_FEATURE.providers, ...SECURITY_FEATURE.providers],
   exports: [
     SMART_AUTH_SERVER_OPTIONS,
     ProviderHost,
@@ -110,6 +113,7 @@ const providers: NestProvider[] = [
     SmartContextStore,
     ConsentStoreService,
     ...ADMIN_FEATURE.exports,
+    ...SECURITY_FEATURE.exports,
   ],
 })
 export class SmartAuthServerModule extends SmartAuthServerModuleBase {}

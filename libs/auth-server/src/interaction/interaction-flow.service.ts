@@ -176,12 +176,20 @@ export class InteractionFlowService {
       this.tokenContext(context, account),
       this.options.refreshTokenTtlSeconds,
     );
-    if (!client.trusted)
+    if (!client.trusted) {
       await this.consents.remember(
         accountId,
         client.clientId,
         scopes.map((s) => s.raw),
       );
+      // So that revoking the app on the management page ends this grant's tokens too.
+      await this.consents.addGrant(
+        accountId,
+        client.clientId,
+        grantId,
+        this.options.refreshTokenTtlSeconds,
+      );
+    }
     details.params.scope = scopes.map((s) => s.raw).join(' ');
     await details.save(Math.max(1, details.exp - Math.floor(Date.now() / 1000)));
     return { consent: { grantId } };
@@ -210,18 +218,24 @@ export class InteractionFlowService {
     wantsEpisode: boolean,
   ): Promise<SmartLaunchContext | ConsentStep> {
     const pick = (await this.picks.find(uid)) as Pick | undefined;
-    let record = pick?.record ?? ownRecord(account);
+    let record = pick?.record;
     if (!record) {
       const candidates = await this.directory.candidatesFor(account);
-      if (candidates.length === 1) record = candidates[0];
+      const own = ownRecord(account);
+      // The user's own record as the directory knows it (with its episodes).
+      if (own) record = candidates.find((c) => c.ehrId === own.ehrId) ?? own;
+      else if (candidates.length === 1) record = candidates[0];
       else if (candidates.length > 1) return { kind: 'pick-patient', client, candidates };
       else return {};
+      // Kept like a pick: the episode picker and the grant (finish) use this same record.
+      await this.savePick(uid, { record });
     }
     let episodeId = pick?.episodeId;
     const episodes = record.episodes ?? [];
     if (wantsEpisode && this.options.launch.episodeContext && !episodeId && episodes.length > 0) {
-      if (episodes.length === 1) episodeId = episodes[0].id;
-      else return { kind: 'pick-episode', client, record };
+      if (episodes.length > 1) return { kind: 'pick-episode', client, record };
+      episodeId = episodes[0].id;
+      await this.savePick(uid, { episodeId });
     }
     return { ehrId: record.ehrId, patient: record.patient, episodeId };
   }

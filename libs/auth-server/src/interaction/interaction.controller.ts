@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Inject,
-  Logger,
-  Optional,
-  Param,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { describeScope } from '#smart-scopes';
 import { CredentialsVerifier } from '../accounts/account.port.js';
@@ -24,10 +13,23 @@ import {
 } from './interaction-flow.service.js';
 import { consentPage, loginPage, messagePage, pickerPage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
+import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
+import { requestIdOf } from '../security/request-guard.service.js';
 
 type Form = Record<string, unknown>;
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? (v as unknown[]) : [v]).filter((x): x is string => typeof x === 'string');
+
+/** Who tries to log in, for throttling and security events. */
+function loginAttempt(req: Request, details: InteractionDetails, username: string): LoginAttempt {
+  const clientId = details.params.client_id;
+  return {
+    username,
+    clientId: typeof clientId === 'string' ? clientId : undefined,
+    ip: req.ip,
+    requestId: requestIdOf(req),
+  };
+}
 
 /**
  * The interaction pages the engine sends users to: login, patient/episode picker and consent.
@@ -43,6 +45,7 @@ export class InteractionController {
     private readonly host: ProviderHost,
     private readonly flow: InteractionFlowService,
     private readonly external: ExternalLoginService,
+    private readonly throttle: LoginThrottleService,
     @Optional() private readonly credentials?: CredentialsVerifier,
   ) {}
 
@@ -94,31 +97,29 @@ export class InteractionController {
   }
 
   @Post(':uid/login')
-  async login(
-    @Param('uid') uid: string,
-    @Body() form: Form,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async login(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
     const details = await this.details(req, res);
     if (!details || !this.csrfOk(details, form, res)) return;
     const username = typeof form.username === 'string' ? form.username : '';
     const password = typeof form.password === 'string' ? form.password : '';
+    const attempt = loginAttempt(req, details, username);
+    const throttled = this.throttle.blocked(attempt);
+    if (throttled) {
+      res.set('Retry-After', String(throttled.retryAfterSeconds));
+      const minutes = Math.ceil(throttled.retryAfterSeconds / 60);
+      const error = `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+      return this.loginAgain(details, res, { error, username, status: 429 });
+    }
     const accountId =
       this.credentials && username && password
         ? await this.credentials.verify(username, password)
         : undefined;
     if (!accountId) {
-      const client = await this.flow.clientOf(details);
-      const page = loginPage({
-        action: `/interaction/${uid}/login`,
-        csrf: this.flow.csrfToken(uid),
-        clientName: client?.metadata.client_name ?? 'An app',
-        error: 'Invalid username or password.',
-        username,
-      });
-      return sendPage(res, this.options, page, 401);
+      await this.throttle.failed(attempt);
+      const error = 'Invalid username or password.';
+      return this.loginAgain(details, res, { error, username, status: 401 });
     }
+    await this.throttle.succeeded({ ...attempt, accountId });
     await this.host.provider.interactionFinished(
       req,
       res,
@@ -249,8 +250,21 @@ export class InteractionController {
 
   private async showLogin(details: InteractionDetails, req: Request, res: Response): Promise<void> {
     if (this.external.enabled) {
-      res.redirect(303, await this.external.start(details.uid));
-      return;
+      const url = await this.external.start(details.uid).catch((err: Error) => {
+        this.logger.warn(`identity provider unavailable: ${err.message}`);
+        return undefined;
+      });
+      if (url) return res.redirect(303, url);
+      res.set('Retry-After', '30');
+      return sendPage(
+        res,
+        this.options,
+        messagePage(
+          'Sign-in unavailable',
+          'The identity provider cannot be reached right now. Try again in a moment.',
+        ),
+        503,
+      );
     }
     const client = await this.flow.clientOf(details);
     if (!this.credentials) {
@@ -273,6 +287,22 @@ export class InteractionController {
     );
   }
 
+  private async loginAgain(
+    details: InteractionDetails,
+    res: Response,
+    page: { error: string; username: string; status: number },
+  ): Promise<void> {
+    const client = await this.flow.clientOf(details);
+    const html = loginPage({
+      action: `/interaction/${details.uid}/login`,
+      csrf: this.flow.csrfToken(details.uid),
+      clientName: client?.metadata.client_name ?? 'An app',
+      error: page.error,
+      username: page.username,
+    });
+    sendPage(res, this.options, html, page.status);
+  }
+
   private csrfOk(details: InteractionDetails, form: Form, res: Response): boolean {
     if (this.flow.checkCsrf(details.uid, form.csrf)) return true;
     sendPage(
@@ -289,7 +319,11 @@ export class InteractionController {
 
   private async details(req: Request, res: Response): Promise<InteractionDetails | undefined> {
     try {
-      return await this.host.provider.interactionDetails(req, res);
+      const details = await this.host.provider.interactionDetails(req, res);
+      // The engine finds the interaction by its cookie: it must be the one the URL names.
+      const named = (req.params as Record<string, string | undefined>).uid;
+      if (named !== undefined && named !== details.uid) throw new Error('interaction mismatch');
+      return details;
     } catch {
       sendPage(
         res,

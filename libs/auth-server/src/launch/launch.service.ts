@@ -92,20 +92,27 @@ export class LaunchService {
 
   private decode(value: string): { handle: string; claims?: Record<string, unknown> } | undefined {
     if (typeof value !== 'string' || value.length > 2048) return undefined;
-    if (this.options.launch.base64Json && !HANDLE.test(value)) {
-      try {
-        const claims = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Record<
-          string,
-          unknown
-        >;
-        return typeof claims.handle === 'string' && HANDLE.test(claims.handle)
-          ? { handle: claims.handle, claims }
-          : undefined;
-      } catch {
-        return undefined;
-      }
+    // A short JSON value is made of handle characters too: try JSON first (a raw handle is
+    // random bytes, never a JSON object).
+    const claims = this.options.launch.base64Json ? jsonLaunch(value) : undefined;
+    if (claims) {
+      return typeof claims.handle === 'string' && HANDLE.test(claims.handle)
+        ? { handle: claims.handle, claims }
+        : undefined;
     }
     return HANDLE.test(value) ? { handle: value } : undefined;
+  }
+}
+
+/** The JSON object a `launch-base64-json` value encodes, or undefined when it is none. */
+function jsonLaunch(value: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

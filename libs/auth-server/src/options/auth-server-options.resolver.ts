@@ -1,4 +1,5 @@
 import { SmartAuthConfigError } from './auth-config.error.js';
+import { resolveSecurityOptions } from '../security/security-options.resolver.js';
 import {
   SMART_AUTH_SERVER_DEFAULTS as D,
   type ResolvedSmartAuthServerOptions,
@@ -229,5 +230,6 @@ export function resolveAuthServerOptions(
     ],
     ...resolveSecretRotation(input),
     registration: resolveRegistration(input.registration),
+    ...resolveSecurityOptions(input),
   };
 }

@@ -1,3 +1,12 @@
+import type {
+  ResolvedSecurityOptions,
+  SmartLoginThrottleOptions,
+  SmartRateLimitOptions,
+  SmartSecurityEventsOptions,
+  SmartSecurityHeadersOptions,
+} from '../security/security.options.js';
+import { SECURITY_DEFAULTS } from '../security/security.options.js';
+
 /** A service advertised in the `services` map of `/.well-known/smart-configuration`. */
 export interface SmartServiceDescription {
   /** Absolute base URL of the service. */
@@ -154,6 +163,28 @@ export interface SmartAuthServerOptions {
    * @default undefined (built-in login through the host's `CredentialsVerifier`)
    */
   externalLogin?: SmartExternalLoginOptions;
+  /**
+   * Rate limits per client and per IP on the token, authorization/PAR, login, registration and
+   * introspection endpoints, and backoff after failed authentication (429 with `Retry-After`).
+   * @default SECURITY_DEFAULTS.rateLimit (see security/security.options.ts and SECURITY.md)
+   * @see https://datatracker.ietf.org/doc/html/rfc6749#section-10.10
+   */
+  rateLimit?: SmartRateLimitOptions;
+  /**
+   * Per-account login throttling.
+   * @default { maxFailures: 5, windowSeconds: 900, failureDelayMs: 300 }
+   */
+  loginThrottle?: SmartLoginThrottleOptions;
+  /**
+   * Security headers (CSP, `frame-ancestors`, `Referrer-Policy`, `X-Content-Type-Options`, HSTS).
+   * @default { hstsMaxAgeSeconds: 31536000 }
+   */
+  securityHeaders?: SmartSecurityHeadersOptions;
+  /**
+   * Security events as log lines and audit rows.
+   * @default { auditTokenIssued: false, fhirAuditEvent: false }
+   */
+  securityEvents?: SmartSecurityEventsOptions;
 }
 
 /** An upstream OpenID Connect provider for end-user login. */
@@ -224,6 +255,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   launch: { ttlSeconds: 300, base64Json: false, episodeContext: false },
   launcherOrigins: [],
   extraAudiences: [],
+  ...SECURITY_DEFAULTS,
 } as const satisfies Omit<SmartAuthServerOptions, 'issuer' | 'services'>;
 
 /** Options after defaults and validation: nothing optional except secrets. */
@@ -259,4 +291,8 @@ export interface ResolvedSmartAuthServerOptions {
   externalLogin: Required<SmartExternalLoginOptions> | undefined;
   /** Every value `aud` may take: the issuer, the services' base URLs and `extraAudiences`. */
   audiences: readonly string[];
+  rateLimit: ResolvedSecurityOptions['rateLimit'];
+  loginThrottle: ResolvedSecurityOptions['loginThrottle'];
+  securityHeaders: ResolvedSecurityOptions['securityHeaders'];
+  securityEvents: ResolvedSecurityOptions['securityEvents'];
 }

@@ -31,6 +31,8 @@ export function assertSmartClientAssertion(
 ): void {
   const now = Math.floor(Date.now() / 1000);
   if (claims.sub !== client.clientId) fail('sub (JWT subject) must be the client_id');
+  // Audience injection (draft-ietf-oauth-rfc7523bis): one audience, this server's.
+  if (Array.isArray(claims.aud) && claims.aud.length !== 1) fail('aud must be a single value');
   if (typeof claims.exp !== 'number') fail('exp must be a number');
   if ((claims.exp as number) > now + MAX_LIFETIME_SECONDS + SKEW_SECONDS) {
     fail('exp must be at most 5 minutes in the future');

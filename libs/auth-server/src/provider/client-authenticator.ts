@@ -23,6 +23,8 @@ export interface ClientAuthInput {
   params: Record<string, unknown>;
   /** Accepted `aud` values for an assertion: this endpoint's URL, the issuer, the token endpoint. */
   audiences: string[];
+  /** Public clients (`none`) may identify themselves by `client_id` alone (revocation, RFC 7009 §2.1). */
+  allowPublic?: boolean;
 }
 
 const invalidClient = (why: string) =>
@@ -72,6 +74,11 @@ export async function authenticateClient(
   if (postSecret !== undefined)
     return verifySecret(provider, str(params.client_id) ?? '', postSecret);
   if (assertion !== undefined) return verifyAssertion(provider, assertion, params, input.audiences);
+  const publicId = str(params.client_id);
+  if (input.allowPublic && publicId) {
+    const client = await findClient(provider, publicId);
+    if (client.clientAuthMethod === 'none') return client;
+  }
   throw invalidClient('no client authentication provided');
 }
 
@@ -119,7 +126,7 @@ async function verifyAssertion(
       audience: audiences,
       algorithms: client.clientAuthSigningAlg ? [client.clientAuthSigningAlg] : CLIENT_AUTH_ALGS,
       requiredClaims: ['exp', 'jti', 'sub'],
-      clockTolerance: 5,
+      clockTolerance: 10,
     });
     assertSmartClientAssertion(undefined as never, payload, protectedHeader, client);
     const unique = await provider.ReplayDetection.unique(

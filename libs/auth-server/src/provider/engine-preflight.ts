@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { FORM_PARAMS_STATE } from '../security/engine-security.hook.js';
 
 /** The engine's own body limit. */
 const BODY_LIMIT = 56 * 1024;
@@ -83,17 +84,29 @@ export function engineTokenPreflight(provider: Provider, mountPath: string) {
       return next();
     }
     const isForm = ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded');
+    if (ctx.path === authorizePath && ctx.method === 'POST' && !isForm) {
+      ctx.status = 400;
+      ctx.type = 'text/plain';
+      ctx.body =
+        'invalid_request: the authorization request must be a form (application/x-www-form-urlencoded)';
+      return undefined;
+    }
     if (!isForm || (ctx.path !== tokenPath && ctx.path !== authorizePath)) return next();
-    let body = await readBody(ctx.req);
+    const body = await readBody(ctx.req);
     if (!body) {
       ctx.status = 413;
       ctx.body = { error: 'invalid_request', error_description: 'request body too large' };
       return undefined;
     }
     const params = new URLSearchParams(body.toString('utf8'));
+    ctx.state[FORM_PARAMS_STATE] = params;
     if (ctx.path === authorizePath) {
-      const rewritten = withConsentForOfflineAccess(params);
-      if (rewritten) body = Buffer.from(rewritten.toString());
+      // SMART authorize-post. The engine serves POST only with SameSite=None cookies (HTTPS
+      // only), so the form is answered with the same request as a GET (303, never 307).
+      const query = withConsentForOfflineAccess(params) ?? params;
+      ctx.status = 303;
+      ctx.redirect(`${authorizePath}?${query.toString()}`);
+      return undefined;
     }
     ctx.req = replayBody(ctx.req, body);
     const assertion = ctx.path === tokenPath ? params.get('client_assertion') : null;

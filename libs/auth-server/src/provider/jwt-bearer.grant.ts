@@ -74,7 +74,7 @@ async function verifyAssertion(
       audience: [tokenUrl, ctx.oidc.issuer],
       algorithms: CLIENT_AUTH_ALGS,
       requiredClaims: ['sub', 'exp', 'jti'],
-      clockTolerance: 5,
+      clockTolerance: 10,
     });
     // Same rules as client assertions, but `sub` is the user, so checked against the issuer's allow-list.
     assertSmartClientAssertion(ctx, { ...payload, sub: issuer.issuer }, header, {

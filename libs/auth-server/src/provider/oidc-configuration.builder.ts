@@ -3,7 +3,7 @@ import type { AccountResolver } from '../accounts/account.port.js';
 import type { KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
-import { renderErrorPage } from './error-page.renderer.js';
+import { logoutSource, postLogoutSuccessSource, renderErrorPage } from './error-page.renderer.js';
 import { contextClaims, smartExtraParams } from './smart-authorization.js';
 import type { LaunchService } from '../launch/launch.service.js';
 import type { SmartContextStore } from '../launch/smart-context.store.js';
@@ -95,6 +95,8 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     },
     routes: routes(options.mountPath),
     responseTypes: ['code'],
+    // SMART: redirect_uri is a required authorization parameter, even with one registered.
+    allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: [...CLIENT_AUTH_METHODS],
     enabledJWA: {
       clientAuthSigningAlgValues: CLIENT_AUTH_ALGS as never,
@@ -111,7 +113,8 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
       profile: ['name', 'given_name', 'family_name'],
     },
     conformIdTokenClaims: false,
-    clockTolerance: 5,
+    // Clock skew on assertion and DPoP times: 10 s accepted, 60 s refused (B.3 clock skew).
+    clockTolerance: 10,
     findAccount: async (_ctx, sub) => {
       const account = await accounts.findAccount(sub);
       if (!account) return undefined;
@@ -133,7 +136,7 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
       introspection: { enabled: false },
       revocation: { enabled: false },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,

@@ -25,6 +25,14 @@ import { SmartContextStore } from '../launch/smart-context.store.js';
 import { engineTokenPreflight } from './engine-preflight.js';
 import { registerJwtBearerGrant } from './jwt-bearer.grant.js';
 import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
+import {
+  engineSecurityHook,
+  GRANT_REVOKED_STATE,
+  type EngineContext,
+} from '../security/engine-security.hook.js';
+import { RequestGuardService } from '../security/request-guard.service.js';
+import { SecurityEventsService } from '../security/security-events.service.js';
+import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type Next = (err?: unknown) => void;
@@ -70,6 +78,9 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     private readonly trustedIssuers: TrustedIssuerService,
     private readonly launches: LaunchService,
     private readonly contexts: SmartContextStore,
+    private readonly guard: RequestGuardService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly grantTokens: GrantAccessTokensService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -173,6 +184,23 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     return this.publicKeys;
   }
 
+  /** Per-client limits, failure accounting, security events and replay revocation (token, PAR). */
+  private securityHook(provider: Provider) {
+    const hook = engineSecurityHook({
+      guard: this.guard,
+      events: this.securityEvents,
+      mountPath: this.options.mountPath,
+      revokeGrant: async (grantId) => {
+        await provider.Grant.adapter.revokeByGrantId(grantId);
+        await provider.Grant.adapter.destroy(grantId);
+      },
+      grantOfCode: async (code) => (await provider.AuthorizationCode.find(code))?.grantId,
+      grantTokens: this.grantTokens,
+    });
+    return (ctx: KoaContextWithOIDC, next: () => Promise<void>) =>
+      hook(ctx as unknown as EngineContext, next);
+  }
+
   private customise(provider: Provider): void {
     const clients = this.clients;
     const ClientClass = provider.Client as unknown as { prototype: Record<string, unknown> };
@@ -185,6 +213,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       });
     };
     provider.use(engineTokenPreflight(provider, this.options.mountPath));
+    provider.use(this.securityHook(provider));
     provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
       await next();
       const route = ctx.oidc?.route;
@@ -218,6 +247,9 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     };
     provider.on('grant.error', nameRule);
     provider.on('authorization.error', nameRule);
+    provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+      ctx.state[GRANT_REVOKED_STATE] = grantId;
+    });
     provider.on('server_error', (_ctx: unknown, err: Error) =>
       this.logger.error(`engine server_error: ${err.message}`, err.stack),
     );

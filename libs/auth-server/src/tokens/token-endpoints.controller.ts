@@ -8,6 +8,8 @@ import { ProviderHost } from '../provider/provider-host.service.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
+import { RequestGuardService, requestIdOf } from '../security/request-guard.service.js';
+import { SecurityEventsService } from '../security/security-events.service.js';
 
 const INTROSPECT_SCOPE = 'introspect';
 
@@ -34,6 +36,8 @@ export class TokenEndpointsController {
     private readonly host: ProviderHost,
     private readonly tokens: TokenRegistryService,
     private readonly verifier: AccessTokenVerifier,
+    private readonly guard: RequestGuardService,
+    private readonly events: SecurityEventsService,
   ) {
     host.reservePath(`${options.mountPath}/introspect`);
     host.reservePath(`${options.mountPath}/revoke`);
@@ -81,7 +85,10 @@ export class TokenEndpointsController {
     }
     if (endpoint === 'introspect' && authorization?.toLowerCase().startsWith('bearer ')) {
       const claims = await this.verifier.verify(authorization.slice(7).trim());
-      if (!claims) throw OAuthError.invalidToken('the bearer token is invalid or expired');
+      if (!claims) {
+        const err = OAuthError.invalidToken('the bearer token is invalid or expired');
+        throw await this.authenticationFailed(req, endpoint, err, undefined);
+      }
       const scopes = (claims.scope ?? '').split(' ');
       if (!scopes.includes(INTROSPECT_SCOPE)) throw OAuthError.insufficientScope(INTROSPECT_SCOPE);
       return { clientId: claims.client_id, anyToken: true };
@@ -95,7 +102,30 @@ export class TokenEndpointsController {
         `${origin}${this.options.mountPath}/token`,
         this.options.issuer,
       ],
+    }).catch(async (err: unknown) => {
+      if (!(err instanceof OAuthError) || err.error !== 'invalid_client') throw err;
+      throw await this.authenticationFailed(req, endpoint, err, params.client_id);
     });
     return { clientId: client.clientId, anyToken: false };
+  }
+
+  /** Counts a failed caller authentication against its IP and reports it; returns `err`. */
+  private async authenticationFailed(
+    req: Request,
+    endpoint: 'introspect' | 'revoke',
+    err: OAuthError,
+    clientId: string | undefined,
+  ): Promise<OAuthError> {
+    const caller = { ip: req.ip, requestId: requestIdOf(req) };
+    await this.guard.recordFailure(caller, { endpoint: 'introspection', clientId });
+    this.events.emit({
+      type: 'client_auth.failure',
+      outcome: 'failure',
+      clientId,
+      ...caller,
+      reason: `${err.error}: ${err.description}`,
+      details: { endpoint },
+    });
+    return err;
   }
 }

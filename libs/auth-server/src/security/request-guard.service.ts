@@ -1,0 +1,233 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import {
+  rateLimitKey,
+  RateLimiterService,
+  type RateLimitDecision,
+} from './rate-limiter.service.js';
+import { SecurityEventsService } from './security-events.service.js';
+import {
+  applySecurityHeaders,
+  isSecure,
+  securityHeaderSet,
+  type SecurityHeaderSet,
+} from './security-headers.js';
+
+/** The kinds of endpoint with their own limits. */
+export type GuardedEndpoint =
+  'token' | 'authorize' | 'par' | 'login' | 'registration' | 'introspection';
+
+/** Endpoints where failed authentication counts and, past the limit, blocks the IP. */
+const AUTHENTICATING = new Set<GuardedEndpoint>(['token', 'par', 'login', 'introspection']);
+
+type ExpressRequest = IncomingMessage & {
+  path?: string;
+  ip?: string;
+  secure?: boolean;
+  id?: unknown;
+};
+type Next = (err?: unknown) => void;
+
+/** Who is asking, for limits and events. */
+export interface CallerInfo {
+  ip?: string;
+  requestId?: string;
+}
+
+/** The request id pino-http assigned (`req.id`), else a well-formed `X-Request-Id`. */
+export function requestIdOf(req: IncomingMessage & { id?: unknown }): string | undefined {
+  if (typeof req.id === 'string' || typeof req.id === 'number') return String(req.id);
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : undefined;
+}
+
+/** The 429 body: `temporarily_unavailable` (RFC 6749 §4.1.2.1), the wait in the description. */
+export function tooManyRequestsBody(decision: RateLimitDecision): Record<string, string> {
+  return {
+    error: 'temporarily_unavailable',
+    error_description: `too many requests; retry after ${decision.retryAfterSeconds} seconds`,
+  };
+}
+
+/**
+ * The request-level defences in front of every route: security headers on every answer, limits
+ * per IP on the endpoints that issue or authenticate, and the backoff of an IP after too many
+ * failed authentications. Per-client limits, per-account login throttling and the accounting of
+ * failures happen where the client or account is known (engine hook, login, introspection).
+ */
+@Injectable()
+export class RequestGuardService {
+  private readonly headers: SecurityHeaderSet;
+  private readonly issuerIsHttps: boolean;
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly limiter: RateLimiterService,
+    private readonly events: SecurityEventsService,
+  ) {
+    this.headers = securityHeaderSet(options);
+    this.issuerIsHttps = options.issuer.startsWith('https:');
+  }
+
+  /** Express middleware; install before every route (`mountSmartAuthServer` does). */
+  middleware(): (req: ExpressRequest, res: ServerResponse, next: Next) => void {
+    return (req, res, next) => {
+      applySecurityHeaders(this.headers, isSecure(req, this.issuerIsHttps), res);
+      const endpoint = this.classify(req);
+      if (!endpoint || !this.limiter.enabled) return next();
+      this.guard(endpoint, req, res).then((passed) => passed && next(), next);
+    };
+  }
+
+  /** Which guarded endpoint a request is for, if any. */
+  classify(req: { method?: string; path?: string; url?: string }): GuardedEndpoint | undefined {
+    const path = req.path ?? new URL(req.url ?? '/', 'http://x').pathname;
+    const mount = this.options.mountPath;
+    if (path === `${mount}/authorize` || path.startsWith(`${mount}/authorize/`)) return 'authorize';
+    if (req.method !== 'POST') return undefined;
+    if (path === `${mount}/token`) return 'token';
+    if (path === `${mount}/par`) return 'par';
+    if (path === `${mount}/introspect` || path === `${mount}/revoke`) return 'introspection';
+    if (path === `${mount}/register`) return 'registration';
+    if (path.startsWith('/interaction/') && path.endsWith('/login')) return 'login';
+    return undefined;
+  }
+
+  /** Whether `ip` has used up its failed authentications for now. */
+  failureBlock(ip: string | undefined): RateLimitDecision | undefined {
+    if (!ip) return undefined;
+    const decision = this.limiter.check(
+      rateLimitKey('fail:ip', ip),
+      this.options.rateLimit.failedAuthPerIp,
+    );
+    return decision.allowed ? undefined : decision;
+  }
+
+  /** Counts one failed authentication from `ip`; reports when it starts the backoff. */
+  async recordFailure(
+    caller: CallerInfo,
+    context: { endpoint: GuardedEndpoint; clientId?: string },
+  ) {
+    if (!caller.ip) return;
+    const limit = this.options.rateLimit.failedAuthPerIp;
+    const decision = await this.limiter.consume(rateLimitKey('fail:ip', caller.ip), limit);
+    if (limit > 0 && decision.count === limit) {
+      this.reportExceeded(decision, caller, {
+        endpoint: context.endpoint,
+        clientId: context.clientId,
+        key: 'failed authentications per IP',
+      });
+    }
+  }
+
+  /** Whether the client is over its token-endpoint limit (checked before the engine runs). */
+  clientBlock(clientId: string | undefined): RateLimitDecision | undefined {
+    if (!clientId) return undefined;
+    const decision = this.limiter.check(
+      rateLimitKey('token:client', clientId),
+      this.options.rateLimit.token.perClient,
+    );
+    return decision.allowed ? undefined : decision;
+  }
+
+  /** Counts one authenticated token request of a client. */
+  async countClient(clientId: string, caller: CallerInfo): Promise<void> {
+    const limit = this.options.rateLimit.token.perClient;
+    const decision = await this.limiter.consume(rateLimitKey('token:client', clientId), limit);
+    if (limit > 0 && decision.count === limit) {
+      this.reportExceeded(decision, caller, {
+        endpoint: 'token',
+        clientId,
+        key: 'token per client',
+      });
+    }
+  }
+
+  /** Reports a limit that was just reached (audited once per key and window). */
+  reportExceeded(
+    decision: RateLimitDecision,
+    caller: CallerInfo,
+    context: { endpoint: GuardedEndpoint; clientId?: string; key: string },
+  ): void {
+    this.events.emit({
+      type: 'rate_limit.exceeded',
+      outcome: 'failure',
+      clientId: context.clientId,
+      ip: caller.ip,
+      requestId: caller.requestId,
+      reason: `${context.key} limit (${decision.limit} per window) reached`,
+      details: { endpoint: context.endpoint, retryAfterSeconds: decision.retryAfterSeconds },
+    });
+  }
+
+  private perIpLimit(endpoint: GuardedEndpoint): number {
+    const r = this.options.rateLimit;
+    switch (endpoint) {
+      case 'token':
+        return r.token.perIp;
+      case 'authorize':
+      case 'par':
+        return r.authorize.perIp;
+      case 'login':
+        return r.login.perIp;
+      case 'registration':
+        return r.registration.perIp;
+      case 'introspection':
+        return r.introspection.perIp;
+    }
+  }
+
+  /** Applies the per-IP limit and the failure backoff; answers 429 itself when one applies. */
+  private async guard(
+    endpoint: GuardedEndpoint,
+    req: ExpressRequest,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    const caller = { ip: req.ip ?? req.socket.remoteAddress, requestId: requestIdOf(req) };
+    if (AUTHENTICATING.has(endpoint)) {
+      const blocked = this.failureBlock(caller.ip);
+      if (blocked) {
+        this.refuse(endpoint, req, res, blocked);
+        return false;
+      }
+    }
+    const limit = this.perIpLimit(endpoint);
+    if (!caller.ip || limit <= 0) return true;
+    const scope = endpoint === 'par' ? 'authorize' : endpoint;
+    const decision = await this.limiter.consume(rateLimitKey(`${scope}:ip`, caller.ip), limit);
+    if (decision.allowed) return true;
+    if (decision.count === limit + 1) {
+      this.reportExceeded(decision, caller, { endpoint, key: `${scope} per IP` });
+    }
+    this.refuse(endpoint, req, res, decision);
+    return false;
+  }
+
+  private refuse(
+    endpoint: GuardedEndpoint,
+    req: ExpressRequest,
+    res: ServerResponse,
+    decision: RateLimitDecision,
+  ): void {
+    const body = tooManyRequestsBody(decision);
+    const html =
+      (endpoint === 'authorize' || endpoint === 'login') &&
+      /text\/html/.test(req.headers.accept ?? '');
+    res.statusCode = 429;
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    res.setHeader('Cache-Control', 'no-store');
+    // The body is not read: close the connection rather than drain it.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    if (html) {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too many requests</title></head><body><main><h1>Too many requests</h1><p>Please wait ${decision.retryAfterSeconds} seconds and try again.</p></main></body></html>`,
+      );
+    } else {
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(body));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { SmartAuthConfigError } from '../options/auth-config.error.js';
+import {
+  SECURITY_DEFAULTS as D,
+  type ResolvedSecurityOptions,
+  type SmartLoginThrottleOptions,
+  type SmartRateLimitOptions,
+  type SmartSecurityEventsOptions,
+  type SmartSecurityHeadersOptions,
+} from './security.options.js';
+
+/** The security part of `SmartAuthServerOptions`. */
+export interface SecurityOptionsInput {
+  rateLimit?: SmartRateLimitOptions;
+  loginThrottle?: SmartLoginThrottleOptions;
+  securityHeaders?: SmartSecurityHeadersOptions;
+  securityEvents?: SmartSecurityEventsOptions;
+}
+
+const STORES = ['auto', 'memory', 'database'] as const;
+
+function int(option: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new SmartAuthConfigError(option, `must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+function bool(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new SmartAuthConfigError(option, 'must be a boolean');
+  return value;
+}
+
+function object<T extends object>(option: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SmartAuthConfigError(option, 'must be an object');
+  }
+  return value;
+}
+
+function limit(option: string, value: unknown, fallback: number): number {
+  return int(option, value ?? fallback, 0);
+}
+
+function resolveRateLimit(input: SmartRateLimitOptions | undefined) {
+  const r = object('rateLimit', input);
+  const token = object('rateLimit.token', r.token);
+  const store = r.store ?? D.rateLimit.store;
+  if (!STORES.includes(store)) {
+    throw new SmartAuthConfigError('rateLimit.store', `must be one of ${STORES.join(', ')}`);
+  }
+  const perIp = (name: 'authorize' | 'login' | 'registration' | 'introspection') => ({
+    perIp: limit(
+      `rateLimit.${name}.perIp`,
+      object(`rateLimit.${name}`, r[name]).perIp,
+      D.rateLimit[name].perIp,
+    ),
+  });
+  const exactFraction = r.exactFraction ?? D.rateLimit.exactFraction;
+  if (typeof exactFraction !== 'number' || !(exactFraction > 0 && exactFraction <= 1)) {
+    throw new SmartAuthConfigError('rateLimit.exactFraction', 'must be a number in (0, 1]');
+  }
+  return {
+    enabled: bool('rateLimit.enabled', r.enabled ?? D.rateLimit.enabled),
+    windowSeconds: int('rateLimit.windowSeconds', r.windowSeconds ?? D.rateLimit.windowSeconds, 1),
+    store,
+    token: {
+      perClient: limit('rateLimit.token.perClient', token.perClient, D.rateLimit.token.perClient),
+      perIp: limit('rateLimit.token.perIp', token.perIp, D.rateLimit.token.perIp),
+    },
+    authorize: perIp('authorize'),
+    login: perIp('login'),
+    registration: perIp('registration'),
+    introspection: perIp('introspection'),
+    failedAuthPerIp: limit(
+      'rateLimit.failedAuthPerIp',
+      r.failedAuthPerIp,
+      D.rateLimit.failedAuthPerIp,
+    ),
+    syncIntervalMs: int(
+      'rateLimit.syncIntervalMs',
+      r.syncIntervalMs ?? D.rateLimit.syncIntervalMs,
+      10,
+    ),
+    exactFraction,
+  };
+}
+
+/** Applies the security defaults and validates, once, at boot (`SmartAuthConfigError` names the option). */
+export function resolveSecurityOptions(input: SecurityOptionsInput): ResolvedSecurityOptions {
+  const login = object('loginThrottle', input.loginThrottle);
+  const headers = object('securityHeaders', input.securityHeaders);
+  const events = object('securityEvents', input.securityEvents);
+  const L = D.loginThrottle;
+  return {
+    rateLimit: resolveRateLimit(input.rateLimit),
+    loginThrottle: {
+      maxFailures: int('loginThrottle.maxFailures', login.maxFailures ?? L.maxFailures, 0),
+      windowSeconds: int('loginThrottle.windowSeconds', login.windowSeconds ?? L.windowSeconds, 1),
+      failureDelayMs: int(
+        'loginThrottle.failureDelayMs',
+        login.failureDelayMs ?? L.failureDelayMs,
+        0,
+      ),
+    },
+    securityHeaders: {
+      hstsMaxAgeSeconds: int(
+        'securityHeaders.hstsMaxAgeSeconds',
+        headers.hstsMaxAgeSeconds ?? D.securityHeaders.hstsMaxAgeSeconds,
+        0,
+      ),
+    },
+    securityEvents: {
+      auditTokenIssued: bool(
+        'securityEvents.auditTokenIssued',
+        events.auditTokenIssued ?? D.securityEvents.auditTokenIssued,
+      ),
+      fhirAuditEvent: bool(
+        'securityEvents.fhirAuditEvent',
+        events.fhirAuditEvent ?? D.securityEvents.fhirAuditEvent,
+      ),
+    },
+  };
+}
