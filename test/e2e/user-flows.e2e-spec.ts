@@ -198,4 +198,39 @@ describe('apps with users: authorization code + PKCE, login, picker, consent, la
     const after = await refresh(b1.refresh_token);
     expect(await after.json()).toMatchObject({ error: 'invalid_grant' });
   });
+
+  it('a public client revokes its refresh token with its client_id alone (RFC 7009)', async () => {
+    const flow = await authorizeAsUser({
+      base: t.url,
+      clientId,
+      scope: 'launch/patient offline_access patient/composition-*.rs',
+      username: 'patient',
+      password: 'patient',
+    });
+    const { refresh_token: rt } = (await (await redeem(t.url, clientId, flow)).json()) as {
+      refresh_token: string;
+    };
+    const form = (body: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body),
+    });
+    const revoke = await fetch(`${t.url}/auth/revoke`, form({ token: rt, client_id: clientId }));
+    expect(revoke.status).toBe(200);
+    const refresh = await fetch(
+      `${t.url}/auth/token`,
+      form({ grant_type: 'refresh_token', refresh_token: rt, client_id: clientId }),
+    );
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a confidential client cannot revoke by client_id alone', async () => {
+    const res = await fetch(`${t.url}/auth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'x', client_id: 'test-admin' }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'invalid_client' });
+  });
 });

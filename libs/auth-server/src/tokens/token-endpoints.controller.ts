@@ -102,6 +102,7 @@ export class TokenEndpointsController {
         `${origin}${this.options.mountPath}/token`,
         this.options.issuer,
       ],
+      allowPublic: endpoint === 'revoke',
     }).catch(async (err: unknown) => {
       if (!(err instanceof OAuthError) || err.error !== 'invalid_client') throw err;
       throw await this.authenticationFailed(req, endpoint, err, params.client_id);
