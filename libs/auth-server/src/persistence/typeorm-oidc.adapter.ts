@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
-import { IsNull, type Repository } from 'typeorm';
-import { OidcPayloadEntity } from './oidc-payload.entity.js';
-import {
-  AlreadyConsumedError,
-  guardDb,
-  isUniqueViolation,
-  ReplayDetectedError,
-} from './persistence.errors.js';
+import type { Repository } from 'typeorm';
+import type { OidcPayloadEntity } from './oidc-payload.entity.js';
+import { AlreadyConsumedError, guardDb, ReplayDetectedError } from './persistence.errors.js';
 
 /** What oidc-provider hands the adapter; a loose record. */
 export type OidcStoredPayload = Record<string, unknown> & {
@@ -34,89 +29,116 @@ const SECRET_ID_MODELS = new Set([
 const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url');
 const toNumber = (v: string | number | null): number | null => (v === null ? null : Number(v));
 
+interface Row {
+  payload: string;
+  expires_at: string | number | null;
+  consumed_at: string | number | null;
+}
+
+const COLUMNS = 'model, id, payload, grant_id, user_code, uid, expires_at, consumed_at';
+const READ = 'SELECT payload, expires_at, consumed_at FROM oidc_payload';
+
+/** The statements, written once per dialect (`$n` for PostgreSQL, `?` for SQLite). */
+function statements(postgres: boolean) {
+  const $ = (i: number) => (postgres ? `$${i}` : '?');
+  const values = Array.from({ length: 8 }, (_, i) => $(i + 1)).join(', ');
+  const byKey = (column: string) => `model = ${$(1)} AND ${column} = ${$(2)}`;
+  return {
+    upsert: `INSERT INTO oidc_payload (${COLUMNS}) VALUES (${values}) ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at, consumed_at = excluded.consumed_at`,
+    insertOnce: `INSERT INTO oidc_payload (${COLUMNS}) VALUES (${values}) ON CONFLICT (model, id) DO NOTHING RETURNING id`,
+    find: `${READ} WHERE ${byKey('id')}`,
+    findByUid: `${READ} WHERE ${byKey('uid')}`,
+    findByUserCode: `${READ} WHERE ${byKey('user_code')}`,
+    consume: `UPDATE oidc_payload SET consumed_at = ${$(1)} WHERE model = ${$(2)} AND id = ${$(3)} AND consumed_at IS NULL RETURNING id`,
+    destroy: `DELETE FROM oidc_payload WHERE ${byKey('id')}`,
+    revokeByGrantId: `DELETE FROM oidc_payload WHERE grant_id = ${$(1)}`,
+  };
+}
+
+const DIALECTS = { postgres: statements(true), sqlite: statements(false) };
+
 /**
- * oidc-provider storage adapter over TypeORM (SQLite or PostgreSQL). Single-use operations are
- * atomic in the database: `consume` is a conditional UPDATE, replay records are INSERT-only.
+ * oidc-provider storage adapter over TypeORM's connection (SQLite or PostgreSQL), with plain
+ * parameterised SQL on the hot path. Single-use operations are atomic in the database: `consume`
+ * is a conditional UPDATE, replay records are insert-only.
  * @see https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js
  */
 export class TypeOrmOidcAdapter {
+  private readonly sql: (typeof DIALECTS)['sqlite'];
+  private readonly postgres: boolean;
+
   constructor(
     private readonly model: string,
     private readonly repo: Repository<OidcPayloadEntity>,
-  ) {}
+  ) {
+    this.postgres = repo.manager.connection.options.type === 'postgres';
+    this.sql = this.postgres ? DIALECTS.postgres : DIALECTS.sqlite;
+  }
+
+  private query<T = unknown>(sql: string, params: unknown[]): Promise<T> {
+    return guardDb(() => this.repo.manager.query<T>(sql, params));
+  }
 
   async upsert(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<void> {
     const stored: OidcStoredPayload = { ...payload };
     if (SECRET_ID_MODELS.has(this.model)) delete stored.jti;
-    const row: OidcPayloadEntity = {
-      model: this.model,
-      id: hashId(id),
-      payload: JSON.stringify(stored),
-      grantId: payload.grantId ?? null,
-      userCode: payload.userCode ?? null,
-      uid: payload.uid ?? null,
-      expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : null,
-      consumedAt: null,
-    };
-    await guardDb(async () => {
-      if (this.model === 'ReplayDetection') {
-        await this.insertOnce(row);
-      } else {
-        await this.repo.upsert(row, ['model', 'id']);
-      }
-    });
-  }
-
-  private async insertOnce(row: OidcPayloadEntity): Promise<void> {
-    try {
-      await this.repo.insert(row);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new ReplayDetectedError();
-      throw err;
+    const params = [
+      this.model,
+      hashId(id),
+      JSON.stringify(stored),
+      payload.grantId ?? null,
+      payload.userCode ?? null,
+      payload.uid ?? null,
+      expiresIn ? Date.now() + expiresIn * 1000 : null,
+      null,
+    ];
+    if (this.model !== 'ReplayDetection') {
+      await this.query(this.sql.upsert, params);
+      return;
     }
+    const inserted = await this.query<unknown[]>(this.sql.insertOnce, params);
+    if (inserted.length === 0) throw new ReplayDetectedError();
   }
 
   async find(id: string): Promise<OidcStoredPayload | undefined> {
-    const row = await guardDb(() => this.repo.findOneBy({ model: this.model, id: hashId(id) }));
-    return this.toPayload(row, id);
+    const rows = await this.query<Row[]>(this.sql.find, [this.model, hashId(id)]);
+    return this.toPayload(rows[0], id);
   }
 
   async findByUid(uid: string): Promise<OidcStoredPayload | undefined> {
-    const row = await guardDb(() => this.repo.findOneBy({ model: this.model, uid }));
-    return this.toPayload(row);
+    return this.toPayload((await this.query<Row[]>(this.sql.findByUid, [this.model, uid]))[0]);
   }
 
   async findByUserCode(userCode: string): Promise<OidcStoredPayload | undefined> {
-    const row = await guardDb(() => this.repo.findOneBy({ model: this.model, userCode }));
-    return this.toPayload(row);
+    return this.toPayload(
+      (await this.query<Row[]>(this.sql.findByUserCode, [this.model, userCode]))[0],
+    );
   }
 
   /** Atomic: of concurrent callers exactly one succeeds, the others get `AlreadyConsumedError`. */
   async consume(id: string): Promise<void> {
-    const result = await guardDb(() =>
-      this.repo.update(
-        { model: this.model, id: hashId(id), consumedAt: IsNull() },
-        { consumedAt: Date.now() },
-      ),
-    );
-    if (!result.affected) throw new AlreadyConsumedError(this.model);
+    const params = [Date.now(), this.model, hashId(id)];
+    const result = await this.query<unknown[]>(this.sql.consume, params);
+    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount], on SQLite with the rows.
+    const updated = this.postgres ? (result[1] as number) : result.length;
+    if (updated === 0) throw new AlreadyConsumedError(this.model);
   }
 
   async destroy(id: string): Promise<void> {
-    await guardDb(() => this.repo.delete({ model: this.model, id: hashId(id) }));
+    await this.query(this.sql.destroy, [this.model, hashId(id)]);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await guardDb(() => this.repo.delete({ grantId }));
+    await this.query(this.sql.revokeByGrantId, [grantId]);
   }
 
-  private toPayload(row: OidcPayloadEntity | null, id?: string): OidcStoredPayload | undefined {
+  private toPayload(row: Row | undefined, id?: string): OidcStoredPayload | undefined {
     if (!row) return undefined;
-    const expiresAt = toNumber(row.expiresAt);
+    const expiresAt = toNumber(row.expires_at);
     if (expiresAt !== null && expiresAt <= Date.now()) return undefined;
     const payload = JSON.parse(row.payload) as OidcStoredPayload;
     if (id !== undefined && SECRET_ID_MODELS.has(this.model)) payload.jti = id;
-    const consumedAt = toNumber(row.consumedAt);
+    const consumedAt = toNumber(row.consumed_at);
     if (consumedAt !== null) payload.consumed = Math.floor(consumedAt / 1000);
     return payload;
   }
