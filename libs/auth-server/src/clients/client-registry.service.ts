@@ -38,6 +38,11 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
   private cacheTtlMs = LOCAL_CACHE_TTL_MS;
   private listener: ClientChangeListener | undefined;
   private listening = false;
+  /** Parsed views of cached rows (keyed by the row object, so they go when the row goes). */
+  private readonly views = new WeakMap<
+    ClientEntity,
+    { client: SmartClient; engine?: Record<string, unknown> }
+  >();
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(ClientEntity);
@@ -84,21 +89,33 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
 
   async find(clientId: string): Promise<SmartClient | undefined> {
     const entity = await this.findEntity(clientId);
-    return entity ? toClient(entity) : undefined;
+    return entity ? this.view(entity).client : undefined;
+  }
+
+  private view(entity: ClientEntity): { client: SmartClient; engine?: Record<string, unknown> } {
+    let view = this.views.get(entity);
+    if (!view) {
+      view = { client: toClient(entity) };
+      this.views.set(entity, view);
+    }
+    return view;
   }
 
   /** Metadata for the engine; `undefined` (→ `invalid_client`) unless the client is approved. */
   async findClientMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
     const entity = await this.findEntity(clientId);
     if (!entity || entity.status !== 'approved') return undefined;
-    const metadata = JSON.parse(entity.metadata) as SmartClientMetadata;
-    const { scope: _registeredScope, launch_modes: _modes, ...engineMetadata } = metadata;
-    return {
-      ...engineMetadata,
-      client_id: entity.clientId,
-      // The engine never sees the secret: comparison is delegated to `verifySecret`.
-      ...(entity.secretHash ? { client_secret: 'stored-hashed' } : {}),
-    };
+    const view = this.view(entity);
+    if (!view.engine) {
+      const { scope: _scope, launch_modes: _modes, ...engineMetadata } = view.client.metadata;
+      view.engine = {
+        ...engineMetadata,
+        client_id: entity.clientId,
+        // The engine never sees the secret: comparison is delegated to `verifySecret`.
+        ...(entity.secretHash ? { client_secret: 'stored-hashed' } : {}),
+      };
+    }
+    return view.engine;
   }
 
   /** Constant-time check against the current secret and, during the overlap, the previous one. */
