@@ -191,4 +191,42 @@ describe(loadConfig.name, () => {
       loadConfig({ SMART_ADMIN_CLIENT_ID: 'admin', SMART_ADMIN_CLIENT_SECRET: 'x'.repeat(16) }),
     ).toMatchObject({ adminClientId: 'admin', adminClientSecret: 'x'.repeat(16) });
   });
+  it('reads the security variables; unset ones stay undefined (the library defaults apply)', () => {
+    expect(loadConfig({}).security.rateLimit).toMatchObject({
+      enabled: undefined,
+      token: { perClient: undefined, perIp: undefined },
+    });
+    expect(
+      loadConfig({
+        SMART_RATE_LIMIT_ENABLED: 'false',
+        SMART_RATE_LIMIT_STORE: 'database',
+        SMART_RATE_LIMIT_TOKEN_PER_CLIENT: '600',
+        SMART_RATE_LIMIT_FAILED_AUTH_PER_IP: '0',
+        SMART_LOGIN_MAX_FAILURES: '3',
+        SMART_HSTS_MAX_AGE_SECONDS: '0',
+        SMART_SECURITY_EVENTS_FHIR: 'true',
+      }).security,
+    ).toMatchObject({
+      rateLimit: {
+        enabled: false,
+        store: 'database',
+        token: { perClient: 600 },
+        failedAuthPerIp: 0,
+      },
+      loginThrottle: { maxFailures: 3 },
+      securityHeaders: { hstsMaxAgeSeconds: 0 },
+      securityEvents: { fhirAuditEvent: true },
+    });
+    expect(
+      problemsOf({
+        SMART_RATE_LIMIT_STORE: 'redis',
+        SMART_RATE_LIMIT_TOKEN_PER_IP: '-1',
+        SMART_LOGIN_LOCK_SECONDS: '0',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^SMART_RATE_LIMIT_STORE /),
+      expect.stringMatching(/^SMART_RATE_LIMIT_TOKEN_PER_IP /),
+      expect.stringMatching(/^SMART_LOGIN_LOCK_SECONDS /),
+    ]);
+  });
 });

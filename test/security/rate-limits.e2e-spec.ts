@@ -165,9 +165,9 @@ describe('rate limiting (429 with Retry-After)', () => {
     expect((await register()).status).toBe(201);
     expect((await register()).status).toBe(201);
     const count = async () => {
-      const rows = (await t.app
+      const rows = await t.app
         .get(DataSource)
-        .query('SELECT COUNT(*) AS n FROM oauth_client')) as { n: unknown }[];
+        .query<{ n: unknown }[]>('SELECT COUNT(*) AS n FROM oauth_client');
       return Number(rows[0].n);
     };
     const before = await count();

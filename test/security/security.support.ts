@@ -46,9 +46,9 @@ const ISSUED_MODELS = [
 /** How many issued artefacts are stored now. */
 export async function storedArtefacts(app: INestApplication): Promise<number> {
   const list = ISSUED_MODELS.map((m) => `'${m}'`).join(', ');
-  const [row] = (await app
+  const [row] = await app
     .get(DataSource)
-    .query(`SELECT COUNT(*) AS n FROM oidc_payload WHERE model IN (${list})`)) as { n: unknown }[];
+    .query<{ n: unknown }[]>(`SELECT COUNT(*) AS n FROM oidc_payload WHERE model IN (${list})`);
   return Number(row.n);
 }
 

@@ -87,3 +87,16 @@ export type {
   SmartLaunchOptions,
   SmartExternalLoginOptions,
 } from './options/auth-server.options.js';
+export type {
+  SmartEndpointLimits,
+  SmartLoginThrottleOptions,
+  SmartRateLimitOptions,
+  SmartSecurityEventsOptions,
+  SmartSecurityHeadersOptions,
+} from './security/security.options.js';
+export { RateLimiterService, type RateLimitDecision } from './security/rate-limiter.service.js';
+export { LoginThrottleService, type LoginAttempt } from './security/login-throttle.service.js';
+export { SecurityEventsService } from './security/security-events.service.js';
+export { GrantAccessTokensService } from './security/grant-access-tokens.service.js';
+export { toFhirAuditEvent } from './security/fhir-audit-event.builder.js';
+export type { SecurityEvent, SecurityEventType } from './security/security-event.types.js';

@@ -5,6 +5,7 @@ import { describeScope, parseScopes } from '#smart-scopes';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
+import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ConsentStoreService } from './consent-store.service.js';
 import { escapeHtml, layout, messagePage } from './interaction.pages.js';
@@ -21,6 +22,7 @@ export class AccountAppsController {
     private readonly host: ProviderHost,
     private readonly consents: ConsentStoreService,
     private readonly clients: ClientRegistryService,
+    private readonly grantTokens: GrantAccessTokensService,
   ) {}
 
   @Get()
@@ -71,6 +73,7 @@ export class AccountAppsController {
     }
     for (const grantId of await this.consents.revokeApp(session.accountId, form.client_id)) {
       await this.host.provider.Grant.adapter.revokeByGrantId(grantId);
+      await this.grantTokens.revokeGrant(grantId);
     }
     res.redirect(303, '/account/apps');
   }

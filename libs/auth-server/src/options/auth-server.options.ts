@@ -166,7 +166,7 @@ export interface SmartAuthServerOptions {
   /**
    * Rate limits per client and per IP on the token, authorization/PAR, login, registration and
    * introspection endpoints, and backoff after failed authentication (429 with `Retry-After`).
-   * @default SECURITY_DEFAULTS.rateLimit (see security/security.options.ts and SECURITY.md)
+   * @default SECURITY_DEFAULTS.rateLimit (see security/security.options.ts and the README "Security" section)
    * @see https://datatracker.ietf.org/doc/html/rfc6749#section-10.10
    */
   rateLimit?: SmartRateLimitOptions;

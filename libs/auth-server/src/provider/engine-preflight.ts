@@ -33,15 +33,56 @@ function replayBody(req: IncomingMessage, body: Buffer): IncomingMessage {
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size);
+/** How long the body of a token or authorization POST may take to arrive. */
+const BODY_TIMEOUT_MS = 10_000;
+
+type BodyRead = Buffer | 'too-large' | 'incomplete' | 'timeout';
+
+/**
+ * Reads the whole body, or stops at the limit (checked against Content-Length first). Never
+ * destroys the stream: the answer goes out first, then the connection is closed.
+ */
+function readBody(req: IncomingMessage): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > BODY_LIMIT) return Promise.resolve('too-large');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyRead) => {
+      clearTimeout(timer);
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      req.removeListener('aborted', onError);
+      if (typeof result === 'string') req.resume();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) finish('too-large');
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(req.complete ? Buffer.concat(chunks, size) : 'incomplete');
+    const onError = () => finish('incomplete');
+    const timer = setTimeout(() => finish('timeout'), BODY_TIMEOUT_MS);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onError);
+  });
+}
+
+/** The answer to a body that could not be read: 413, 408 or 400, and the connection closes. */
+function refuseBody(ctx: KoaContextWithOIDC, problem: Exclude<BodyRead, Buffer>): void {
+  const [status, description] =
+    problem === 'too-large'
+      ? [413, 'request body too large']
+      : problem === 'timeout'
+        ? [408, 'request body not received in time']
+        : [400, 'request body incomplete'];
+  ctx.status = status;
+  ctx.set('Connection', 'close');
+  ctx.body = { error: 'invalid_request', error_description: description };
 }
 
 /**
@@ -77,6 +118,7 @@ export function engineTokenPreflight(provider: Provider, mountPath: string) {
   const lastForced = new Map<string, number>();
   const tokenPath = `${mountPath}/token`;
   const authorizePath = `${mountPath}/authorize`;
+  const parPath = `${mountPath}/par`;
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     if (ctx.path === authorizePath && ctx.method === 'GET') {
       const rewritten = withConsentForOfflineAccess(new URLSearchParams(ctx.querystring));
@@ -91,13 +133,10 @@ export function engineTokenPreflight(provider: Provider, mountPath: string) {
         'invalid_request: the authorization request must be a form (application/x-www-form-urlencoded)';
       return undefined;
     }
-    if (!isForm || (ctx.path !== tokenPath && ctx.path !== authorizePath)) return next();
+    const read = ctx.path === tokenPath || ctx.path === authorizePath || ctx.path === parPath;
+    if (!isForm || !read) return next();
     const body = await readBody(ctx.req);
-    if (!body) {
-      ctx.status = 413;
-      ctx.body = { error: 'invalid_request', error_description: 'request body too large' };
-      return undefined;
-    }
+    if (!Buffer.isBuffer(body)) return refuseBody(ctx, body);
     const params = new URLSearchParams(body.toString('utf8'));
     ctx.state[FORM_PARAMS_STATE] = params;
     if (ctx.path === authorizePath) {

@@ -44,8 +44,24 @@ export function guardedFetch(policy: FetchPolicy): GuardedFetch {
       if (dispatcher) Object.assign(options, { dispatcher });
     }
     const res = await fetch(target, options);
-    const body = await res.arrayBuffer();
-    if (body.byteLength > policy.maxBodyBytes) throw new Error('response body is too large');
+    const body = await readCapped(res, policy.maxBodyBytes);
     return new Response(body, { status: res.status, headers: res.headers });
   };
+}
+
+/** The body, read only up to `max` bytes (a larger or endless one fails as soon as it is). */
+async function readCapped(res: Response, max: number): Promise<Buffer> {
+  const tooLarge = () => new Error('response body is too large');
+  if (Number(res.headers.get('content-length') ?? 0) > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk as Uint8Array);
+  }
+  return Buffer.concat(chunks, size);
 }

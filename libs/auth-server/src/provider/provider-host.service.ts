@@ -253,5 +253,15 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     provider.on('server_error', (_ctx: unknown, err: Error) =>
       this.logger.error(`engine server_error: ${err.message}`, err.stack),
     );
+    // Koa's own error event (e.g. a client that cut its upload short after being answered):
+    // logged here instead of Koa printing it to stderr; client disconnects are routine.
+    (provider as unknown as NodeJS.EventEmitter).on('error', (err: Error & { code?: string }) => {
+      const code = err.code ?? '';
+      if (code.startsWith('HPE_') || ['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code)) {
+        this.logger.debug(`client connection error: ${err.message}`);
+      } else {
+        this.logger.warn(`engine error: ${err.message}`);
+      }
+    });
   }
 }

@@ -6,6 +6,7 @@ import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier, type AccessTokenClaims } from '../tokens/access-token.verifier.js';
 import { ProviderHost } from './provider-host.service.js';
+import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 
 /** Launch-context and identity claims echoed by introspection. */
 const CONTEXT_CLAIMS = [
@@ -50,6 +51,7 @@ export class TokenRegistryService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly host: ProviderHost,
     private readonly verifier: AccessTokenVerifier,
+    private readonly grantTokens: GrantAccessTokensService,
     dataSource: DataSource,
   ) {
     this.revoked = new TypeOrmOidcAdapter(
@@ -98,7 +100,9 @@ export class TokenRegistryService {
     if (refresh?.clientId !== clientId) return;
     await refresh.destroy();
     if (refresh.grantId) {
+      // RFC 7009 §2.1: revoking a refresh token also ends the grant's access tokens.
       await this.host.provider.Grant.adapter.revokeByGrantId(refresh.grantId);
+      await this.grantTokens.revokeGrant(refresh.grantId);
     }
   }
 
@@ -110,9 +114,12 @@ export class TokenRegistryService {
   }
 
   private describeAccessToken(claims: AccessTokenClaims): IntrospectionResult {
+    // A sender-constrained token is a DPoP token and says which key (RFC 9449 §6.2).
+    const cnf = claims.cnf as { jkt?: unknown } | undefined;
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: typeof cnf?.jkt === 'string' ? 'DPoP' : 'Bearer',
+      ...(cnf ? { cnf } : {}),
       scope: claims.scope,
       client_id: claims.client_id,
       sub: claims.sub,

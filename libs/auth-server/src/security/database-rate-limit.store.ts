@@ -49,7 +49,7 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     private readonly now: () => number = Date.now,
   ) {
     this.windows = new BoundedWindows(maxKeys);
-    this.placeholder = dataSource.options.type === 'postgres' ? (n) => `$${n}` : (n) => `?${n}`;
+    this.placeholder = dataSource.options.type === 'postgres' ? (n) => `$${n}` : () => '?';
     this.timer = setInterval(() => void this.flush(), settings.syncIntervalMs);
     this.timer.unref();
   }
@@ -162,16 +162,20 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     rows: UpsertRow[],
     now: number,
   ): Promise<{ key: string; count: number; resetAt: number }[]> {
-    const p = this.placeholder;
-    const values = rows.map((_, i) => `(${p(i * 3 + 2)}, ${p(i * 3 + 3)}, ${p(i * 3 + 4)})`);
-    const params: unknown[] = [now];
-    for (const row of rows) params.push(row.key, row.delta, row.resetAt);
-    const expired = `rate_limit.reset_at <= ${p(1)}`;
+    // Placeholders in textual order: PostgreSQL numbers them, SQLite binds "?" by position.
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return this.placeholder(params.length);
+    };
+    const values = rows.map((row) => `(${p(row.key)}, ${p(row.delta)}, ${p(row.resetAt)})`);
+    const countExpired = `rate_limit.reset_at <= ${p(now)}`;
+    const resetExpired = `rate_limit.reset_at <= ${p(now)}`;
     const result: unknown = await this.dataSource.query(
       `INSERT INTO rate_limit ("key", "count", reset_at) VALUES ${values.join(', ')}
        ON CONFLICT ("key") DO UPDATE SET
-         "count" = CASE WHEN ${expired} THEN excluded."count" ELSE rate_limit."count" + excluded."count" END,
-         reset_at = CASE WHEN ${expired} THEN excluded.reset_at ELSE rate_limit.reset_at END
+         "count" = CASE WHEN ${countExpired} THEN excluded."count" ELSE rate_limit."count" + excluded."count" END,
+         reset_at = CASE WHEN ${resetExpired} THEN excluded.reset_at ELSE rate_limit.reset_at END
        RETURNING "key", "count", reset_at`,
       params,
     );

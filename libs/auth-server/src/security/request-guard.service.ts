@@ -19,6 +19,9 @@ import {
 export type GuardedEndpoint =
   'token' | 'authorize' | 'par' | 'login' | 'registration' | 'introspection';
 
+/** The largest form body the guarded endpoints accept (the engine's own limit). */
+export const FORM_BODY_LIMIT = 56 * 1024;
+
 /** Endpoints where failed authentication counts and, past the limit, blocks the IP. */
 const AUTHENTICATING = new Set<GuardedEndpoint>(['token', 'par', 'login', 'introspection']);
 
@@ -76,7 +79,11 @@ export class RequestGuardService {
     return (req, res, next) => {
       applySecurityHeaders(this.headers, isSecure(req, this.issuerIsHttps), res);
       const endpoint = this.classify(req);
-      if (!endpoint || !this.limiter.enabled) return next();
+      if (!endpoint) return next();
+      if (Number(req.headers['content-length'] ?? 0) > FORM_BODY_LIMIT) {
+        return this.tooLarge(res);
+      }
+      if (!this.limiter.enabled) return next();
       this.guard(endpoint, req, res).then((passed) => passed && next(), next);
     };
   }
@@ -203,6 +210,17 @@ export class RequestGuardService {
     }
     this.refuse(endpoint, req, res, decision);
     return false;
+  }
+
+  /** 413 before any body is read; the connection closes rather than drain the upload. */
+  private tooLarge(res: ServerResponse): void {
+    res.statusCode = 413;
+    res.setHeader('Connection', 'close');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({ error: 'invalid_request', error_description: 'request body too large' }),
+    );
   }
 
   private refuse(

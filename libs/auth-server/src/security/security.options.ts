@@ -31,7 +31,7 @@ export interface SmartRateLimitOptions {
   store?: 'auto' | 'memory' | 'database';
   /**
    * Token endpoint. The defaults are ceilings against runaway or abusive sources, above what one
-   * busy integration sends; set them to your traffic (see SECURITY.md).
+   * busy integration sends; set them to your traffic (see the README "Security" section).
    * @default { perClient: 60000, perIp: 120000 }
    */
   token?: SmartEndpointLimits;
