@@ -14,6 +14,12 @@ const LOCAL_CACHE_TTL_MS = 2000;
 const NOTIFIED_CACHE_TTL_MS = 10_000;
 /** How long a writer waits for its own change notice to come back (it reached the listeners). */
 const ECHO_TIMEOUT_MS = 1000;
+/**
+ * After its own notice came back, a writer waits this much longer: the server sends the notice to
+ * every listener at once, and other instances need a moment (their event loop may be busy) to
+ * handle it before the writer's caller acts on the change elsewhere.
+ */
+const PROPAGATION_GRACE_MS = 50;
 
 interface CacheEntry {
   entity: ClientEntity | null;
@@ -189,6 +195,7 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
       this.invalidate(clientId);
     }
     await echo;
+    if (this.listening) await new Promise((resolve) => setTimeout(resolve, PROPAGATION_GRACE_MS));
   }
 
   private waitForEcho(clientId: string): Promise<void> {
