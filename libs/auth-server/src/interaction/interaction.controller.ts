@@ -88,12 +88,7 @@ export class InteractionController {
         messagePage('Sign-in failed', 'The identity provider did not confirm who you are.'),
         401,
       );
-    await this.host.provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId } },
-      { mergeWithLastSubmission: false },
-    );
+    await this.finishLogin(req, res, accountId);
   }
 
   @Post(':uid/login')
@@ -120,12 +115,7 @@ export class InteractionController {
       return this.loginAgain(details, res, { error, username, status: 401 });
     }
     await this.throttle.succeeded({ ...attempt, accountId });
-    await this.host.provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId } },
-      { mergeWithLastSubmission: false },
-    );
+    await this.finishLogin(req, res, accountId);
   }
 
   @Post(':uid/pick')
@@ -301,6 +291,15 @@ export class InteractionController {
       username: page.username,
     });
     sendPage(res, this.options, html, page.status);
+  }
+
+  private async finishLogin(req: Request, res: Response, accountId: string): Promise<void> {
+    await this.host.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   private csrfOk(details: InteractionDetails, form: Form, res: Response): boolean {
