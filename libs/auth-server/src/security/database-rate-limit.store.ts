@@ -103,7 +103,9 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     try {
       const [row] = await this.upsert([{ key, delta, resetAt: w.resetAt }], now);
       this.adopt(w, row);
-      return { count: w.synced + w.pending, resetAt: w.resetAt };
+      // This hit's own place in the window is what the atomic statement answered (the shared
+      // window may already hold a later answer from a concurrent hit).
+      return { count: row.count, resetAt: row.resetAt };
     } catch (err) {
       this.onError(err);
       w.pending += delta;
