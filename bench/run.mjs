@@ -15,6 +15,9 @@
 //                          (BENCH_SOAK_RATE req/s, default 70 % of a 5 s peak; BENCH_SOAK_DB)
 //   BENCH_OUT=latest       base name of the result files in bench/results/
 //   BENCH_LOG_LEVEL=warn   LOG_LEVEL of the product server
+//   BENCH_KEEP_RATE_LIMITS=1   keep the product's default rate limits (by default the bench raises
+//                          SMART_RATE_LIMIT_{TOKEN_PER_CLIENT,TOKEN_PER_IP,AUTHORIZE_PER_IP,
+//                          LOGIN_PER_IP,INTROSPECTION_PER_IP} to 10,000,000 so runs do not hit 429)
 //   BENCH_SERVER_NODE_OPTIONS  NODE_OPTIONS of the product server and the S7 apps
 //                          (e.g. --max-semi-space-size=16)
 //   BENCH_SERVER_ENV='{"MALLOC_MMAP_THRESHOLD_":"131072"}'  more environment for them (JSON)
@@ -490,6 +493,9 @@ async function main() {
     flowConnections: cfg.flowConnections,
     autocannon: autocannonVersion,
     logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    rateLimits: process.env.BENCH_KEEP_RATE_LIMITS
+      ? 'product defaults'
+      : 'raised to 10,000,000 per window',
     serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
     serverEnv: process.env.BENCH_SERVER_ENV ?? '',
     databases,

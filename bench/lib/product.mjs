@@ -13,6 +13,16 @@ import { ROOT, startServer } from './servers.mjs';
 import { basic, log, postForm, round } from './util.mjs';
 
 export const SCOPE = 'system/composition-*.rs';
+
+const RAISED_RATE_LIMITS = Object.fromEntries(
+  [
+    'TOKEN_PER_CLIENT',
+    'TOKEN_PER_IP',
+    'AUTHORIZE_PER_IP',
+    'LOGIN_PER_IP',
+    'INTROSPECTION_PER_IP',
+  ].map((name) => [`SMART_RATE_LIMIT_${name}`, '10000000']),
+);
 export const ADMIN_ID = 'bench-admin';
 export const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef';
 
@@ -71,6 +81,9 @@ export async function startProduct(storage, { name, profile, env = {} } = {}) {
       SMART_PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       ...serverEnvOverrides(),
+      // The product's default rate limits (e.g. 60,000 token requests per client per minute)
+      // would turn a long or fast run into 429s; raise them (the limiter still runs and counts).
+      ...(process.env.BENCH_KEEP_RATE_LIMITS ? {} : RAISED_RATE_LIMITS),
       SMART_ADMIN_CLIENT_ID: ADMIN_ID,
       SMART_ADMIN_CLIENT_SECRET: ADMIN_SECRET,
       ...storage.env,

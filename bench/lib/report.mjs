@@ -21,12 +21,12 @@ function goal(id, text, value, target, { higher = true, unit = '', failed = fals
   // Ratio goals (no unit): the distance in percentage points; others: absolute and relative.
   const by = unit
     ? `${num(Math.abs(diff), unit === 'ms' ? 1 : 0)} ${unit} (${num(Math.abs(rel) * 100, 0)} %)`
-    : `${num(Math.abs(diff) * 100, 0)} percentage points`;
+    : `${num(Math.abs(diff) * 100, 1)} percentage point${Math.abs(diff) * 100 === 1 ? '' : 's'}`;
   const verdict = diff >= 0 ? `${by} to spare` : `${higher ? 'short' : 'over'} by ${by}`;
   return {
     id,
     text,
-    value: round(value, 2),
+    value: round(value, unit ? 2 : 4),
     target,
     unit,
     status: met ? 'met' : 'missed',
@@ -182,7 +182,7 @@ export function renderMarkdown(results) {
   );
   out.push(`- Product: commit ${m.product}`);
   out.push(
-    `- Server: \`node dist/src/main.js\`, LOG_LEVEL=${m.logLevel}${m.serverNodeOptions ? `, NODE_OPTIONS=${m.serverNodeOptions}` : ''}${m.serverEnv ? `, env ${m.serverEnv}` : ''}; total runtime ${m.totalSeconds} s`,
+    `- Server: \`node dist/src/main.js\`, LOG_LEVEL=${m.logLevel}${m.serverNodeOptions ? `, NODE_OPTIONS=${m.serverNodeOptions}` : ''}${m.serverEnv ? `, env ${m.serverEnv}` : ''}${m.rateLimits ? `; rate limits ${m.rateLimits}` : ''}; total runtime ${m.totalSeconds} s`,
   );
   out.push(
     '- CPU % = share of one core used during the measured phase by the server process (all its threads), the load process, the PostgreSQL server processes (db, PostgreSQL runs only), and everything else on the machine (2 cores = 200 %); “other” above 25 % (⚠) means other work on the machine disturbed the figure.',
@@ -312,7 +312,8 @@ export function renderMarkdown(results) {
   out.push('| Goal | Value | Status |');
   out.push('|---|---:|---|');
   for (const g of results.goals ?? []) {
-    const value = g.value === undefined ? '—' : g.unit ? `${g.value} ${g.unit}` : pct(g.value);
+    const value =
+      g.value === undefined ? '—' : g.unit ? `${g.value} ${g.unit}` : `${num(g.value * 100, 1)} %`;
     const mark = g.status === 'met' ? '✅ met' : g.status === 'missed' ? '❌ missed' : '➖ n/a';
     out.push(`| ${g.text} | ${value} | ${mark} — ${g.detail} |`);
   }
