@@ -12,7 +12,7 @@ import {
   type SmartResourceServerOptions,
 } from './smart-resource-server.options.js';
 import { JwksCacheService } from './token/jwks-cache.service.js';
-import { JwtVerificationService } from './token/jwt-verification.service.js';
+import { AccessTokenKeyResolver } from './token/access-token-key.resolver.js';
 import { SmartJwtStrategy } from './token/smart-jwt.strategy.js';
 import { TokenIntrospectionService } from './token/token-introspection.service.js';
 
@@ -24,7 +24,7 @@ const resolvedOptionsProvider: FactoryProvider = {
 
 const services = [
   JwksCacheService,
-  JwtVerificationService,
+  AccessTokenKeyResolver,
   TokenIntrospectionService,
   SmartJwtStrategy,
   SmartJwtAuthGuard,

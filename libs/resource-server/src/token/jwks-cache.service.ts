@@ -17,8 +17,6 @@ export interface VerificationKey {
   alg: string | undefined;
   use: string | undefined;
   key: KeyObject;
-  /** SPKI PEM of {@link key}, for passport-jwt. */
-  pem: string;
 }
 
 const CURVE_OF: Partial<Record<JwsAlgorithm, string>> = {
@@ -47,7 +45,6 @@ function importJwk(jwk: Record<string, unknown>): VerificationKey | undefined {
   try {
     const key = createPublicKey({ key: jwk, format: 'jwk' });
     if (kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return undefined;
-    const pem = key.export({ type: 'spki', format: 'pem' }).toString();
     return {
       kid: str(jwk['kid']),
       kty,
@@ -55,7 +52,6 @@ function importJwk(jwk: Record<string, unknown>): VerificationKey | undefined {
       alg: str(jwk['alg']),
       use: str(jwk['use']),
       key,
-      pem,
     };
   } catch {
     return undefined;

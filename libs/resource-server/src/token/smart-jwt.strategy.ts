@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import type { KeyObject } from 'node:crypto';
 import { Strategy, type VerifiedCallback } from 'passport-jwt';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import { TokenVerificationUnavailableError } from '../errors/token-verification-unavailable.error.js';
@@ -9,14 +10,15 @@ import {
 } from '../smart-resource-server.constants.js';
 import type { ResolvedSmartResourceServerOptions } from '../smart-resource-server.options.js';
 import { extractBearerToken, isJwsCompact } from './bearer-token.extractor.js';
-import { JwtVerificationService } from './jwt-verification.service.js';
+import { AccessTokenKeyResolver } from './access-token-key.resolver.js';
 import { toSmartTokenContext } from './smart-token-context.factory.js';
 import type { SmartTokenContext } from './smart-token-context.types.js';
 import { TokenIntrospectionService } from './token-introspection.service.js';
 
 /**
  * Maps whatever a strategy run failed with to our error values, by type: our own errors pass
- * through; jsonwebtoken's (passport-jwt's second check) are recognised by their class `name`.
+ * through; jsonwebtoken's (passport-jwt's verification) are recognised by their class `name`, and
+ * the one failure our key resolver cannot have caught before, a bad signature, by its message.
  */
 function toFailure(reason: unknown): Error {
   if (reason instanceof BearerTokenError || reason instanceof TokenVerificationUnavailableError) {
@@ -27,6 +29,12 @@ function toFailure(reason: unknown): Error {
       return BearerTokenError.invalidToken('the access token has expired');
     case 'NotBeforeError':
       return BearerTokenError.invalidToken('the access token is not valid yet');
+    case 'JsonWebTokenError':
+      return BearerTokenError.invalidToken(
+        (reason as Error).message === 'invalid signature'
+          ? 'the access token signature is invalid'
+          : 'the access token could not be verified',
+      );
     default:
       return BearerTokenError.invalidToken('the access token could not be verified');
   }
@@ -35,9 +43,10 @@ function toFailure(reason: unknown): Error {
 /**
  * passport-jwt strategy `smart-jwt` for SMART on openEHR access tokens.
  *
- * - JWTs: the key provider verifies the token completely with jose ({@link JwtVerificationService}:
- *   JWKS by `kid`, `alg` allow-list, `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf`) and hands the key
- *   to passport-jwt, whose jsonwebtoken check then runs the same policy a second time.
+ * - JWTs: the key provider ({@link AccessTokenKeyResolver}) checks the header and claims (`alg`
+ *   allow-list, `typ: at+jwt`, required claims, `iss`, `aud`) and finds the issuer's key by `kid`;
+ *   passport-jwt then verifies the signature, `exp` and `nbf` (and `alg`, `iss`, `aud` again) with
+ *   that key, once, synchronously.
  * - Opaque tokens (not `a.b.c`): RFC 7662 introspection when configured, else `invalid_token`.
  *
  * The strategy is not registered in passport's global registry: `SmartJwtAuthGuard` runs it
@@ -51,7 +60,7 @@ function toFailure(reason: unknown): Error {
 export class SmartJwtStrategy extends Strategy {
   constructor(
     @Inject(SMART_RESOURCE_SERVER_OPTIONS) options: ResolvedSmartResourceServerOptions,
-    verifier: JwtVerificationService,
+    keys: AccessTokenKeyResolver,
     private readonly introspection: TokenIntrospectionService,
   ) {
     super(
@@ -62,8 +71,9 @@ export class SmartJwtStrategy extends Strategy {
           rawJwt: string,
           done: (error: unknown, key?: string) => void,
         ) => {
-          verifier.verify(rawJwt).then(
-            ({ pem }) => done(null, pem),
+          keys.keyFor(rawJwt).then(
+            // jsonwebtoken 9 takes a KeyObject (no PEM re-import per call); the typings predate it.
+            (key: KeyObject) => done(null, key as unknown as string),
             (error: unknown) => done(error),
           );
         },
