@@ -128,6 +128,14 @@ describe('DPoP and pushed authorization requests', () => {
       await expectOAuthError(await tokenWithProof(dpop), 400, 'invalid_dpop_proof');
     });
 
+    it('of eight concurrent uses of one proof, exactly one is accepted', async () => {
+      const dpop = await proof(await dpopKey(), 'POST', tokenUrl);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => tokenWithProof(dpop)));
+      const refused = answers.filter((res) => res.status !== 200);
+      expect(answers.length - refused.length).toBe(1);
+      for (const res of refused) await expectOAuthError(res, 400, 'invalid_dpop_proof');
+    });
+
     it('refuses two DPoP headers in one request', async () => {
       const key = await dpopKey();
       const [a, b] = [await proof(key, 'POST', tokenUrl), await proof(key, 'POST', tokenUrl)];

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Repository } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import type { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { AlreadyConsumedError, guardDb, ReplayDetectedError } from './persistence.errors.js';
+import { sqlRunnerFor } from './sql.runner.js';
 
 /** What oidc-provider hands the adapter; a loose record. */
 export type OidcStoredPayload = Record<string, unknown> & {
@@ -59,30 +60,30 @@ const DIALECTS = { postgres: statements(true), sqlite: statements(false) };
 
 /**
  * oidc-provider storage adapter over TypeORM's connection (SQLite or PostgreSQL), with plain
- * parameterised SQL on the hot path. Single-use operations are atomic in the database: `consume`
- * is a conditional UPDATE, replay records are insert-only.
+ * parameterised SQL run on the driver ({@link sqlRunnerFor}). Single-use operations are atomic in
+ * the database: `consume` is a conditional UPDATE, replay records are insert-only.
  * @see https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js
  */
 export class TypeOrmOidcAdapter {
   private readonly sql: (typeof DIALECTS)['sqlite'];
-  private readonly postgres: boolean;
+  private readonly dataSource: DataSource;
 
   constructor(
     private readonly model: string,
-    private readonly repo: Repository<OidcPayloadEntity>,
+    repo: Repository<OidcPayloadEntity>,
   ) {
-    this.postgres = repo.manager.connection.options.type === 'postgres';
-    this.sql = this.postgres ? DIALECTS.postgres : DIALECTS.sqlite;
+    this.dataSource = repo.manager.connection;
+    this.sql = this.dataSource.options.type === 'postgres' ? DIALECTS.postgres : DIALECTS.sqlite;
   }
 
-  private query<T = unknown>(sql: string, params: unknown[]): Promise<T> {
-    return guardDb(() => this.repo.manager.query<T>(sql, params));
+  private query<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {
+    return guardDb(() => sqlRunnerFor(this.dataSource).rows<T>(sql, params));
   }
 
-  async upsert(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<void> {
+  private params(id: string, payload: OidcStoredPayload, expiresIn?: number): unknown[] {
     const stored: OidcStoredPayload = { ...payload };
     if (SECRET_ID_MODELS.has(this.model)) delete stored.jti;
-    const params = [
+    return [
       this.model,
       hashId(id),
       JSON.stringify(stored),
@@ -92,36 +93,42 @@ export class TypeOrmOidcAdapter {
       expiresIn ? Date.now() + expiresIn * 1000 : null,
       null,
     ];
-    if (this.model !== 'ReplayDetection') {
-      await this.query(this.sql.upsert, params);
+  }
+
+  /** Replay records are insert-only: a second record under an id is refused. */
+  async upsert(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<void> {
+    if (this.model === 'ReplayDetection') {
+      if (!(await this.insertOnce(id, payload, expiresIn))) throw new ReplayDetectedError();
       return;
     }
-    const inserted = await this.query<unknown[]>(this.sql.insertOnce, params);
-    if (inserted.length === 0) throw new ReplayDetectedError();
+    await this.query(this.sql.upsert, this.params(id, payload, expiresIn));
+  }
+
+  /** Inserts unless a row has the id; atomic. @returns whether this call inserted it. */
+  async insertOnce(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<boolean> {
+    const inserted = await this.query(this.sql.insertOnce, this.params(id, payload, expiresIn));
+    return inserted.length > 0;
   }
 
   async find(id: string): Promise<OidcStoredPayload | undefined> {
-    const rows = await this.query<Row[]>(this.sql.find, [this.model, hashId(id)]);
+    const rows = await this.query<Row>(this.sql.find, [this.model, hashId(id)]);
     return this.toPayload(rows[0], id);
   }
 
   async findByUid(uid: string): Promise<OidcStoredPayload | undefined> {
-    return this.toPayload((await this.query<Row[]>(this.sql.findByUid, [this.model, uid]))[0]);
+    return this.toPayload((await this.query<Row>(this.sql.findByUid, [this.model, uid]))[0]);
   }
 
   async findByUserCode(userCode: string): Promise<OidcStoredPayload | undefined> {
     return this.toPayload(
-      (await this.query<Row[]>(this.sql.findByUserCode, [this.model, userCode]))[0],
+      (await this.query<Row>(this.sql.findByUserCode, [this.model, userCode]))[0],
     );
   }
 
   /** Atomic: of concurrent callers exactly one succeeds, the others get `AlreadyConsumedError`. */
   async consume(id: string): Promise<void> {
-    const params = [Date.now(), this.model, hashId(id)];
-    const result = await this.query<unknown[]>(this.sql.consume, params);
-    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount], on SQLite with the rows.
-    const updated = this.postgres ? (result[1] as number) : result.length;
-    if (updated === 0) throw new AlreadyConsumedError(this.model);
+    const updated = await this.query(this.sql.consume, [Date.now(), this.model, hashId(id)]);
+    if (updated.length === 0) throw new AlreadyConsumedError(this.model);
   }
 
   async destroy(id: string): Promise<void> {

@@ -18,6 +18,7 @@ import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.consta
 import { EnginePolicyService } from './engine-policy.service.js';
 import { buildOidcConfiguration } from './oidc-configuration.builder.js';
 import { engineAdapterFactory, toEngineError } from './provider-adapter.js';
+import { installAtomicReplayDetection } from './replay-detection.js';
 import { guardedFetch } from './guarded-fetch.js';
 import { addContextToTokenResponse } from './smart-authorization.js';
 import { LaunchService } from '../launch/launch.service.js';
@@ -167,6 +168,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       signingAlg: this.options.accessTokenSigningAlg,
     });
     this.customise(provider);
+    installAtomicReplayDetection(provider, repo);
     this.current = provider;
     this.handler = provider.callback();
     this.fingerprint = material.fingerprint;
