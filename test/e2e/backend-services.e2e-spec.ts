@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -373,6 +374,27 @@ describe('backend services: client_credentials, private_key_jwt, jwt-bearer', ()
         .sign(await importJWK(jwk as any, 'ES256'));
       const bearer = { authorization: `Bearer ${await adminToken(t.url, 'introspect')}` };
       expect(await (await introspect(expired, bearer)).json()).toEqual({ active: false });
+    });
+
+    it('a token introspected while valid is inactive once it has expired', async () => {
+      const client = await registered();
+      const token = (
+        (await (await tokenWithAssertion(tokenUrl, await client.assertion(tokenUrl))).json()) as any
+      ).access_token as string;
+      const bearer = { authorization: `Bearer ${await adminToken(t.url, 'introspect')}` };
+      expect(await (await introspect(token, bearer)).json()).toMatchObject({ active: true });
+      const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as {
+        exp: number;
+      };
+      // The server's clock moves past the token's expiry and the 5 s tolerance; the caller gets
+      // a bearer token of that later time.
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => exp * 1000 + 6000);
+      try {
+        const later = { authorization: `Bearer ${await adminToken(t.url, 'introspect')}` };
+        expect(await (await introspect(token, later)).json()).toEqual({ active: false });
+      } finally {
+        clock.mockRestore();
+      }
     });
   });
 

@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
-import { ExpiredRowsCleaner, OidcPayloadEntity, TypeOrmOidcAdapter } from '#auth-server';
+import {
+  CLEANUP_BATCH_ROWS,
+  ExpiredRowsCleaner,
+  OidcPayloadEntity,
+  TypeOrmOidcAdapter,
+} from '#auth-server';
 import {
   createTestStorage,
   startTestApp,
@@ -89,5 +94,30 @@ describe('ExpiredRowsCleaner.runOnce', () => {
     expect(await t.app.get(ExpiredRowsCleaner).runOnce()).toBe(0);
     const jwks = (await (await fetch(`${t.url}/auth/jwks`)).json()) as { keys: unknown[] };
     expect(jwks.keys.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('deletes more expired payloads than one batch holds, and leaves live rows', async () => {
+    const repo = dataSource.getRepository(OidcPayloadEntity);
+    const expired = CLEANUP_BATCH_ROWS * 2 + 500;
+    const row = (i: number, expiresAt: number) => ({
+      model: 'ReplayDetection',
+      id: `batch-${i}`,
+      payload: '{}',
+      grantId: null,
+      userCode: null,
+      uid: null,
+      expiresAt,
+      consumedAt: null,
+    });
+    const past = Date.now() - 1000;
+    for (let i = 0; i < expired; i += 500) {
+      await repo.insert(Array.from({ length: 500 }, (_, j) => row(i + j, past)));
+    }
+    await repo.insert([row(-1, Date.now() + 60_000)]);
+
+    expect(await t.app.get(ExpiredRowsCleaner).runOnce()).toBe(expired);
+    expect((await repo.findBy({ model: 'ReplayDetection' })).map((r) => r.id)).toEqual([
+      'batch--1',
+    ]);
   });
 });

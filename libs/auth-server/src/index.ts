@@ -29,7 +29,7 @@ export {
   DatabaseUnavailableError,
   ReplayDetectedError,
 } from './persistence/persistence.errors.js';
-export { ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
+export { CLEANUP_BATCH_ROWS, ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
 export { SigningKeysService } from './keys/signing-keys.service.js';
 export { ProviderHost } from './provider/provider-host.service.js';
 export { ClientRegistryService } from './clients/client-registry.service.js';

@@ -13,6 +13,7 @@ import {
 } from './smart-resource-server.options.js';
 import { JwksCacheService } from './token/jwks-cache.service.js';
 import { AccessTokenKeyResolver } from './token/access-token-key.resolver.js';
+import { VerifiedTokenCache } from './token/verified-token.cache.js';
 import { SmartJwtStrategy } from './token/smart-jwt.strategy.js';
 import { TokenIntrospectionService } from './token/token-introspection.service.js';
 
@@ -25,6 +26,7 @@ const resolvedOptionsProvider: FactoryProvider = {
 const services = [
   JwksCacheService,
   AccessTokenKeyResolver,
+  VerifiedTokenCache,
   TokenIntrospectionService,
   SmartJwtStrategy,
   SmartJwtAuthGuard,

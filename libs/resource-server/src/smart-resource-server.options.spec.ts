@@ -22,6 +22,7 @@ describe(resolveResourceServerOptions.name, () => {
       clockToleranceSeconds: 5,
       jwksCacheMaxAgeSeconds: 600,
       jwksRefetchCooldownSeconds: 30,
+      verifiedTokenCacheSize: 10_000,
       httpTimeoutMs: 5000,
       introspection: undefined,
       introspectionCacheMaxAgeSeconds: 60,
@@ -78,6 +79,8 @@ describe(resolveResourceServerOptions.name, () => {
     ['clockToleranceSeconds', { clockToleranceSeconds: 1.5 }],
     ['jwksCacheMaxAgeSeconds', { jwksCacheMaxAgeSeconds: '600' }],
     ['jwksRefetchCooldownSeconds', { jwksRefetchCooldownSeconds: 99_999 }],
+    ['verifiedTokenCacheSize', { verifiedTokenCacheSize: -1 }],
+    ['verifiedTokenCacheSize', { verifiedTokenCacheSize: 1_000_001 }],
     ['httpTimeoutMs', { httpTimeoutMs: 0 }],
     ['introspection', { introspection: 'yes' }],
     [

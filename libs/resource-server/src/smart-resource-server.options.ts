@@ -103,6 +103,13 @@ export interface SmartResourceServerOptions {
    */
   httpTimeoutMs?: number;
   /**
+   * How many verified JWT access tokens are remembered (with their context, until they expire),
+   * so that the same token sent again skips signature verification. Emptied whenever the JWKS is
+   * fetched. 0 verifies every request.
+   * @default 10000
+   */
+  verifiedTokenCacheSize?: number;
+  /**
    * Introspection for opaque (non-JWT) bearer tokens. Without it, only JWT access tokens work.
    * @default undefined (opaque tokens are refused with `invalid_token`)
    * @see https://www.rfc-editor.org/rfc/rfc7662
@@ -140,6 +147,7 @@ export const SMART_RESOURCE_SERVER_DEFAULTS = {
   clockToleranceSeconds: 5,
   jwksCacheMaxAgeSeconds: 600,
   jwksRefetchCooldownSeconds: 30,
+  verifiedTokenCacheSize: 10_000,
   httpTimeoutMs: 5000,
   introspectionCacheMaxAgeSeconds: 60,
   introspectionRequireAudience: true,
@@ -173,6 +181,7 @@ export interface ResolvedSmartResourceServerOptions {
   clockToleranceSeconds: number;
   jwksCacheMaxAgeSeconds: number;
   jwksRefetchCooldownSeconds: number;
+  verifiedTokenCacheSize: number;
   httpTimeoutMs: number;
   introspection: ResolvedIntrospectionOptions | undefined;
   introspectionCacheMaxAgeSeconds: number;
@@ -189,6 +198,7 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof SmartResourceServerOptio
   'clockToleranceSeconds',
   'jwksCacheMaxAgeSeconds',
   'jwksRefetchCooldownSeconds',
+  'verifiedTokenCacheSize',
   'httpTimeoutMs',
   'introspection',
   'introspectionCacheMaxAgeSeconds',
@@ -329,6 +339,13 @@ export function resolveResourceServerOptions(
       defaults.jwksRefetchCooldownSeconds,
       0,
       3600,
+    ),
+    verifiedTokenCacheSize: integer(
+      'verifiedTokenCacheSize',
+      input.verifiedTokenCacheSize,
+      defaults.verifiedTokenCacheSize,
+      0,
+      1_000_000,
     ),
     httpTimeoutMs: integer(
       'httpTimeoutMs',

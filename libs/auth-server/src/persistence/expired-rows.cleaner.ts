@@ -5,13 +5,27 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, LessThan } from 'typeorm';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
-import { OidcPayloadEntity } from './oidc-payload.entity.js';
+import { guardDb } from './persistence.errors.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
+import { sqlRunnerFor } from './sql.runner.js';
+
+/**
+ * Expired `oidc_payload` rows go in batches of this many, with a turn of the event loop between
+ * batches: one `DELETE` of tens of thousands of replay records would block SQLite (and requests)
+ * for hundreds of milliseconds.
+ */
+export const CLEANUP_BATCH_ROWS = 1000;
+
+const DELETE_EXPIRED_BATCH = {
+  sqlite: `DELETE FROM oidc_payload WHERE rowid IN (SELECT rowid FROM oidc_payload WHERE expires_at < ? LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`,
+  postgres: `DELETE FROM oidc_payload WHERE (model, id) IN (SELECT model, id FROM oidc_payload WHERE expires_at < $1 LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`,
+};
 
 /** Scheduled job: deletes expired codes, tokens, sessions, replay records, launches and keys. */
 @Injectable()
@@ -42,12 +56,24 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
 
   /** Deletes what has expired; returns how many rows went. */
   async runOnce(now = Date.now()): Promise<number> {
-    const results = await Promise.all([
-      this.dataSource.getRepository(OidcPayloadEntity).delete({ expiresAt: LessThan(now) }),
+    const [payloads, ...results] = await Promise.all([
+      this.deleteExpiredPayloads(now),
       this.dataSource.getRepository(LaunchContextEntity).delete({ expiresAt: LessThan(now) }),
       this.dataSource.getRepository(RateLimitEntity).delete({ resetAt: LessThan(now) }),
     ]);
     const keys = await this.keys.deleteRetired(now);
-    return results.reduce((sum, r) => sum + (r.affected ?? 0), keys);
+    return results.reduce((sum, r) => sum + (r.affected ?? 0), payloads + keys);
+  }
+
+  private async deleteExpiredPayloads(now: number): Promise<number> {
+    const sql =
+      DELETE_EXPIRED_BATCH[this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite'];
+    let total = 0;
+    for (;;) {
+      const deleted = (await guardDb(() => sqlRunnerFor(this.dataSource).rows(sql, [now]))).length;
+      total += deleted;
+      if (deleted < CLEANUP_BATCH_ROWS) return total;
+      await nextTurn();
+    }
   }
 }

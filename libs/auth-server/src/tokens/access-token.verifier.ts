@@ -14,16 +14,26 @@ export interface AccessTokenClaims extends JWTPayload {
   fhirUser?: string;
 }
 
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** How many verified tokens are remembered (oldest forgotten first). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * Verifies this server's own JWT access tokens locally against the published keys
  * (signature, `typ: at+jwt`, issuer, audience, expiry). Used by the admin API guard and
  * by introspection.
+ *
+ * A token verified once is remembered with its claims until it expires, so a resource server
+ * introspecting with the same bearer token, or asking about the same token again, costs no second
+ * signature check. What can change (revocation) is not remembered; the memory is cleared when
+ * the published keys change.
  * @see https://datatracker.ietf.org/doc/html/rfc9068#section-4
  */
 @Injectable()
 export class AccessTokenVerifier {
   private jwks: ReturnType<typeof createLocalJWKSet> | undefined;
   private jwksSource: unknown;
+  private readonly verified = new Map<string, Readonly<AccessTokenClaims>>();
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
@@ -31,22 +41,38 @@ export class AccessTokenVerifier {
   ) {}
 
   /** Returns the claims, or `undefined` for anything that is not a valid, current access token. */
-  async verify(token: string): Promise<AccessTokenClaims | undefined> {
+  async verify(token: string): Promise<Readonly<AccessTokenClaims> | undefined> {
     if (typeof token !== 'string' || token.length > 16384 || token.split('.').length !== 3) {
       return undefined;
     }
+    const keys = this.keySet();
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (known.exp! > Date.now() / 1000 - CLOCK_TOLERANCE_SECONDS) return known;
+      this.verified.delete(token);
+      return undefined;
+    }
     try {
-      const { payload } = await jwtVerify<AccessTokenClaims>(token, this.keySet(), {
+      const { payload } = await jwtVerify<AccessTokenClaims>(token, keys, {
         issuer: this.options.issuer,
         audience: this.options.issuer,
         typ: 'at+jwt',
         algorithms: ['ES256', 'ES384', 'RS256'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp'],
       });
+      this.remember(token, payload);
       return payload;
     } catch {
       return undefined;
     }
+  }
+
+  private remember(token: string, claims: AccessTokenClaims): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      this.verified.delete(this.verified.keys().next().value!);
+    }
+    this.verified.set(token, Object.freeze(claims));
   }
 
   private keySet(): ReturnType<typeof createLocalJWKSet> {
@@ -54,6 +80,7 @@ export class AccessTokenVerifier {
     if (!this.jwks || this.jwksSource !== current) {
       this.jwks = createLocalJWKSet(current);
       this.jwksSource = current;
+      this.verified.clear();
     }
     return this.jwks;
   }

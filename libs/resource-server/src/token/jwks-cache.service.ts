@@ -75,6 +75,7 @@ export class JwksCacheService {
   private discoveredJwksUri: string | undefined;
   private inflight: Promise<void> | undefined;
   private failure: { until: number; error: Error } | undefined;
+  private generation = 0;
 
   constructor(
     @Inject(SMART_RESOURCE_SERVER_OPTIONS)
@@ -106,6 +107,14 @@ export class JwksCacheService {
       throw BearerTokenError.invalidToken('no published signing key matches the access token');
     }
     return key;
+  }
+
+  /**
+   * Counts successful JWKS fetches; `undefined` while no JWKS is loaded or the loaded one is due
+   * for a refetch. What was verified against one generation is trusted only during it.
+   */
+  currentGeneration(): number | undefined {
+    return this.keys.length > 0 && Date.now() < this.nextRefreshAt ? this.generation : undefined;
   }
 
   private select(header: {
@@ -160,6 +169,7 @@ export class JwksCacheService {
         ),
       );
       this.nextRefreshAt = Date.now() + this.options.jwksCacheMaxAgeSeconds * 1000;
+      this.generation += 1;
       this.failure = undefined;
     } catch (error) {
       this.failure = {

@@ -14,11 +14,13 @@ import { AccessTokenKeyResolver } from './access-token-key.resolver.js';
 import { toSmartTokenContext } from './smart-token-context.factory.js';
 import type { SmartTokenContext } from './smart-token-context.types.js';
 import { TokenIntrospectionService } from './token-introspection.service.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /**
  * Maps whatever a strategy run failed with to our error values, by type: our own errors pass
- * through; jsonwebtoken's (passport-jwt's verification) are recognised by their class `name`, and
- * the one failure our key resolver cannot have caught before, a bad signature, by its message.
+ * through; jsonwebtoken's (passport-jwt's verification) are recognised by their class `name`.
+ * The key provider has checked the form, `alg` and claims already, so what jsonwebtoken still
+ * refuses as a `JsonWebTokenError` is the signature.
  */
 function toFailure(reason: unknown): Error {
   if (reason instanceof BearerTokenError || reason instanceof TokenVerificationUnavailableError) {
@@ -30,11 +32,7 @@ function toFailure(reason: unknown): Error {
     case 'NotBeforeError':
       return BearerTokenError.invalidToken('the access token is not valid yet');
     case 'JsonWebTokenError':
-      return BearerTokenError.invalidToken(
-        (reason as Error).message === 'invalid signature'
-          ? 'the access token signature is invalid'
-          : 'the access token could not be verified',
-      );
+      return BearerTokenError.invalidToken('the access token signature is invalid');
     default:
       return BearerTokenError.invalidToken('the access token could not be verified');
   }
@@ -46,7 +44,7 @@ function toFailure(reason: unknown): Error {
  * - JWTs: the key provider ({@link AccessTokenKeyResolver}) checks the header and claims (`alg`
  *   allow-list, `typ: at+jwt`, required claims, `iss`, `aud`) and finds the issuer's key by `kid`;
  *   passport-jwt then verifies the signature, `exp` and `nbf` (and `alg`, `iss`, `aud` again) with
- *   that key, once, synchronously.
+ *   that key, once, synchronously. Verified tokens are remembered ({@link VerifiedTokenCache}).
  * - Opaque tokens (not `a.b.c`): RFC 7662 introspection when configured, else `invalid_token`.
  *
  * The strategy is not registered in passport's global registry: `SmartJwtAuthGuard` runs it
@@ -62,6 +60,7 @@ export class SmartJwtStrategy extends Strategy {
     @Inject(SMART_RESOURCE_SERVER_OPTIONS) options: ResolvedSmartResourceServerOptions,
     keys: AccessTokenKeyResolver,
     private readonly introspection: TokenIntrospectionService,
+    private readonly verified: VerifiedTokenCache,
   ) {
     super(
       {
@@ -81,13 +80,17 @@ export class SmartJwtStrategy extends Strategy {
         audience: [...options.audience],
         algorithms: [...options.algorithms],
         jsonWebTokenOptions: { clockTolerance: options.clockToleranceSeconds },
+        passReqToCallback: true,
       },
-      (payload: Record<string, unknown>, done: VerifiedCallback) => {
+      (request: Request, payload: Record<string, unknown>, done: VerifiedCallback) => {
+        let context: SmartTokenContext;
         try {
-          done(null, toSmartTokenContext(payload, 'jwt'));
+          context = toSmartTokenContext(payload, 'jwt');
         } catch (error) {
-          done(null, false, error);
+          return done(null, false, error);
         }
+        verified.set(extractBearerToken(request)!, context);
+        done(null, context);
       },
     );
     this.name = SMART_JWT_STRATEGY_NAME;
@@ -115,7 +118,10 @@ export class SmartJwtStrategy extends Strategy {
     if (token === null) return this.fail(BearerTokenError.missingToken(), 401);
     if (token === '')
       return this.fail(BearerTokenError.invalidToken('the bearer token is malformed'), 401);
-    if (isJwsCompact(token)) return super.authenticate(request, options);
+    if (isJwsCompact(token)) {
+      const known = this.verified.get(token);
+      return known ? this.success(known) : super.authenticate(request, options);
+    }
     if (!this.introspection.enabled) {
       return this.fail(BearerTokenError.invalidToken('the access token is not a JWT'), 401);
     }
