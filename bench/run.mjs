@@ -46,6 +46,7 @@ import {
   serverEnvOverrides,
   setupProduct,
   startProduct,
+  startScriptNodeArgs,
 } from './lib/product.mjs';
 import { evaluateGoals, renderMarkdown, renderSoak } from './lib/report.mjs';
 import { idleRss, RESULTS, ROOT, startServer } from './lib/servers.mjs';
@@ -188,7 +189,8 @@ async function runS7(results) {
   await bareVerify.stop();
 
   results.s7 = {};
-  for (const mode of ['library', 'gateway']) {
+  // libraryUncached: the library with verifiedTokenCacheSize 0 (this run sends one token).
+  for (const mode of ['library', 'libraryUncached', 'gateway']) {
     log(`S7 ${mode}`);
     let upstream;
     try {
@@ -214,7 +216,8 @@ async function runS7(results) {
           ...serverEnvOverrides(),
           BENCH_SERVER_CONFIG: JSON.stringify({
             ...serverConfig,
-            mode,
+            mode: mode === 'gateway' ? 'gateway' : 'library',
+            resourceServer: mode === 'libraryUncached' ? { verifiedTokenCacheSize: 0 } : {},
             upstreamUrl: upstream ? `http://127.0.0.1:${upstream.address().port}` : undefined,
           }),
         },
@@ -496,6 +499,7 @@ async function main() {
     rateLimits: process.env.BENCH_KEEP_RATE_LIMITS
       ? 'product defaults'
       : 'raised to 10,000,000 per window',
+    serverNodeArgs: startScriptNodeArgs().join(' '),
     serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
     serverEnv: process.env.BENCH_SERVER_ENV ?? '',
     databases,

@@ -2,7 +2,7 @@
 // start, and the setup the scenarios need (admin token, registered clients), with a direct-database
 // fallback when the admin API cannot register clients. Also the scale seeding of scenario 8.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -72,11 +72,18 @@ export function serverEnvOverrides() {
   };
 }
 
-/** Starts dist/src/main.js on `storage`; the public URL is the loopback URL of its port. */
+/** The node options of `npm start` (package.json `scripts.start`), so the bench runs the same. */
+export function startScriptNodeArgs() {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/** Starts dist/src/main.js on `storage` as `npm start` does; the public URL is the loopback URL of its port. */
 export async function startProduct(storage, { name, profile, env = {} } = {}) {
   return startServer({
     name: name ?? `product-${storage.kind}`,
     script: join(ROOT, 'dist', 'src', 'main.js'),
+    nodeArgs: startScriptNodeArgs(),
     env: (port) => ({
       SMART_PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',

@@ -1,5 +1,6 @@
 // Scenario 7: a small Nest app protected by the resource-server library (dist/libs/resource-server).
-// BENCH_SERVER_CONFIG (JSON): { mode: 'library' | 'gateway', issuer, audience, jwks, upstreamUrl }.
+// BENCH_SERVER_CONFIG (JSON): { mode: 'library' | 'gateway', issuer, audience, jwks, upstreamUrl,
+// resourceServer (extra SmartResourceServerModule options) }.
 // - library: SmartResourceServerModule + a controller with @OpenEhrApi() serving
 //   GET /openehr/rest/v1/ehr/:ehr_id/composition/:uid (composition.read → needs composition-*.r).
 // - gateway: the reference platform's OpenEhrGatewayModule (dist/src/openehr-gateway) forwarding
@@ -19,7 +20,12 @@ const jwksServer = createServer((_req, res) => {
 });
 await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
 const jwksUri = `http://127.0.0.1:${jwksServer.address().port}/jwks`;
-const resourceServer = { issuer: config.issuer, audience: config.audience, jwksUri };
+const resourceServer = {
+  issuer: config.issuer,
+  audience: config.audience,
+  jwksUri,
+  ...config.resourceServer,
+};
 
 async function libraryModule() {
   const rs = await import('#resource-server');

@@ -1,8 +1,18 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ConcurrencyLimiter } from './concurrency.limiter.js';
+
+/**
+ * At most two hashes at once: each holds a 16 MiB work buffer (which the C allocator tends to
+ * keep once freed), and a burst of logins must not take every core from token requests.
+ */
+const hashing = new ConcurrencyLimiter(2);
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  hashing.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 
 /** scrypt cost: N=2^14, r=8 (16 MiB per hash, memory-hard). */

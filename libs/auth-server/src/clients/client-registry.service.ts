@@ -20,6 +20,11 @@ const ECHO_TIMEOUT_MS = 1000;
  * handle it before the writer's caller acts on the change elsewhere.
  */
 const PROPAGATION_GRACE_MS = 50;
+/**
+ * Most clients cached at once (oldest dropped first). Unknown ids are cached too (as `null`), so
+ * requests naming random client ids must not grow the cache without end.
+ */
+const MAX_CACHED_CLIENTS = 10_000;
 
 interface CacheEntry {
   entity: ClientEntity | null;
@@ -83,6 +88,10 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
     const entity = await guardDb(() => this.repo.findOneBy({ clientId }));
     // A change notice that arrived during the read makes the row stale: do not cache it.
     if (this.cacheTtlMs > 0 && generation === this.generation) {
+      this.cache.delete(clientId);
+      if (this.cache.size >= MAX_CACHED_CLIENTS) {
+        this.cache.delete(this.cache.keys().next().value!);
+      }
       this.cache.set(clientId, { entity, until: Date.now() + this.cacheTtlMs });
     }
     return entity;

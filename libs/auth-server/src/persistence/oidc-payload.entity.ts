@@ -2,8 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Everything oidc-provider stores (sessions, interactions, grants, codes, tokens, replay records...). */
 @Entity({ name: 'oidc_payload' })
-@Index('idx_oidc_payload_grant', ['grantId'])
-@Index('idx_oidc_payload_uid', ['model', 'uid'])
+@Index('idx_oidc_payload_grant', ['grantId'], { where: 'grant_id IS NOT NULL' })
+@Index('idx_oidc_payload_uid', ['model', 'uid'], { where: 'uid IS NOT NULL' })
 @Index('idx_oidc_payload_expires', ['expiresAt'])
 export class OidcPayloadEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })

@@ -5,6 +5,7 @@ import { ClientEntity } from './client.entity.js';
 import { ConsentDecisionEntity } from './consent-decision.entity.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.migration.js';
+import { PartialPayloadIndexes1764400000000 } from './migrations/1764400000000-partial-payload-indexes.migration.js';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
@@ -23,7 +24,10 @@ export const SMART_AUTH_ENTITIES = [
 ];
 
 /** The auth server's migrations, in order. */
-export const SMART_AUTH_MIGRATIONS = [InitialSchema1764300000000];
+export const SMART_AUTH_MIGRATIONS = [
+  InitialSchema1764300000000,
+  PartialPayloadIndexes1764400000000,
+];
 
 export interface SmartDatabaseSettings {
   /** `postgres://...` switches to PostgreSQL; otherwise embedded SQLite. */

@@ -1,0 +1,29 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The `grant_id` and `(model, uid)` indexes only cover rows that have those columns: replay
+ * records, codes and most other rows have neither, and each insert then updates two indexes
+ * fewer (on SQLite, two fewer pages written to the WAL per client assertion). Lookups by
+ * `grant_id = ?` or `model = ? AND uid = ?` imply `IS NOT NULL`, so both engines still use them.
+ */
+export class PartialPayloadIndexes1764400000000 implements MigrationInterface {
+  name = 'PartialPayloadIndexes1764400000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX idx_oidc_payload_grant');
+    await runner.query('DROP INDEX idx_oidc_payload_uid');
+    await runner.query(
+      'CREATE INDEX idx_oidc_payload_grant ON oidc_payload (grant_id) WHERE grant_id IS NOT NULL',
+    );
+    await runner.query(
+      'CREATE INDEX idx_oidc_payload_uid ON oidc_payload (model, uid) WHERE uid IS NOT NULL',
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX idx_oidc_payload_grant');
+    await runner.query('DROP INDEX idx_oidc_payload_uid');
+    await runner.query('CREATE INDEX idx_oidc_payload_grant ON oidc_payload (grant_id)');
+    await runner.query('CREATE INDEX idx_oidc_payload_uid ON oidc_payload (model, uid)');
+  }
+}
