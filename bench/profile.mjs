@@ -11,8 +11,6 @@
 // and bench/results/profile-<db>.md with the summaries.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPrivateKey, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { makeClientKey } from './lib/assertions.mjs';
 import { renderSummary, summarise } from './lib/cpuprofile.mjs';
 import { probeAuthCodeFlow } from './lib/flows.mjs';
@@ -21,7 +19,7 @@ import {
   adminToken,
   createStorage,
   introspectionFixture,
-  SCOPE,
+  s7Fixture,
   serverEnvOverrides,
   setupProduct,
   startProduct,
@@ -77,38 +75,18 @@ async function productScenario(name, title, build) {
 }
 
 async function s7Scenario() {
-  const issuer = 'https://auth.bench.example';
-  const audience = 'https://ehr.bench.example/openehr/rest/v1';
-  const { privatePem, publicJwk } = makeClientKey('ES256', 'bench-at-es256');
-  const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ scope: SCOPE, client_id: 'bench-rs-client' })
-    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: publicJwk.kid })
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setSubject('bench-rs-client')
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(createPrivateKey(privatePem));
+  const { serverConfig, path, headers } = await s7Fixture();
   const server = await startServer({
     name: 'profile-s7-library',
     script: join(ROOT, 'bench', 'servers', 'rs-app.mjs'),
     env: {
       ...serverEnvOverrides(),
-      BENCH_SERVER_CONFIG: JSON.stringify({
-        issuer,
-        audience,
-        jwks: { keys: [publicJwk] },
-        mode: 'library',
-      }),
+      BENCH_SERVER_CONFIG: JSON.stringify({ ...serverConfig, mode: 'library' }),
     },
     readyPath: '/openehr/rest/v1/ehr/x/composition/y',
     profile: true,
   });
-  const path = `/openehr/rest/v1/ehr/${randomUUID()}/composition/${randomUUID()}::bench::1`;
-  const spec = specs.getLoad('S7 library', server.url, path, '"ehr_id"', {
-    authorization: `Bearer ${token}`,
-  });
+  const spec = specs.getLoad('S7 library', server.url, path, '"ehr_id"', headers);
   const file = join(RESULTS, 'profile-s7-library.cpuprofile');
   const { result, summary } = await profiled(server, spec, file);
   await server.stop();

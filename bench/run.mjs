@@ -30,8 +30,7 @@ import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
-import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { makeClientKey } from './lib/assertions.mjs';
 import { specBuilders } from './lib/specs.mjs';
 import { probeAuthCodeFlow } from './lib/flows.mjs';
@@ -44,6 +43,7 @@ import {
   SCOPE,
   seedScale,
   serverEnvOverrides,
+  s7Fixture,
   setupProduct,
   startProduct,
   startScriptNodeArgs,
@@ -157,24 +157,8 @@ async function runBaselines(results) {
 }
 
 async function runS7(results) {
-  const issuer = 'https://auth.bench.example';
-  const audience = 'https://ehr.bench.example/openehr/rest/v1';
-  const { privatePem, publicJwk } = makeClientKey('ES256', 'bench-at-es256');
-  const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ scope: SCOPE, client_id: 'bench-rs-client' })
-    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: publicJwk.kid })
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setSubject('bench-rs-client')
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(createPrivateKey(privatePem));
-  const jwks = { keys: [publicJwk] };
-  const path = `/openehr/rest/v1/ehr/${randomUUID()}/composition/${randomUUID()}::bench::1`;
-  const headers = { authorization: `Bearer ${token}` };
+  const { serverConfig, path, headers } = await s7Fixture();
   const spec = (name, url) => getLoad(name, url, path, '"ehr_id"', headers);
-  const serverConfig = { issuer, audience, jwks };
 
   log('S7 baseline: bare jose verify loop');
   const bareVerify = await startServer({
@@ -313,33 +297,15 @@ async function runProduct(kind) {
       introspectLoad(`S5 ${kind}`, server.url, fixture.token, fixture.bearer),
       { title: 'introspection' },
     );
-    s.s6smart = await measure(
-      server,
-      getLoad(
-        `S6 smart-configuration ${kind}`,
-        server.url,
-        '/.well-known/smart-configuration',
-        '"token_endpoint"',
-      ),
-      { title: 'GET /.well-known/smart-configuration' },
-    );
-    s.s6oidc = await measure(
-      server,
-      getLoad(
-        `S6 openid-configuration ${kind}`,
-        server.url,
-        '/.well-known/openid-configuration',
-        '"token_endpoint"',
-      ),
-      { title: 'GET /.well-known/openid-configuration' },
-    );
-    s.s6jwks = await measure(
-      server,
-      getLoad(`S6 jwks ${kind}`, server.url, '/auth/jwks', '"keys"'),
-      {
-        title: 'GET /auth/jwks',
-      },
-    );
+    for (const [id, name, path, marker] of [
+      ['s6smart', 'smart-configuration', '/.well-known/smart-configuration', '"token_endpoint"'],
+      ['s6oidc', 'openid-configuration', '/.well-known/openid-configuration', '"token_endpoint"'],
+      ['s6jwks', 'jwks', '/auth/jwks', '"keys"'],
+    ]) {
+      s[id] = await measure(server, getLoad(`S6 ${name} ${kind}`, server.url, path, marker), {
+        title: `GET ${path}`,
+      });
+    }
     const { peakRssMiB } = await server.stop();
     out.rssPeakMiB = peakRssMiB;
     log(`  product on ${kind}: peak RSS ${peakRssMiB} MiB`);

@@ -1,18 +1,44 @@
 // The product server under test: storage (temp SQLite folder or a fresh PostgreSQL database),
 // start, and the setup the scenarios need (admin token, registered clients), with a direct-database
 // fallback when the admin API cannot register clients. Also the scale seeding of scenario 8.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { SignJWT } from 'jose';
 import pg from 'pg';
-import { assertionBody, assertionSigner } from './assertions.mjs';
+import { assertionBody, assertionSigner, makeClientKey } from './assertions.mjs';
 import { ROOT, startServer } from './servers.mjs';
 import { basic, log, postForm, round } from './util.mjs';
 
 export const SCOPE = 'system/composition-*.rs';
+
+/**
+ * What S7 (resource-server guard) runs against: an issuer's JWKS, one ES256 access token for it,
+ * and a composition path that token may read.
+ */
+export async function s7Fixture() {
+  const issuer = 'https://auth.bench.example';
+  const audience = 'https://ehr.bench.example/openehr/rest/v1';
+  const { privatePem, publicJwk } = makeClientKey('ES256', 'bench-at-es256');
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ scope: SCOPE, client_id: 'bench-rs-client' })
+    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: publicJwk.kid })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setSubject('bench-rs-client')
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(createPrivateKey(privatePem));
+  return {
+    serverConfig: { issuer, audience, jwks: { keys: [publicJwk] } },
+    path: `/openehr/rest/v1/ehr/${randomUUID()}/composition/${randomUUID()}::bench::1`,
+    headers: { authorization: `Bearer ${token}` },
+  };
+}
 
 const RAISED_RATE_LIMITS = Object.fromEntries(
   [

@@ -25,7 +25,8 @@ describe('client registry cache', () => {
     const registry = t.app.get(ClientRegistryService);
     const known = await saveClient(t.app, { token_endpoint_auth_method: 'none' });
     // The cache is private; its size is what this test is about.
-    const cached = () => (registry as unknown as { cache: Map<string, unknown> }).cache;
+    const cached = () =>
+      (registry as unknown as { cache: { size: number; has(key: string): boolean } }).cache;
     expect(await registry.findEntity(known)).toMatchObject({ clientId: known });
 
     for (let i = 0; i < 10_050; i += 50) {

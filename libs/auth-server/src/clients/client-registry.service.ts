@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { ExpiringCache } from '../common/expiring.cache.js';
 import { ClientEntity } from '../persistence/client.entity.js';
 import { guardDb } from '../persistence/persistence.errors.js';
 import { CLIENT_CHANGE_CHANNEL, ClientChangeListener } from './client-change.listener.js';
@@ -26,11 +27,6 @@ const PROPAGATION_GRACE_MS = 50;
  */
 const MAX_CACHED_CLIENTS = 10_000;
 
-interface CacheEntry {
-  entity: ClientEntity | null;
-  until: number;
-}
-
 /** Work done inside the same transaction as a client change (e.g. the audit record). */
 export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
 
@@ -43,7 +39,7 @@ export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
 @Injectable()
 export class ClientRegistryService implements OnModuleInit, OnApplicationShutdown {
   private readonly repo: Repository<ClientEntity>;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new ExpiringCache<ClientEntity | null>(MAX_CACHED_CLIENTS);
   private readonly echoWaiters = new Map<string, Set<() => void>>();
   private generation = 0;
   private cacheTtlMs = LOCAL_CACHE_TTL_MS;
@@ -83,16 +79,12 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
 
   async findEntity(clientId: string): Promise<ClientEntity | null> {
     const hit = this.cache.get(clientId);
-    if (hit && hit.until > Date.now()) return hit.entity;
+    if (hit !== undefined) return hit;
     const generation = this.generation;
     const entity = await guardDb(() => this.repo.findOneBy({ clientId }));
     // A change notice that arrived during the read makes the row stale: do not cache it.
     if (this.cacheTtlMs > 0 && generation === this.generation) {
-      this.cache.delete(clientId);
-      if (this.cache.size >= MAX_CACHED_CLIENTS) {
-        this.cache.delete(this.cache.keys().next().value!);
-      }
-      this.cache.set(clientId, { entity, until: Date.now() + this.cacheTtlMs });
+      this.cache.set(clientId, entity, Date.now() + this.cacheTtlMs);
     }
     return entity;
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { ExpiringCache } from '../common/expiring.cache.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
@@ -33,7 +34,7 @@ const VERIFIED_TOKENS_KEPT = 10_000;
 export class AccessTokenVerifier {
   private jwks: ReturnType<typeof createLocalJWKSet> | undefined;
   private jwksSource: unknown;
-  private readonly verified = new Map<string, Readonly<AccessTokenClaims>>();
+  private readonly verified = new ExpiringCache<Readonly<AccessTokenClaims>>(VERIFIED_TOKENS_KEPT);
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
@@ -46,12 +47,9 @@ export class AccessTokenVerifier {
       return undefined;
     }
     const keys = this.keySet();
-    const known = this.verified.get(token);
-    if (known !== undefined) {
-      if (known.exp! > Date.now() / 1000 - CLOCK_TOLERANCE_SECONDS) return known;
-      this.verified.delete(token);
-      return undefined;
-    }
+    const now = Date.now();
+    const known = this.verified.get(token, now);
+    if (known !== undefined) return known;
     try {
       const { payload } = await jwtVerify<AccessTokenClaims>(token, keys, {
         issuer: this.options.issuer,
@@ -60,19 +58,14 @@ export class AccessTokenVerifier {
         algorithms: ['ES256', 'ES384', 'RS256'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp'],
+        currentDate: new Date(now),
       });
-      this.remember(token, payload);
+      const until = (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000;
+      this.verified.set(token, Object.freeze(payload), until);
       return payload;
     } catch {
       return undefined;
     }
-  }
-
-  private remember(token: string, claims: AccessTokenClaims): void {
-    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
-      this.verified.delete(this.verified.keys().next().value!);
-    }
-    this.verified.set(token, Object.freeze(claims));
   }
 
   private keySet(): ReturnType<typeof createLocalJWKSet> {
