@@ -10,6 +10,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'libs/*/dist/**',
+      'test/hosts/**/node_modules/**',
       'node_modules/**',
       '.cache/**',
       'coverage/**',
@@ -86,8 +88,10 @@ export default tseslint.config(
           'typeorm',
           'oidc-provider',
           'node:*',
-          '#auth-server',
-          '#resource-server',
+          '@smart-openehr/auth-server',
+          '@smart-openehr/resource-server',
+          '**/auth-server/**',
+          '**/resource-server/**',
         ],
         message: 'smart-scopes is pure TypeScript: no Nest, no I/O, no dependencies',
       },
@@ -97,7 +101,13 @@ export default tseslint.config(
     files: ['libs/resource-server/**/*.ts'],
     rules: restrict([
       {
-        group: ['#auth-server', '**/auth-server/**', 'typeorm', '@nestjs/typeorm', 'oidc-provider'],
+        group: [
+          '@smart-openehr/auth-server',
+          '**/auth-server/**',
+          'typeorm',
+          '@nestjs/typeorm',
+          'oidc-provider',
+        ],
         message: 'resource-server must not import the auth server, TypeORM or oidc-provider',
       },
     ]),

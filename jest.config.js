@@ -15,9 +15,9 @@ const common = {
   setupFiles: ['<rootDir>/test/jest.setup.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^#smart-scopes$': '<rootDir>/libs/smart-scopes/src/index.ts',
-    '^#auth-server$': '<rootDir>/libs/auth-server/src/index.ts',
-    '^#resource-server$': '<rootDir>/libs/resource-server/src/index.ts',
+    '^@smart-openehr/scopes$': '<rootDir>/libs/smart-scopes/src/index.ts',
+    '^@smart-openehr/auth-server$': '<rootDir>/libs/auth-server/src/index.ts',
+    '^@smart-openehr/resource-server$': '<rootDir>/libs/resource-server/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.ts$': swc },

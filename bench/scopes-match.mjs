@@ -5,12 +5,7 @@
 // Usage: node bench/scopes-match.mjs [rounds]   (default 200; BENCH_ROUNDS also accepted)
 // Prints one human line per case and a final JSON line.
 import { performance } from 'node:perf_hooks';
-import {
-  intersectScopes,
-  matchesId,
-  parseScopes,
-  permits,
-} from '../dist/libs/smart-scopes/src/index.js';
+import { intersectScopes, matchesId, parseScopes, permits } from '@smart-openehr/scopes';
 
 const rounds = Math.max(1, Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? 200) || 200);
 

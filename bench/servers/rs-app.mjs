@@ -1,4 +1,4 @@
-// Scenario 7: a small Nest app protected by the resource-server library (dist/libs/resource-server).
+// Scenario 7: a small Nest app protected by the resource-server library (@smart-openehr/resource-server, built).
 // BENCH_SERVER_CONFIG (JSON): { mode: 'library' | 'gateway', issuer, audience, jwks, upstreamUrl,
 // resourceServer (extra SmartResourceServerModule options) }.
 // - library: SmartResourceServerModule + a controller with @OpenEhrApi() serving
@@ -28,7 +28,7 @@ const resourceServer = {
 };
 
 async function libraryModule() {
-  const rs = await import('#resource-server');
+  const rs = await import('@smart-openehr/resource-server');
   class BenchEhrController {
     read(ehrId, uid, token) {
       return { ehr_id: ehrId, uid, client_id: token.clientId };
