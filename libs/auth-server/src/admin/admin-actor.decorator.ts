@@ -7,7 +7,7 @@ export const ADMIN_ACTOR = Symbol('smart:admin-actor');
 export type AdminRequest = { [ADMIN_ACTOR]?: ClientActor; id?: unknown };
 
 /** The caller of an admin route (the token's client), as set by `AdminApiGuard`. */
-export const AdminActor = createParamDecorator(
+export const AdminActor: () => ParameterDecorator = createParamDecorator(
   (_data: unknown, context: ExecutionContext): ClientActor => {
     const req = context.switchToHttp().getRequest<AdminRequest>();
     return req[ADMIN_ACTOR] ?? { actor: 'unknown' };

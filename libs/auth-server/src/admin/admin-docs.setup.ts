@@ -1,12 +1,18 @@
-import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger, type INestApplication } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { ADMIN_BEARER_SCHEME } from './admin.constants.js';
+import { swagger } from './openapi.decorators.js';
 
 /** Only the admin API is documented here; OAuth endpoints are described by discovery. */
 const ADMIN_PREFIX = '/admin/';
 
-/** The admin API's OpenAPI document, restricted to `/admin/...` routes. */
-export function buildAdminOpenApi(app: INestApplication): OpenAPIObject {
+/**
+ * The admin API's OpenAPI document, restricted to `/admin/...` routes; `undefined` when the host
+ * has not installed `@nestjs/swagger`.
+ */
+export function buildAdminOpenApi(app: INestApplication): OpenAPIObject | undefined {
+  if (!swagger) return undefined;
+  const { DocumentBuilder, SwaggerModule } = swagger;
   const config = new DocumentBuilder()
     .setTitle('SMART on openEHR authorization server: admin API')
     .setDescription(
@@ -23,9 +29,16 @@ export function buildAdminOpenApi(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-/** Serves the admin API's OpenAPI document and UI at `/admin/docs` (JSON at `/admin/docs-json`). */
+/**
+ * Serves the admin API's OpenAPI document and UI at `/admin/docs` (JSON at `/admin/docs-json`)
+ * when `@nestjs/swagger` is installed.
+ */
 export function setupAdminDocs(app: INestApplication): void {
-  SwaggerModule.setup('admin/docs', app, () => buildAdminOpenApi(app), {
+  if (!swagger) {
+    new Logger('SmartAuthServer').log('@nestjs/swagger is not installed: no /admin/docs');
+    return;
+  }
+  swagger.SwaggerModule.setup('admin/docs', app, () => buildAdminOpenApi(app) as OpenAPIObject, {
     jsonDocumentUrl: 'admin/docs-json',
     raw: ['json'],
     customSiteTitle: 'Admin API',

@@ -1,5 +1,9 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
+} from './openapi.decorators.js';
 import { AdminApiGuard } from './admin-api.guard.js';
 import { ADMIN_BEARER_SCHEME, ADMIN_SCOPES_METADATA } from './admin.constants.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';

@@ -1,5 +1,10 @@
 import { Controller, Get, Query, UseFilters, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from './openapi.decorators.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminScopes } from './admin-scopes.decorator.js';

@@ -20,7 +20,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-} from '@nestjs/swagger';
+} from './openapi.decorators.js';
 import { ClientsService, type ClientActor } from '../clients/clients.service.js';
 import { AdminActor } from './admin-actor.decorator.js';
 import { AdminErrorFilter } from './admin-error.filter.js';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPeerModule } from '../common/optional-module.loader.js';
 
 /** The PostgreSQL channel that carries client changes; the payload is the `client_id`. */
 export const CLIENT_CHANGE_CHANNEL = 'smart_client_changed';
@@ -50,7 +51,9 @@ export class ClientChangeListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ ...this.connection, keepAlive: true });
+    // `pg` is an optional peer dependency: loaded only on PostgreSQL, where TypeORM needs it too.
+    const { Client } = loadPeerModule<typeof pg>('pg', 'PostgreSQL storage');
+    const client = new Client({ ...this.connection, keepAlive: true });
     client.on('notification', (msg) => {
       if (msg.channel === CLIENT_CHANGE_CHANNEL && msg.payload) this.events.changed(msg.payload);
     });

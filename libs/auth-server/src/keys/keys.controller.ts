@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
 import { AdminActor } from '../admin/admin-actor.decorator.js';
 import { AdminErrorFilter } from '../admin/admin-error.filter.js';
 import { AdminScopes } from '../admin/admin-scopes.decorator.js';

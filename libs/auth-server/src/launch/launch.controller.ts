@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, UseFilters, UsePipes } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
 import { AdminActor } from '../admin/admin-actor.decorator.js';
 import { AdminErrorFilter } from '../admin/admin-error.filter.js';
 import { AdminScopes } from '../admin/admin-scopes.decorator.js';

@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-// The engine's own classification of special-use addresses (loopback, private, link-local...).
-import { isSpecialUseIP } from 'oidc-provider/lib/helpers/fetch_request.js';
+import { isSpecialUseAddress } from './special-use-address.js';
 
 /** How the server fetches remote documents (a client's or a trusted issuer's `jwks_uri`). */
 export interface FetchPolicy {
@@ -17,7 +16,7 @@ const TIMEOUT_MS = 2500;
 
 async function assertPublicHost(host: string): Promise<void> {
   const addresses = isIP(host) ? [{ address: host }] : await lookup(host, { all: true });
-  if (addresses.some((a) => isSpecialUseIP(a.address))) {
+  if (addresses.some((a) => isSpecialUseAddress(a.address))) {
     throw new Error(`${host} resolves to a special-use address`);
   }
 }

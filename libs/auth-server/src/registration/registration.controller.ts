@@ -11,7 +11,7 @@ import {
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from '../admin/openapi.decorators.js';
 import { AdminErrorFilter } from '../admin/admin-error.filter.js';
 import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
 import { ClientMetadataDto } from '../admin/dto/client-metadata.dto.js';

@@ -10,7 +10,7 @@ import {
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
 import { parseScopes } from '@smart-openehr/scopes';
 import { AdminActor } from '../admin/admin-actor.decorator.js';
 import { AdminErrorFilter } from '../admin/admin-error.filter.js';

@@ -21,8 +21,8 @@ export function smartContextOf(request: object): SmartTokenContext | undefined {
  * @example
  * read(@SmartContext() token: SmartTokenContext, @SmartContext('ehrId') ehrId?: string) {}
  */
-export const SmartContext = createParamDecorator(
-  (field: keyof SmartTokenContext | undefined, ctx: ExecutionContext) => {
+export const SmartContext: (field?: keyof SmartTokenContext) => ParameterDecorator =
+  createParamDecorator((field: keyof SmartTokenContext | undefined, ctx: ExecutionContext) => {
     const context = smartContextOf(ctx.switchToHttp().getRequest<object>());
     if (context === undefined) {
       throw Object.assign(new Error('@SmartContext() used on a route without SmartJwtAuthGuard'), {
@@ -30,5 +30,4 @@ export const SmartContext = createParamDecorator(
       });
     }
     return field === undefined ? context : context[field];
-  },
-);
+  });

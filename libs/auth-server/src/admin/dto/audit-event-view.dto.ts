@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../openapi.decorators.js';
 import type { AuditEvent } from '../../audit/audit.types.js';
 
 /** One audit event on the wire. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../openapi.decorators.js';
 import { AuditEventViewDto } from './audit-event-view.dto.js';
 
 /** `GET /admin/audit`: one page, newest first. */

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../openapi.decorators.js';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from './page-query.dto.js';
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../openapi.decorators.js';
 import { ClientViewDto } from './client-view.dto.js';
 
 /** `GET /admin/clients`: one page, oldest first. */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../openapi.decorators.js';
 import type { SmartClient } from '../../clients/client.types.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../openapi.decorators.js';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { ClientMetadataDto } from './client-metadata.dto.js';
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../openapi.decorators.js';
 
 /** Every admin API error: `{ error, error_description }` (RFC 7591 / RFC 6749 style). */
 export class ErrorResponseDto {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../openapi.decorators.js';
 import type { IssuedClient } from '../../clients/clients.service.js';
 import { ClientViewDto, toClientView } from './client-view.dto.js';
 

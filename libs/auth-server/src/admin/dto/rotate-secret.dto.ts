@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../openapi.decorators.js';
 import { IsInt, IsOptional, Min } from 'class-validator';
 
 /** `POST /admin/clients/{client_id}/secret`. */

@@ -1,4 +1,4 @@
-import { ApiExtraModels } from '@nestjs/swagger';
+import { ApiExtraModels } from '../openapi.decorators.js';
 import { CreateClientDto } from './create-client.dto.js';
 
 /**
