@@ -9,7 +9,7 @@ import {
 } from '@smart-openehr/auth-server';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { OpenEhrGatewayModule } from './openehr-gateway/index.js';
-import { AdminClientBootstrap } from './bootstrap/admin-client.bootstrap.js';
+import { adminClientDeclaration } from './bootstrap/admin-client.declaration.js';
 import { APP_CONFIG } from './config/app-config.constants.js';
 import type { AppConfig } from './config/env.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -51,7 +51,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_CONFIG, useValue: config }, AdminClientBootstrap],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
     };
   }
 }
@@ -64,6 +64,7 @@ function authServerOptions(
   return {
     issuer: config.publicUrl,
     services,
+    clients: adminClientDeclaration(config),
     trustProxy: config.trustProxy,
     keyEncryptionSecret: config.keyEncryptionSecret,
     pkce: config.pkce,

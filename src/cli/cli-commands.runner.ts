@@ -1,13 +1,6 @@
 import { userInfo } from 'node:os';
 import { HttpException, type INestApplicationContext } from '@nestjs/common';
-import {
-  AuditTrailService,
-  ClientsService,
-  SigningKeysService,
-  toClientView,
-  toIssuedClientView,
-  type ClientActor,
-} from '@smart-openehr/auth-server';
+import { SmartAuthAdmin, type SmartAdminActor } from '@smart-openehr/auth-server';
 import type { CliCommand } from './cli-args.parser.js';
 
 /** What a command printed and how the process should exit. */
@@ -16,7 +9,7 @@ export interface CliResult {
   output: unknown;
 }
 
-function operator(): ClientActor {
+function operator(): SmartAdminActor {
   try {
     return { actor: `cli:${userInfo().username}` };
   } catch {
@@ -25,52 +18,35 @@ function operator(): ClientActor {
 }
 
 async function execute(app: INestApplicationContext, command: CliCommand): Promise<unknown> {
-  const clients = app.get(ClientsService);
+  const admin = app.get(SmartAuthAdmin);
   const by = operator();
   switch (command.name) {
     case 'clients create':
-      return toIssuedClientView(
-        await clients.create(
-          { metadata: command.metadata, status: 'approved', trusted: command.trusted },
-          by,
-        ),
-      );
-    case 'clients list': {
-      const page = await clients.list(command);
+      return admin.createClient(command.metadata, { trusted: command.trusted, by });
+    case 'clients list':
       return {
-        ...page,
-        items: page.items.map(toClientView),
+        ...(await admin.listClients(command)),
         limit: command.limit,
         offset: command.offset,
       };
-    }
     case 'clients get':
-      return toClientView(await clients.getOrFail(command.clientId));
+      return admin.getClient(command.clientId);
     case 'clients approve':
-      return toClientView(await clients.approve(command.clientId, by));
+      return admin.approveClient(command.clientId, by);
     case 'clients suspend':
-      return toClientView(await clients.suspend(command.clientId, by));
+      return admin.suspendClient(command.clientId, by);
     case 'clients delete':
-      await clients.remove(command.clientId, by);
+      await admin.deleteClient(command.clientId, by);
       return { deleted: command.clientId };
     case 'clients rotate-secret':
-      return toIssuedClientView(
-        await clients.rotateSecret(command.clientId, by, command.overlapSeconds),
-      );
-    case 'keys rotate': {
-      const kids = await app.get(SigningKeysService).rotate();
-      await app.get(AuditTrailService).record({
-        ...by,
-        action: 'keys.rotate',
-        targetType: 'signing_key',
-        details: { kids },
+      return admin.rotateClientSecret(command.clientId, {
+        overlapSeconds: command.overlapSeconds,
+        by,
       });
-      return { rotated: kids };
-    }
-    case 'audit list': {
-      const page = await app.get(AuditTrailService).list(command);
-      return { ...page, limit: command.limit, offset: command.offset };
-    }
+    case 'keys rotate':
+      return { rotated: await admin.rotateSigningKeys(by) };
+    case 'audit list':
+      return { ...(await admin.listAudit(command)), limit: command.limit, offset: command.offset };
   }
 }
 

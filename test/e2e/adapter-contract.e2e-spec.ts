@@ -2,13 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 // @ts-expect-error -- oidc-provider publishes no types for its in-memory adapter
 import * as memoryAdapterModule from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { DataSource } from 'typeorm';
+import { smartAuthDataSourceOptions } from '@smart-openehr/auth-server';
 import {
   AlreadyConsumedError,
-  OidcPayloadEntity,
   ReplayDetectedError,
-  smartAuthDataSourceOptions,
-  TypeOrmOidcAdapter,
-} from '@smart-openehr/auth-server';
+} from '../../libs/auth-server/src/persistence/persistence.errors.js';
+import { OidcPayloadEntity } from '../../libs/auth-server/src/persistence/oidc-payload.entity.js';
+import { TypeOrmOidcAdapter } from '../../libs/auth-server/src/persistence/typeorm-oidc.adapter.js';
 import {
   describeAdapterContract,
   payloadFor,

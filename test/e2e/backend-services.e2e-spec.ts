@@ -10,7 +10,7 @@ import {
   SignJWT,
   type CryptoKey,
 } from 'jose';
-import { TrustedIssuerService } from '@smart-openehr/auth-server';
+import { TrustedIssuerService } from '../../libs/auth-server/src/trusted-issuers/trusted-issuer.service.js';
 import {
   adminToken,
   basic,
@@ -359,7 +359,8 @@ describe('backend services: client_credentials, private_key_jwt, jwt-bearer', ()
     });
 
     it('an expired token is inactive', async () => {
-      const { SigningKeysService } = await import('@smart-openehr/auth-server');
+      const { SigningKeysService } =
+        await import('../../libs/auth-server/src/keys/signing-keys.service.js');
       const material = await t.app.get(SigningKeysService).load();
       const jwk = material.jwks.find((k) => k.alg === 'ES256')!;
       const { importJWK } = await import('jose');

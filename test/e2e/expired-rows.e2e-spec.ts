@@ -2,9 +2,9 @@ import { DataSource } from 'typeorm';
 import {
   CLEANUP_BATCH_ROWS,
   ExpiredRowsCleaner,
-  OidcPayloadEntity,
-  TypeOrmOidcAdapter,
-} from '@smart-openehr/auth-server';
+} from '../../libs/auth-server/src/persistence/expired-rows.cleaner.js';
+import { OidcPayloadEntity } from '../../libs/auth-server/src/persistence/oidc-payload.entity.js';
+import { TypeOrmOidcAdapter } from '../../libs/auth-server/src/persistence/typeorm-oidc.adapter.js';
 import {
   createTestStorage,
   startTestApp,

@@ -3,13 +3,13 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   AccountResolver,
-  ClientRegistryService,
   mountSmartAuthServer,
-  ProviderHost,
   SmartAuthConfigError,
   type SmartAuthServerOptions,
   type SmartDatabaseSettings,
 } from '@smart-openehr/auth-server';
+import { ClientRegistryService } from '../../libs/auth-server/src/clients/client-registry.service.js';
+import { ProviderHost } from '../../libs/auth-server/src/provider/provider-host.service.js';
 import { BadOptionsHostModule } from '../fixtures/apps/bad-options.module.js';
 import { ForRootAsyncClassHostModule } from '../fixtures/apps/for-root-async-class.module.js';
 import { ForRootAsyncExistingHostModule } from '../fixtures/apps/for-root-async-existing.module.js';

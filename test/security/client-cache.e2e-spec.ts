@@ -1,4 +1,4 @@
-import { ClientRegistryService } from '@smart-openehr/auth-server';
+import { ClientRegistryService } from '../../libs/auth-server/src/clients/client-registry.service.js';
 import { saveClient } from '../support/clients.js';
 import {
   createTestStorage,

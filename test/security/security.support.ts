@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditTrailService, type AuditEvent } from '@smart-openehr/auth-server';
+import { type AuditEvent } from '@smart-openehr/auth-server';
+import { AuditTrailService } from '../../libs/auth-server/src/audit/audit-trail.service.js';
 import {
   createTestStorage,
   startTestApp,

@@ -1,6 +1,8 @@
-import { Module, type Provider as NestProvider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider as NestProvider } from '@nestjs/common';
 import { ADMIN_FEATURE } from './admin/admin.feature.js';
 import { SECURITY_FEATURE } from './security/security.feature.js';
+import { SmartAuthAdmin } from './admin/auth-admin.port.js';
+import { SmartAuthAdminService } from './admin/auth-admin.service.js';
 import {
   AccountResolver,
   OwnRecordPatientDirectory,
@@ -40,6 +42,8 @@ import { TrustedIssuersController } from './trusted-issuers/trusted-issuers.cont
 import { KeysController } from './keys/keys.controller.js';
 import { SmartContextStore } from './launch/smart-context.store.js';
 import {
+  SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE,
+  SMART_AUTH_SERVER_OPTIONS_TYPE,
   SMART_AUTH_SERVER_RAW_OPTIONS,
   SmartAuthServerModuleBase,
 } from './smart-auth-server.module-definition.js';
@@ -79,6 +83,8 @@ const providers: NestProvider[] = [
   TrustedIssuerService,
   LaunchService,
   SmartContextStore,
+  SmartAuthAdminService,
+  { provide: SmartAuthAdmin, useExisting: SmartAuthAdminService },
 ];
 
 /**
@@ -102,6 +108,7 @@ const providers: NestProvider[] = [
   providers: [...providers, ...ADMIN_FEATURE.providers, ...SECURITY_FEATURE.providers],
   exports: [
     SMART_AUTH_SERVER_OPTIONS,
+    SmartAuthAdmin,
     ProviderHost,
     SigningKeysService,
     ClientRegistryService,
@@ -116,4 +123,12 @@ const providers: NestProvider[] = [
     ...SECURITY_FEATURE.exports,
   ],
 })
-export class SmartAuthServerModule extends SmartAuthServerModuleBase {}
+export class SmartAuthServerModule {
+  static forRoot(options: typeof SMART_AUTH_SERVER_OPTIONS_TYPE): DynamicModule {
+    return { ...SmartAuthServerModuleBase.forRoot(options), module: SmartAuthServerModule };
+  }
+
+  static forRootAsync(options: typeof SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return { ...SmartAuthServerModuleBase.forRootAsync(options), module: SmartAuthServerModule };
+  }
+}

@@ -6,6 +6,7 @@
  * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html
  * @see https://www.rfc-editor.org/rfc/rfc6750
  * @see https://www.rfc-editor.org/rfc/rfc9068
+ * @packageDocumentation
  */
 export { SmartResourceServerModule } from './smart-resource-server.module.js';
 export {
@@ -37,8 +38,7 @@ export { SmartResourceServerConfigError } from './errors/resource-server-config.
 export { TokenVerificationUnavailableError } from './errors/token-verification-unavailable.error.js';
 
 export type { SmartTokenContext } from './token/smart-token-context.types.js';
-export { SmartJwtStrategy } from './token/smart-jwt.strategy.js';
-export { extractBearerToken } from './token/bearer-token.extractor.js';
+export { extractBearerToken, type HasHeaders } from './token/bearer-token.extractor.js';
 export { SmartJwtAuthGuard } from './guards/smart-jwt-auth.guard.js';
 export { SmartScopesGuard } from './guards/smart-scopes.guard.js';
 
@@ -58,6 +58,7 @@ export {
   fromStoredComposition,
   type ValueSource,
   type ValueSourceContext,
+  type ValueSourceRequest,
 } from './decorators/value-sources.js';
 
 export { resolveOpenEhrOperation } from './openehr/resolve-openehr-operation.js';

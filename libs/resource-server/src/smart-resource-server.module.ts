@@ -1,9 +1,11 @@
-import { Module, type FactoryProvider } from '@nestjs/common';
+import { Module, type DynamicModule, type FactoryProvider } from '@nestjs/common';
 import { BearerTokenErrorFilter } from './errors/bearer-token-error.filter.js';
 import { SmartJwtAuthGuard } from './guards/smart-jwt-auth.guard.js';
 import { SmartScopesGuard } from './guards/smart-scopes.guard.js';
 import { SMART_RESOURCE_SERVER_OPTIONS } from './smart-resource-server.constants.js';
 import {
+  SMART_RESOURCE_SERVER_ASYNC_OPTIONS_TYPE,
+  SMART_RESOURCE_SERVER_OPTIONS_TYPE,
   SMART_RESOURCE_SERVER_RAW_OPTIONS,
   SmartResourceServerModuleBase,
 } from './smart-resource-server.module-definition.js';
@@ -49,4 +51,15 @@ const services = [
   providers: [resolvedOptionsProvider, ...services],
   exports: [SMART_RESOURCE_SERVER_OPTIONS, ...services],
 })
-export class SmartResourceServerModule extends SmartResourceServerModuleBase {}
+export class SmartResourceServerModule {
+  static forRoot(options: typeof SMART_RESOURCE_SERVER_OPTIONS_TYPE): DynamicModule {
+    return { ...SmartResourceServerModuleBase.forRoot(options), module: SmartResourceServerModule };
+  }
+
+  static forRootAsync(options: typeof SMART_RESOURCE_SERVER_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return {
+      ...SmartResourceServerModuleBase.forRootAsync(options),
+      module: SmartResourceServerModule,
+    };
+  }
+}

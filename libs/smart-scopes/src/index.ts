@@ -4,6 +4,7 @@
  *
  * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
+ * @packageDocumentation
  */
 export type {
   Compartment,

@@ -6,6 +6,7 @@ import type { ClientEntity } from '../persistence/client.entity.js';
 import { isUniqueViolation } from '../persistence/persistence.errors.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { buildClientAuditEvent } from './client-audit.builder.js';
+import { ClientMetadataError } from './client-metadata.error.js';
 import { mergeClientMetadataPatch } from './client-metadata.patch.js';
 import {
   validateClientMetadata,
@@ -41,7 +42,8 @@ export interface CreateClientCommand {
 /** A client fixed by configuration (the first admin client). */
 export interface EnsureClientCommand {
   clientId: string;
-  secret: string;
+  /** Required for secret-based clients. */
+  secret?: string;
   metadata: Record<string, unknown>;
   trusted: boolean;
 }
@@ -208,13 +210,17 @@ export class ClientsService {
     by: ClientActor,
   ): Promise<'created' | 'updated' | 'unchanged'> {
     const { clientType, metadata } = await this.validate(command.metadata);
+    const secret = usesClientSecret(clientType) ? command.secret : undefined;
+    if (usesClientSecret(clientType) && !secret) {
+      throw new ClientMetadataError('secret', `client ${command.clientId} needs a secret`);
+    }
     const existing = await this.registry.load(command.clientId);
     const json = JSON.stringify(metadata);
     if (
       existing?.metadata === json &&
       existing.status === 'approved' &&
       Boolean(existing.trusted) === command.trusted &&
-      verifyClientSecret(command.secret, existing.secretHash)
+      (secret ? verifyClientSecret(secret, existing.secretHash) : existing.secretHash === null)
     ) {
       return 'unchanged';
     }
@@ -225,7 +231,7 @@ export class ClientsService {
       clientType,
       status: 'approved',
       trusted: command.trusted,
-      secretHash: usesClientSecret(clientType) ? hashClientSecret(command.secret) : null,
+      secretHash: secret ? hashClientSecret(secret) : null,
       previousSecretHash: null,
       previousSecretExpiresAt: null,
       createdBy: existing?.createdBy ?? by.actor,

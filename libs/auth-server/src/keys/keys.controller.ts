@@ -3,10 +3,8 @@ import { ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
 import { AdminActor } from '../admin/admin-actor.decorator.js';
 import { AdminErrorFilter } from '../admin/admin-error.filter.js';
 import { AdminScopes } from '../admin/admin-scopes.decorator.js';
-import { AuditTrailService } from '../audit/audit-trail.service.js';
+import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import type { ClientActor } from '../clients/clients.service.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
-import { SigningKeysService } from './signing-keys.service.js';
 
 /** Key rotation: new keys are published now, sign after every instance has seen them. */
 @ApiTags('keys')
@@ -14,11 +12,7 @@ import { SigningKeysService } from './signing-keys.service.js';
 @AdminScopes('admin')
 @UseFilters(AdminErrorFilter)
 export class KeysController {
-  constructor(
-    private readonly keys: SigningKeysService,
-    private readonly host: ProviderHost,
-    private readonly audit: AuditTrailService,
-  ) {}
+  constructor(private readonly admin: SmartAuthAdmin) {}
 
   @Post('rotate')
   @HttpCode(202)
@@ -26,15 +20,7 @@ export class KeysController {
     summary:
       'Rotate signing keys (publish now, sign later, retire the old ones after the longest token lifetime)',
   })
-  async rotate(@AdminActor() actor: ClientActor): Promise<{ published: string[] }> {
-    const published = (await this.keys.rotate()).filter((kid) => !kid.startsWith('cookie'));
-    await this.host.refreshKeys();
-    await this.audit.record({
-      actor: actor.actor,
-      action: 'keys.rotate',
-      targetType: 'signing_key',
-      details: { published },
-    });
-    return { published };
+  async rotate(@AdminActor() by: ClientActor): Promise<{ published: string[] }> {
+    return { published: await this.admin.rotateSigningKeys(by) };
   }
 }

@@ -1,3 +1,4 @@
+import type { SmartSeedClient } from '../admin/auth-admin.port.js';
 import { SmartAuthConfigError } from './auth-config.error.js';
 import { resolveSecurityOptions } from '../security/security-options.resolver.js';
 import {
@@ -175,6 +176,7 @@ export function resolveAuthServerOptions(
     issuer: absoluteUrl('issuer', input.issuer),
     mountPath: resolveMountPath(input.mountPath ?? D.mountPath),
     services: resolveServices(input.services),
+    clients: resolveSeedClients(input.clients ?? D.clients),
     trustProxy: Boolean(input.trustProxy ?? D.trustProxy),
     pkce: oneOf('pkce', input.pkce ?? D.pkce, ['all', 'public-only']),
     requireAud: Boolean(input.requireAud ?? D.requireAud),
@@ -232,4 +234,29 @@ export function resolveAuthServerOptions(
     registration: resolveRegistration(input.registration),
     ...resolveSecurityOptions(input),
   };
+}
+
+/** Declared clients: shape only here; the metadata is validated like any client's at start. */
+function resolveSeedClients(clients: unknown): readonly SmartSeedClient[] {
+  if (!Array.isArray(clients)) throw new SmartAuthConfigError('clients', 'must be a list');
+  const ids = new Set<string>();
+  return clients.map((client: Partial<SmartSeedClient> | null, i) => {
+    const id = client?.clientId;
+    if (typeof id !== 'string' || !id || ids.has(id)) {
+      throw new SmartAuthConfigError(`clients[${i}].clientId`, 'must be a unique non-empty string');
+    }
+    ids.add(id);
+    if (typeof client?.metadata !== 'object' || client.metadata === null) {
+      throw new SmartAuthConfigError(`clients[${i}].metadata`, 'must be an object');
+    }
+    if (client.secret !== undefined && (typeof client.secret !== 'string' || !client.secret)) {
+      throw new SmartAuthConfigError(`clients[${i}].secret`, 'must be a non-empty string');
+    }
+    return {
+      clientId: id,
+      metadata: client.metadata,
+      secret: client.secret,
+      trusted: client.trusted,
+    };
+  });
 }

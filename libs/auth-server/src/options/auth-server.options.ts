@@ -6,6 +6,7 @@ import type {
   SmartSecurityHeadersOptions,
 } from '../security/security.options.js';
 import { SECURITY_DEFAULTS } from '../security/security.options.js';
+import type { SmartSeedClient } from '../admin/auth-admin.port.js';
 
 /** A service advertised in the `services` map of `/.well-known/smart-configuration`. */
 export interface SmartServiceDescription {
@@ -40,6 +41,12 @@ export interface SmartAuthServerOptions {
    * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html (Services)
    */
   services: Record<string, SmartServiceDescription>;
+  /**
+   * Clients the host declares: created at start, updated when their declaration changes (same
+   * validation and audit trail as the admin API). Clients created otherwise are left alone.
+   * @default []
+   */
+  clients?: readonly SmartSeedClient[];
   /**
    * Trust `X-Forwarded-Proto` / `X-Forwarded-Host` from a reverse proxy.
    * @default false
@@ -231,6 +238,7 @@ export interface SmartRegistrationOptions {
 /** All defaults, in one place. */
 export const SMART_AUTH_SERVER_DEFAULTS = {
   mountPath: '/auth',
+  clients: [],
   trustProxy: false,
   pkce: 'all',
   requireAud: true,
@@ -263,6 +271,7 @@ export interface ResolvedSmartAuthServerOptions {
   issuer: string;
   mountPath: string;
   services: Record<string, SmartServiceDescription>;
+  clients: readonly SmartSeedClient[];
   trustProxy: boolean;
   pkce: 'all' | 'public-only';
   requireAud: boolean;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { ClientEntity } from './client.entity.js';
 import { ConsentDecisionEntity } from './consent-decision.entity.js';
@@ -12,7 +12,7 @@ import { SigningKeyEntity } from './signing-key.entity.js';
 import { TrustedIssuerEntity } from './trusted-issuer.entity.js';
 
 /** Every entity the auth server stores; a host's TypeORM configuration must include them. */
-export const SMART_AUTH_ENTITIES = [
+export const SMART_AUTH_ENTITIES: (new () => object)[] = [
   OidcPayloadEntity,
   SigningKeyEntity,
   ClientEntity,
@@ -24,7 +24,7 @@ export const SMART_AUTH_ENTITIES = [
 ];
 
 /** The auth server's migrations, in order. */
-export const SMART_AUTH_MIGRATIONS = [
+export const SMART_AUTH_MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1764300000000,
   PartialPayloadIndexes1764400000000,
 ];

@@ -1,10 +1,19 @@
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { compositionTemplateIdOf } from '../openehr/request-values.js';
 import type { CompositionTemplateResolver } from '../ports.js';
+import type { OpenEhrRequestQuery } from '../openehr/openehr-operation.types.js';
+
+/** The parts of the HTTP request a {@link ValueSource} reads (Express's request has them). */
+export interface ValueSourceRequest {
+  params?: unknown;
+  query?: unknown;
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+}
 
 /** What a {@link ValueSource} can look at. */
 export interface ValueSourceContext {
-  request: Request;
+  request: ValueSourceRequest;
   /** The host's `CompositionTemplateResolver`, when it provides one. */
   templateResolver?: CompositionTemplateResolver;
 }
@@ -61,7 +70,11 @@ export const fromBody =
 export const fromCompositionTemplate =
   (): ValueSource =>
   ({ request }) =>
-    compositionTemplateIdOf(request.body, request.query ?? {}, request.headers);
+    compositionTemplateIdOf(
+      request.body,
+      (request.query ?? {}) as OpenEhrRequestQuery,
+      request.headers,
+    );
 
 /** The template of a stored composition, through the host's `CompositionTemplateResolver`. */
 export const fromStoredComposition =

@@ -1,4 +1,4 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { attachSmartContext } from '../decorators/smart-context.decorator.js';
 import { SmartJwtStrategy } from '../token/smart-jwt.strategy.js';
@@ -9,7 +9,8 @@ import { SmartJwtStrategy } from '../token/smart-jwt.strategy.js';
  */
 @Injectable()
 export class SmartJwtAuthGuard implements CanActivate {
-  constructor(private readonly strategy: SmartJwtStrategy) {}
+  // Property injection keeps the strategy (and passport-jwt's types) out of the public .d.ts.
+  @Inject(SmartJwtStrategy) private readonly strategy!: SmartJwtStrategy;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();

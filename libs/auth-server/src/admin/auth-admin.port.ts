@@ -1,0 +1,71 @@
+import type { AuditEvent, AuditQuery } from '../audit/audit.types.js';
+import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import type { ClientViewDto } from './dto/client-view.dto.js';
+import type { IssuedClientViewDto } from './dto/issued-client-view.dto.js';
+
+/**
+ * A client declared by the host (in the module's `clients` option or through
+ * {@link SmartAuthAdmin.ensureClient}): created at start, updated when its declaration changes,
+ * left alone when it is as declared. Validated like every other client.
+ */
+export interface SmartSeedClient {
+  clientId: string;
+  /** RFC 7591 metadata plus SMART extras (`scope`, `launch_modes`). */
+  metadata: Record<string, unknown>;
+  /** Required for `client_secret_basic` / `client_secret_post` clients; ignored otherwise. */
+  secret?: string;
+  /** Trusted clients skip the consent page. @default false */
+  trusted?: boolean;
+}
+
+/** One page of a list. */
+export interface SmartPage<T> {
+  items: T[];
+  total: number;
+}
+
+/** Who makes a change, as written to the audit trail (`host` when not given). */
+export interface SmartAdminActor {
+  actor: string;
+  requestId?: string;
+}
+
+/**
+ * What the admin API does, for a host's own code (a CLI, a console, a bootstrap): clients, keys,
+ * launches and the audit trail. Inject it like any provider of `SmartAuthServerModule`. Every
+ * change is validated and audited exactly as through the admin API. Unknown clients throw Nest's
+ * `NotFoundException`; invalid metadata throws `ClientMetadataError`.
+ */
+export abstract class SmartAuthAdmin {
+  /** Registers an approved client; the secret (secret-based clients) is in the result only. */
+  abstract createClient(
+    metadata: Record<string, unknown>,
+    options?: { trusted?: boolean; by?: SmartAdminActor },
+  ): Promise<IssuedClientViewDto>;
+  /** Creates or updates a declared client; writes nothing when it is already as declared. */
+  abstract ensureClient(
+    client: SmartSeedClient,
+    by?: SmartAdminActor,
+  ): Promise<'created' | 'updated' | 'unchanged'>;
+  abstract listClients(page?: {
+    limit?: number;
+    offset?: number;
+  }): Promise<SmartPage<ClientViewDto>>;
+  abstract getClient(clientId: string): Promise<ClientViewDto>;
+  abstract approveClient(clientId: string, by?: SmartAdminActor): Promise<ClientViewDto>;
+  abstract suspendClient(clientId: string, by?: SmartAdminActor): Promise<ClientViewDto>;
+  abstract deleteClient(clientId: string, by?: SmartAdminActor): Promise<void>;
+  /** New secret (in the result only); the previous one works for `overlapSeconds`. */
+  abstract rotateClientSecret(
+    clientId: string,
+    options?: { overlapSeconds?: number; by?: SmartAdminActor },
+  ): Promise<IssuedClientViewDto>;
+  /** Publishes new signing keys (signing with them starts after the publish delay); their kids. */
+  abstract rotateSigningKeys(by?: SmartAdminActor): Promise<string[]>;
+  /** Creates an EHR launch handle for `clientId` (or any client). */
+  abstract createLaunch(
+    context: SmartLaunchContext,
+    options?: { clientId?: string; by?: SmartAdminActor },
+  ): Promise<{ launch: string; expires_in: number }>;
+  abstract listAudit(query?: Partial<AuditQuery>): Promise<SmartPage<AuditEvent>>;
+}
