@@ -58,7 +58,7 @@ export const fromBody =
           node !== null && typeof node === 'object'
             ? (node as Record<string, unknown>)[key]
             : undefined,
-        request.body as unknown,
+        request.body,
       ),
     );
 
