@@ -47,16 +47,18 @@ export class EnginePolicyService implements EnginePolicy {
     // Code and refresh exchanges: what the user's grant holds for this resource server.
     const grant = (ctx.oidc.entities as { Grant?: { getResourceScope(r: string): string } }).Grant;
     if (grant) return grant.getResourceScope(this.options.issuer);
-    // User flows: the consent step decided (and rewrote the request to) exactly what is granted.
-    // Every granted scope, launch and OIDC ones included, is the resource server's too, so the
-    // access token, the token response and introspection all list the same scopes.
+    // User flows: the request is narrowed to the registration at the authorization endpoint, and
+    // the consent step rewrites it to exactly what is granted. Every granted scope, launch and
+    // OIDC ones included, is the resource server's too, so the access token, the token response
+    // and introspection all list the same scopes.
     if (!USER_REQUEST_ROUTES.has(ctx.oidc.route)) return asked ?? '';
     return this.narrowRequestToRegistration(ctx, asked, client?.metadata.scope);
   }
 
   /**
-   * The authorization request narrowed to the registration before anyone signs in, so consent,
-   * remembered consent and `prompt=none` all see the same request; nothing left is `invalid_scope`.
+   * Narrows the authorization request's `scope` to the registration (rewriting the parameter)
+   * before anyone signs in, so consent, remembered consent and `prompt=none` all see the same
+   * request; nothing left is `invalid_scope`. README "Conformance notes" 15.
    * @see https://datatracker.ietf.org/doc/html/rfc6749#section-4.1.2.1
    */
   private narrowRequestToRegistration(

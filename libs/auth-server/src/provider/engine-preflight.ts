@@ -115,8 +115,9 @@ export function withConsentForOfflineAccess(params: URLSearchParams): URLSearchP
  * are restored before the answer goes out, so the request is logged as the POST it was.
  *
  * The engine's own POST support is not used: it demands SameSite=None cookies, which browsers
- * take only over HTTPS. With SameSite=Lax a cross-site POST carries no session cookie, so the
- * user signs in again (and `prompt=none` is `login_required`), as the engine would have it too.
+ * take only over HTTPS. With SameSite=Lax cookies a cross-site POST carries no session, so the
+ * user signs in again (and `prompt=none` is `login_required`); with SameSite=None (a launcher
+ * framing apps over HTTPS) the session is seen as with GET.
  * @see https://hl7.org/fhir/smart-app-launch/app-launch.html#request-authorization-code
  */
 async function serveFormAsQuery(
