@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { TrustedIssuerService } from '#auth-server';
+import { TrustedIssuerService } from '@smart-openehr/auth-server';
 import {
   basic,
   createTestStorage,

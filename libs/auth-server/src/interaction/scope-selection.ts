@@ -1,4 +1,9 @@
-import { describeScope, formatScope, isResourceScope, type ValidScope } from '#smart-scopes';
+import {
+  describeScope,
+  formatScope,
+  isResourceScope,
+  type ValidScope,
+} from '@smart-openehr/scopes';
 import type { SmartAccountClaims, UserScopePolicy } from '../accounts/account.port.js';
 import type { SmartLaunchContext } from '../launch/launch-context.types.js';
 import { narrowUserRequest } from '../policy/user-scope.policy.js';

@@ -1,4 +1,9 @@
-import { intersectScopes, isResourceScope, parseScopes, type ValidScope } from '#smart-scopes';
+import {
+  intersectScopes,
+  isResourceScope,
+  parseScopes,
+  type ValidScope,
+} from '@smart-openehr/scopes';
 
 /**
  * What the client's registration lets a user flow (authorization code) ask a user for: identity
