@@ -1,4 +1,5 @@
 import {
+  adminToken,
   createTestStorage,
   startTestApp,
   type TestApp,
@@ -8,6 +9,7 @@ import { saveClient } from '../support/clients.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
 import { pkce, UserAgent } from '../support/user-agent.js';
 
+const SECOND_EHR = '0f6a1c8e-2d3b-4e5f-9a7b-1c2d3e4f5a6b';
 const APP_SCOPE =
   'launch launch/patient openid fhirUser profile offline_access patient/composition-*.rs user/composition-*.rs';
 
@@ -93,6 +95,16 @@ describe('authorization endpoint: request checks, PKCE, aud, POST', () => {
     expect(res.headers.get('location')).toBeNull();
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     return res.text();
+  };
+
+  /** The Location names none of the posted values (they would end up in logs and Referers). */
+  const expectNoPostedValue = (location: string, posted: URLSearchParams) => {
+    for (const [name, value] of posted) {
+      if (value.length < 8) continue; // short values ('code', 'S256') say nothing
+      expect({ name, location }).toEqual({ name, location: expect.not.stringContaining(value) });
+      expect(location).not.toContain(encodeURIComponent(value));
+    }
+    expect(location).not.toContain('?');
   };
 
   it('a well-formed request reaches the login page (the baseline of the refusals below), no CORS', async () => {
@@ -299,10 +311,13 @@ describe('authorization endpoint: request checks, PKCE, aud, POST', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: q,
     });
-    // A redirect after a POST is a 303 (never 307, which would replay the form elsewhere).
+    // Served in place: the answer is the interaction redirect (a 303, never a 307 that would
+    // replay the form), and no posted parameter travels on in a URL.
     expect(posted.status).toBe(303);
-    const next = new URL(posted.headers.get('location')!, t.url);
-    expect(next.origin).toBe(t.url);
+    const location = posted.headers.get('location')!;
+    expect(location).toMatch(/^\/interaction\/[\w-]+$/);
+    expectNoPostedValue(location, q);
+    const next = new URL(location, t.url);
     const flow = await authorizeAsUser({
       base: t.url,
       clientId,
@@ -320,6 +335,87 @@ describe('authorization endpoint: request checks, PKCE, aud, POST', () => {
     expect(body.scope).toBe('launch/patient offline_access patient/composition-*.rs');
     expect(body.refresh_token).toEqual(expect.any(String));
     expect(body.ehrId).toBe('7d44b88c-4199-4bad-97dc-d78268e01398');
+  });
+
+  it('authorize-post with an EHR launch: the launch is served in place and its context reaches the token', async () => {
+    const launcher = await adminToken(t.url, 'launch:create');
+    const created = await fetch(`${t.url}/admin/launches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${launcher}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ehrId: SECOND_EHR, patient: 'pat-002', client_id: clientId }),
+    });
+    const { launch } = (await created.json()) as { launch: string };
+    const agent = new UserAgent();
+    const { verifier, challenge } = pkce();
+    const q = params({
+      code_challenge: challenge,
+      scope: 'launch openid patient/composition-*.rs',
+      state: 'posted-state-4711',
+      launch,
+    });
+    const posted = await agent.request(`${t.url}/auth/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: q,
+    });
+    expect(posted.status).toBe(303);
+    const location = posted.headers.get('location')!;
+    expect(location).toMatch(/^\/interaction\/[\w-]+$/);
+    expectNoPostedValue(location, q);
+    const flow = await authorizeAsUser({
+      base: t.url,
+      clientId,
+      scope: 'unused',
+      agent,
+      startUrl: new URL(location, t.url).href,
+    });
+    expect(flow.pages).toEqual(['login', 'consent']);
+    expect(flow.callback.searchParams.get('state')).toBe('posted-state-4711');
+    const res = await redeem(t.url, clientId, { ...flow, verifier });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ehrId: SECOND_EHR, patient: 'pat-002' });
+  });
+
+  describe('authorize-post: bad input gets exactly the answer the same request by GET gets', () => {
+    const byPost = (q: URLSearchParams) =>
+      fetch(`${t.url}/auth/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: q,
+        redirect: 'manual',
+      });
+    const duplicated = () => {
+      const q = params();
+      q.append('scope', 'user/composition-*.rs');
+      return q;
+    };
+
+    it.each<[string, () => URLSearchParams]>([
+      ['no code_challenge', () => params({ code_challenge: undefined })],
+      ['code_challenge_method=plain', () => params({ code_challenge_method: 'plain' })],
+      ['a code_challenge outside the syntax', () => params({ code_challenge: 'short' })],
+      ['a foreign aud', () => params({ aud: 'https://evil.example/fhir' })],
+      ['no aud', () => params({ aud: undefined })],
+      ['an unknown launch', () => params({ scope: 'launch openid', launch: 'no-such-launch' })],
+      ['response_type=token', () => params({ response_type: 'token' })],
+      ['a duplicated scope', duplicated],
+      ['prompt=none without a session', () => params({ prompt: 'none' })],
+    ])('%s: the same error redirect', async (_name, make) => {
+      const [get, post] = [await authorize(make()), await byPost(make())];
+      const viaGet = redirectedError(get);
+      expect(viaGet.error).toEqual(expect.any(String));
+      expect(redirectedError(post)).toEqual(viaGet);
+      expect(post.headers.get('location')).toBe(get.headers.get('location'));
+    });
+
+    it.each<[string, () => URLSearchParams]>([
+      ['an unknown client_id', () => params({ client_id: 'no-such-client' })],
+      ['an unregistered redirect_uri', () => params({ redirect_uri: `${REDIRECT_URI}/extra` })],
+    ])('%s: the same error page, no redirect', async (_name, make) => {
+      const viaGet = await errorPage(await authorize(make()));
+      const viaPost = await errorPage(await byPost(make()));
+      expect(viaPost).toBe(viaGet);
+    });
   });
 
   it('a POST that is not a form is refused', async () => {

@@ -1,13 +1,12 @@
 import {
   describeScope,
   formatScope,
-  intersectScopes,
   isResourceScope,
-  parseScopes,
   type ValidScope,
 } from '@smart-openehr/scopes';
 import type { SmartAccountClaims, UserScopePolicy } from '../accounts/account.port.js';
 import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import { narrowUserRequest } from '../policy/user-scope.policy.js';
 
 export interface ScopeSelectionInput {
   requested: string | undefined;
@@ -29,15 +28,8 @@ export interface ScopeSelectionInput {
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
 export function selectScopes(input: ScopeSelectionInput): ValidScope[] {
-  const parsed = parseScopes(input.requested, { extraScopes: input.extraScopes });
-  const registered = parseScopes(input.registered, { extraScopes: input.extraScopes }).valid;
-  const { granted } = intersectScopes([...parsed.valid, ...parsed.invalid], registered);
   // Identity scopes are the user's to give; the registration need not list them.
-  const identity = parsed.valid.filter((s) => s.kind === 'identity' || s.kind === 'launch');
-  const candidates = [
-    ...identity,
-    ...granted.filter((s) => s.kind !== 'identity' && s.kind !== 'launch'),
-  ];
+  const candidates = narrowUserRequest(input.requested, input.registered, input.extraScopes);
   const permitted = input.policy.permitted(input.account, candidates);
   return dedupe(permitted.filter((s) => keep(s, input)));
 }

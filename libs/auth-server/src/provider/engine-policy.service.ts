@@ -4,6 +4,7 @@ import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { clientTypeOf } from '../clients/client.types.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { decideBackendScope } from '../policy/backend-scope.policy.js';
+import { narrowUserRequest } from '../policy/user-scope.policy.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import type { EnginePolicy } from './oidc-configuration.builder.js';
 
@@ -14,6 +15,9 @@ export const BACKEND_GRANTS = new Set([
 ]);
 
 const USER_OR_SYSTEM = ['user', 'system'] as const;
+
+/** Engine routes that carry an authorization request (the scope there is still the app's ask). */
+const USER_REQUEST_ROUTES = new Set(['authorization', 'resume', 'pushed_authorization_request']);
 
 /** SMART policy decisions the engine asks for: scopes per resource server, token lifetimes. */
 @Injectable()
@@ -43,10 +47,36 @@ export class EnginePolicyService implements EnginePolicy {
     // Code and refresh exchanges: what the user's grant holds for this resource server.
     const grant = (ctx.oidc.entities as { Grant?: { getResourceScope(r: string): string } }).Grant;
     if (grant) return grant.getResourceScope(this.options.issuer);
-    // User flows: the consent step decided (and rewrote the request to) exactly what is granted.
-    // Every granted scope, launch and OIDC ones included, is the resource server's too, so the
-    // access token, the token response and introspection all list the same scopes.
-    return asked ?? '';
+    // User flows: the request is narrowed to the registration at the authorization endpoint, and
+    // the consent step rewrites it to exactly what is granted. Every granted scope, launch and
+    // OIDC ones included, is the resource server's too, so the access token, the token response
+    // and introspection all list the same scopes.
+    if (!USER_REQUEST_ROUTES.has(ctx.oidc.route)) return asked ?? '';
+    return this.narrowRequestToRegistration(ctx, asked, client?.metadata.scope);
+  }
+
+  /**
+   * Narrows the authorization request's `scope` to the registration (rewriting the parameter)
+   * before anyone signs in, so consent, remembered consent and `prompt=none` all see the same
+   * request; nothing left is `invalid_scope`. README "Conformance notes" 15.
+   * @see https://datatracker.ietf.org/doc/html/rfc6749#section-4.1.2.1
+   */
+  private narrowRequestToRegistration(
+    ctx: KoaContextWithOIDC,
+    asked: string | undefined,
+    registered: string | undefined,
+  ): string {
+    if (!asked?.trim()) return asked ?? '';
+    const scopes = narrowUserRequest(asked, registered, this.options.extraScopes);
+    if (scopes.length === 0) {
+      throw new errors.InvalidScope(
+        "none of the requested scopes is within the client's registration",
+        asked,
+      );
+    }
+    const scope = scopes.map((s) => s.raw).join(' ');
+    (ctx.oidc.params as { scope?: string }).scope = scope;
+    return scope;
   }
 
   accessTokenTtl(clientAuthMethod: string, grantType: string | undefined): number {

@@ -109,9 +109,38 @@ export function withConsentForOfflineAccess(params: URLSearchParams): URLSearchP
 }
 
 /**
+ * SMART authorize-post, answered in place: the engine runs the request exactly as the same
+ * request by GET (every check, the same errors, the interaction redirect), but the parameters
+ * never travel in a URL (no redirect carries them, no log or Referer sees them). Method and URL
+ * are restored before the answer goes out, so the request is logged as the POST it was.
+ *
+ * The engine's own POST support is not used: it demands SameSite=None cookies, which browsers
+ * take only over HTTPS. With SameSite=Lax cookies a cross-site POST carries no session, so the
+ * user signs in again (and `prompt=none` is `login_required`); with SameSite=None (a launcher
+ * framing apps over HTTPS) the session is seen as with GET.
+ * @see https://hl7.org/fhir/smart-app-launch/app-launch.html#request-authorization-code
+ */
+async function serveFormAsQuery(
+  ctx: KoaContextWithOIDC,
+  params: URLSearchParams,
+  next: () => Promise<void>,
+): Promise<void> {
+  const { method, url } = ctx;
+  ctx.method = 'GET';
+  ctx.querystring = params.toString();
+  try {
+    await next();
+  } finally {
+    ctx.method = method;
+    ctx.url = url;
+  }
+}
+
+/**
  * Runs before the engine: reads form bodies of the token and authorization endpoints once (the
  * engine then parses the same bytes) so we can act on parameters the engine has no hook for:
- * `offline_access` at the authorization endpoint, and client assertions whose `kid` the cached
+ * `offline_access` at the authorization endpoint, authorization requests by POST (served as the
+ * same request by GET, in place), and client assertions whose `kid` the cached
  * `jwks_uri` keys lack (marked stale so the engine refetches them, rate limited per client).
  */
 export function engineTokenPreflight(provider: Provider, mountPath: string) {
@@ -140,12 +169,7 @@ export function engineTokenPreflight(provider: Provider, mountPath: string) {
     const params = new URLSearchParams(body.toString('utf8'));
     ctx.state[FORM_PARAMS_STATE] = params;
     if (ctx.path === authorizePath) {
-      // SMART authorize-post. The engine serves POST only with SameSite=None cookies (HTTPS
-      // only), so the form is answered with the same request as a GET (303, never 307).
-      const query = withConsentForOfflineAccess(params) ?? params;
-      ctx.status = 303;
-      ctx.redirect(`${authorizePath}?${query.toString()}`);
-      return undefined;
+      return serveFormAsQuery(ctx, withConsentForOfflineAccess(params) ?? params, next);
     }
     ctx.req = replayBody(ctx.req, body);
     const assertion = ctx.path === tokenPath ? params.get('client_assertion') : null;

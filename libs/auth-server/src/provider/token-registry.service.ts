@@ -7,6 +7,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier, type AccessTokenClaims } from '../tokens/access-token.verifier.js';
 import { ProviderHost } from './provider-host.service.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
+import { SmartContextStore } from '../launch/smart-context.store.js';
 
 /** Launch-context and identity claims echoed by introspection. */
 const CONTEXT_CLAIMS = [
@@ -33,7 +34,6 @@ interface StoredRefreshToken {
   iat?: number;
   grantId?: string;
   isValid: boolean;
-  extra?: Record<string, unknown>;
   destroy(): Promise<void>;
 }
 
@@ -52,6 +52,7 @@ export class TokenRegistryService {
     private readonly host: ProviderHost,
     private readonly verifier: AccessTokenVerifier,
     private readonly grantTokens: GrantAccessTokensService,
+    private readonly contexts: SmartContextStore,
     dataSource: DataSource,
   ) {
     this.revoked = new TypeOrmOidcAdapter(
@@ -70,6 +71,8 @@ export class TokenRegistryService {
     }
     const refresh = await this.findRefreshToken(token);
     if (!refresh) return { result: { active: false } };
+    // The launch context is kept per grant (the refresh token itself does not carry it).
+    const context = await this.contexts.find(refresh.grantId);
     return {
       owner: refresh.clientId,
       result: {
@@ -81,7 +84,7 @@ export class TokenRegistryService {
         exp: refresh.exp,
         iat: refresh.iat,
         iss: this.options.issuer,
-        ...pickContext(refresh.extra ?? {}),
+        ...pickContext({ ...context }),
       },
     };
   }
