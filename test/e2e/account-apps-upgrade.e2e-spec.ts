@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SMART_AUTH_MIGRATIONS } from '#auth-server';
+import { SMART_AUTH_MIGRATIONS } from '@smart-openehr/auth-server';
 import {
   createTestStorage,
   startTestApp,
