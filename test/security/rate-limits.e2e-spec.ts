@@ -189,4 +189,18 @@ describe('rate limiting (429 with Retry-After)', () => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await bodyOf(limited)).toMatchObject({ error: 'temporarily_unavailable' });
   });
+
+  it("the account page's login submissions per IP, counted like the login page's", async () => {
+    const ip = newIp();
+    const login = () =>
+      fetch(`${t.url}/account/apps/login`, {
+        method: 'POST',
+        headers: { ...FORM, 'x-forwarded-for': ip },
+        body: 'username=a&password=b&csrf=c',
+      });
+    for (let i = 0; i < 3; i++) expect((await login()).status).toBe(403);
+    const limited = await login();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
 });

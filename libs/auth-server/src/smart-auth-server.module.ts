@@ -16,6 +16,10 @@ import { ConsentStoreService } from './interaction/consent-store.service.js';
 import { ExternalLoginService } from './interaction/external-login.service.js';
 import { InteractionController } from './interaction/interaction.controller.js';
 import { AccountAppsController } from './interaction/account-apps.controller.js';
+import { AccountAppsService } from './interaction/account-apps.service.js';
+import { AccountLoginBinding } from './interaction/account-login.binding.js';
+import { AccountLoginController } from './interaction/account-login.controller.js';
+import { AppGrantsStore } from './interaction/app-grants.store.js';
 import { InteractionFlowService } from './interaction/interaction-flow.service.js';
 import { ClientRegistryService } from './clients/client-registry.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
@@ -73,6 +77,9 @@ const providers: NestProvider[] = [
   ExternalLoginService,
   InteractionFlowService,
   ConsentStoreService,
+  AppGrantsStore,
+  AccountAppsService,
+  AccountLoginBinding,
   SigningKeysService,
   ClientRegistryService,
   EnginePolicyService,
@@ -100,6 +107,7 @@ const providers: NestProvider[] = [
     UserinfoController,
     InteractionController,
     AccountAppsController,
+    AccountLoginController,
     LaunchController,
     TrustedIssuersController,
     KeysController,

@@ -2,51 +2,47 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { describeScope, parseScopes } from '@smart-openehr/scopes';
-import { ClientRegistryService } from '../clients/client-registry.service.js';
+import type { AccountResolver } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { signedInUser, type SignedInUser } from '../provider/engine-session.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
-import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
-import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { ConsentStoreService } from './consent-store.service.js';
-import { escapeHtml, layout, messagePage } from './interaction.pages.js';
+import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ACCOUNT_PAGE_PATH } from './account-login.binding.js';
+import { AccountAppsService, type AccountApp } from './account-apps.service.js';
+import { accountAppsPage, type AccountAppView } from './account.pages.js';
+import { messagePage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
 
 /**
- * `management_endpoint`: a signed-in user sees the apps they approved and revokes them.
+ * `management_endpoint`: the user sees every app holding access to their records (trusted apps
+ * included) and revokes it. Without a session it sends the browser to the account page's sign-in,
+ * which returns here. Revoke forms carry a CSRF token bound to the session.
  * @see https://hl7.org/fhir/smart-app-launch/conformance.html#metadata (management_endpoint)
  */
 @Controller('account/apps')
 export class AccountAppsController {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
     private readonly host: ProviderHost,
-    private readonly consents: ConsentStoreService,
-    private readonly clients: ClientRegistryService,
-    private readonly grantTokens: GrantAccessTokensService,
+    private readonly apps: AccountAppsService,
   ) {}
 
   @Get()
   async list(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = await this.session(req, res);
-    if (!session) return this.signedOut(res);
-    const apps = await this.consents.list(session.accountId);
-    const rows = await Promise.all(
-      apps.map(async (app) => {
-        const client = await this.clients.find(app.clientId);
-        const items = parseScopes(app.scopes.join(' '), { extraScopes: this.options.extraScopes })
-          .valid.map((s) => `<li>${escapeHtml(describeScope(s))}</li>`)
-          .join('');
-        return `<section><h2>${escapeHtml(client?.metadata.client_name ?? app.clientId)}</h2><ul>${items}</ul>
-<form method="post" action="/account/apps/revoke"><input type="hidden" name="csrf" value="${this.csrf(session.uid)}">
-<input type="hidden" name="client_id" value="${escapeHtml(app.clientId)}"><button type="submit">Revoke access</button></form></section>`;
-      }),
-    );
-    const body = rows.length ? rows.join('\n') : '<p>You have not approved any app.</p>';
-    sendPage(
-      res,
-      this.options,
-      layout('Your apps', `<h1>Apps with access to your records</h1>${body}`),
-    );
+    const user = await signedInUser(this.host.provider, req, res);
+    if (!user) return this.toSignIn(res);
+    const [apps, account] = await Promise.all([
+      this.apps.list(user.accountId),
+      this.accounts.findAccount(user.accountId),
+    ]);
+    const html = accountAppsPage({
+      userName: account?.name ?? user.accountId,
+      csrf: this.csrf(user),
+      apps: apps.map((app) => this.view(app)),
+      logoutUrl: `${this.options.mountPath}/logout`,
+    });
+    sendPage(res, this.options, html);
   }
 
   @Post('revoke')
@@ -55,53 +51,37 @@ export class AccountAppsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const session = await this.session(req, res);
-    if (!session) return this.signedOut(res);
+    const user = await signedInUser(this.host.provider, req, res);
+    if (!user) return this.toSignIn(res);
     const given = Buffer.from(typeof form.csrf === 'string' ? form.csrf : '');
-    const expected = Buffer.from(this.csrf(session.uid));
+    const expected = Buffer.from(this.csrf(user));
     if (
       given.length !== expected.length ||
       !timingSafeEqual(given, expected) ||
       typeof form.client_id !== 'string'
     ) {
-      return sendPage(
-        res,
-        this.options,
-        messagePage('Request refused', 'The form has expired. Reload the page.'),
-        403,
-      );
+      const text = 'The form has expired or did not come from this site. Reload the page.';
+      return sendPage(res, this.options, messagePage('Request refused', text), 403);
     }
-    for (const grantId of await this.consents.revokeApp(session.accountId, form.client_id)) {
-      await this.host.provider.Grant.adapter.revokeByGrantId(grantId);
-      await this.grantTokens.revokeGrant(grantId);
-    }
-    res.redirect(303, '/account/apps');
+    await this.apps.revoke(user.accountId, form.client_id);
+    res.redirect(303, ACCOUNT_PAGE_PATH);
   }
 
-  private csrf(sessionUid: string): string {
+  private view(app: AccountApp): AccountAppView {
+    const parsed = parseScopes(app.scopes.join(' '), { extraScopes: this.options.extraScopes });
+    return {
+      ...app,
+      scopes: parsed.valid.map((s) => ({ scope: s.raw, description: describeScope(s) })),
+    };
+  }
+
+  private csrf(user: SignedInUser): string {
     return createHmac('sha256', this.host.cookieSecret)
-      .update(`apps:${sessionUid}`)
+      .update(`apps:${user.sessionUid}`)
       .digest('base64url');
   }
 
-  private async session(
-    req: Request,
-    res: Response,
-  ): Promise<{ accountId: string; uid: string } | undefined> {
-    const ctx = this.host.provider.createContext(req, res);
-    const session = (await this.host.provider.Session.get(ctx)) as {
-      accountId?: string;
-      uid: string;
-    };
-    return session.accountId ? { accountId: session.accountId, uid: session.uid } : undefined;
-  }
-
-  private signedOut(res: Response): void {
-    sendPage(
-      res,
-      this.options,
-      messagePage('Not signed in', 'Sign in through one of your apps first, then come back here.'),
-      401,
-    );
+  private toSignIn(res: Response): void {
+    res.redirect(303, `${ACCOUNT_PAGE_PATH}/login`);
   }
 }

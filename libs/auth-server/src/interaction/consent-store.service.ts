@@ -2,44 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { ConsentDecisionEntity } from '../persistence/consent-decision.entity.js';
 import { guardDb } from '../persistence/persistence.errors.js';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
-
-const grantsKey = (accountId: string, clientId: string) => `${accountId}\u0000${clientId}`;
 
 /**
- * What each user approved for each app, remembered for the next authorization, and the grants
- * issued under it (so the user can revoke an app on the management page).
+ * What each user approved for each app, remembered for the next authorization (one row per user
+ * and app). The grants themselves are listed by {@link AppGrantsStore}.
  */
 @Injectable()
 export class ConsentStoreService {
   private readonly repo: Repository<ConsentDecisionEntity>;
-  private readonly grants: TypeOrmOidcAdapter;
 
   constructor(dataSource: DataSource) {
     this.repo = dataSource.getRepository(ConsentDecisionEntity);
-    this.grants = new TypeOrmOidcAdapter('UserGrants', dataSource.getRepository(OidcPayloadEntity));
-  }
-
-  /** Remembers a grant issued to the app for the user (the newest 50 are kept). */
-  async addGrant(
-    accountId: string,
-    clientId: string,
-    grantId: string,
-    ttlSeconds: number,
-  ): Promise<void> {
-    const key = grantsKey(accountId, clientId);
-    const known = ((await this.grants.find(key))?.grantIds as string[] | undefined) ?? [];
-    await this.grants.upsert(key, { grantIds: [...known, grantId].slice(-50) }, ttlSeconds);
-  }
-
-  /** Forgets the decision and returns the grants to revoke. */
-  async revokeApp(accountId: string, clientId: string): Promise<string[]> {
-    const key = grantsKey(accountId, clientId);
-    const grantIds = ((await this.grants.find(key))?.grantIds as string[] | undefined) ?? [];
-    await this.grants.destroy(key);
-    await this.forget(accountId, clientId);
-    return grantIds;
   }
 
   async approved(accountId: string, clientId: string): Promise<string[]> {
@@ -47,9 +20,13 @@ export class ConsentStoreService {
     return row ? row.scope.split(' ').filter(Boolean) : [];
   }
 
+  /** One atomic upsert: two tabs approving the same app at once cannot collide. */
   async remember(accountId: string, clientId: string, scopes: readonly string[]): Promise<void> {
     await guardDb(() =>
-      this.repo.save({ accountId, clientId, scope: scopes.join(' '), updatedAt: Date.now() }),
+      this.repo.upsert({ accountId, clientId, scope: scopes.join(' '), updatedAt: Date.now() }, [
+        'accountId',
+        'clientId',
+      ]),
     );
   }
 

@@ -24,6 +24,7 @@ import {
   SMART_AUTH_SERVER_OPTIONS,
   USER_SCOPES,
 } from '../smart-auth-server.constants.js';
+import { AppGrantsStore } from './app-grants.store.js';
 import { ConsentStoreService } from './consent-store.service.js';
 import { selectScopes } from './scope-selection.js';
 
@@ -70,6 +71,7 @@ export class InteractionFlowService {
     private readonly launches: LaunchService,
     private readonly contexts: SmartContextStore,
     private readonly consents: ConsentStoreService,
+    private readonly appGrants: AppGrantsStore,
     dataSource: DataSource,
   ) {
     this.picks = new TypeOrmOidcAdapter('SmartPick', dataSource.getRepository(OidcPayloadEntity));
@@ -176,20 +178,13 @@ export class InteractionFlowService {
       this.tokenContext(context, account),
       this.options.refreshTokenTtlSeconds,
     );
-    if (!client.trusted) {
-      await this.consents.remember(
-        accountId,
-        client.clientId,
-        scopes.map((s) => s.raw),
-      );
-      // So that revoking the app on the management page ends this grant's tokens too.
-      await this.consents.addGrant(
-        accountId,
-        client.clientId,
-        grantId,
-        this.options.refreshTokenTtlSeconds,
-      );
-    }
+    const granted = scopes.map((s) => s.raw);
+    if (!client.trusted) await this.consents.remember(accountId, client.clientId, granted);
+    // Listed on the account page, trusted apps too, so the user can revoke every grant there.
+    await this.appGrants.record(
+      { accountId, clientId: client.clientId, grantId, scopes: granted },
+      this.options.refreshTokenTtlSeconds,
+    );
     details.params.scope = scopes.map((s) => s.raw).join(' ');
     await details.save(Math.max(1, details.exp - Math.floor(Date.now() / 1000)));
     return { consent: { grantId } };

@@ -5,6 +5,7 @@ import { CredentialsVerifier } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ACCOUNT_PAGE_PATH, isAccountPageLogin } from './account-login.binding.js';
 import { ExternalLoginService } from './external-login.service.js';
 import {
   InteractionFlowService,
@@ -60,6 +61,8 @@ export class InteractionController {
         400,
       );
     const query = new URL(req.originalUrl, 'http://x').search;
+    // The one callback registered at the provider also serves the account page's own sign-in.
+    if (isAccountPageLogin(uid)) return res.redirect(303, `${ACCOUNT_PAGE_PATH}/login/idp${query}`);
     res.redirect(303, `/interaction/${encodeURIComponent(uid)}/idp${query}`);
   }
 

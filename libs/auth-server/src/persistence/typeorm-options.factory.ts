@@ -6,6 +6,7 @@ import { ConsentDecisionEntity } from './consent-decision.entity.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.migration.js';
 import { PartialPayloadIndexes1764400000000 } from './migrations/1764400000000-partial-payload-indexes.migration.js';
+import { AccountAppGrants1764500000000 } from './migrations/1764500000000-account-app-grants.migration.js';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
@@ -27,6 +28,7 @@ export const SMART_AUTH_ENTITIES: (new () => object)[] = [
 export const SMART_AUTH_MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1764300000000,
   PartialPayloadIndexes1764400000000,
+  AccountAppGrants1764500000000,
 ];
 
 export interface SmartDatabaseSettings {

@@ -53,7 +53,7 @@ export interface EngineDependencies {
 }
 
 /** Framed by a launcher (EHR launch in an iframe) needs SameSite=None, which needs HTTPS. */
-function cookieSameSite(options: ResolvedSmartAuthServerOptions): 'none' | 'lax' {
+export function cookieSameSite(options: ResolvedSmartAuthServerOptions): 'none' | 'lax' {
   return options.launcherOrigins.length > 0 && options.issuer.startsWith('https:') ? 'none' : 'lax';
 }
 

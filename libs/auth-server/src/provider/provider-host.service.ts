@@ -34,6 +34,7 @@ import {
 import { RequestGuardService } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
+import { AppGrantsStore, type UsedGrant } from '../interaction/app-grants.store.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type Next = (err?: unknown) => void;
@@ -82,6 +83,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     private readonly guard: RequestGuardService,
     private readonly securityEvents: SecurityEventsService,
     private readonly grantTokens: GrantAccessTokensService,
+    private readonly appGrants: AppGrantsStore,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -249,6 +251,11 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     };
     provider.on('grant.error', nameRule);
     provider.on('authorization.error', nameRule);
+    // The account page's "last used": a code redeemed or a token refreshed under a user grant.
+    provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+      const grant = ctx.oidc.entities.Grant as UsedGrant | undefined;
+      void this.appGrants.recordUse(grant ?? {});
+    });
     provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
       ctx.state[GRANT_REVOKED_STATE] = grantId;
     });

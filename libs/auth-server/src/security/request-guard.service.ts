@@ -99,6 +99,7 @@ export class RequestGuardService {
     if (path === `${mount}/introspect` || path === `${mount}/revoke`) return 'introspection';
     if (path === `${mount}/register`) return 'registration';
     if (path.startsWith('/interaction/') && path.endsWith('/login')) return 'login';
+    if (path === '/account/apps/login') return 'login';
     return undefined;
   }
 

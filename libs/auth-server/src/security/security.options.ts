@@ -42,7 +42,8 @@ export interface SmartRateLimitOptions {
    */
   authorize?: Pick<SmartEndpointLimits, 'perIp'>;
   /**
-   * Login form submissions (`POST /interaction/{uid}/login`).
+   * Login form submissions (`POST /interaction/{uid}/login`, and the account page's
+   * `POST /account/apps/login`).
    * @default { perIp: 12000 }
    */
   login?: Pick<SmartEndpointLimits, 'perIp'>;

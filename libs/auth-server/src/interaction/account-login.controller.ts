@@ -1,0 +1,147 @@
+import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CredentialsVerifier } from '../accounts/account.port.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { signedInUser, signInBrowser } from '../provider/engine-session.js';
+import { cookieSameSite } from '../provider/oidc-configuration.builder.js';
+import { ProviderHost } from '../provider/provider-host.service.js';
+import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
+import { requestIdOf } from '../security/request-guard.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ACCOUNT_PAGE_PATH, AccountLoginBinding } from './account-login.binding.js';
+import { accountSignInPage } from './account.pages.js';
+import { ExternalLoginService } from './external-login.service.js';
+import { messagePage } from './interaction.pages.js';
+import { sendPage } from './page.headers.js';
+
+type Form = Record<string, unknown>;
+
+/**
+ * The account page's own sign-in, for a visitor who comes without a session (e.g. from an app's
+ * link): the built-in login form, or the external OpenID Connect provider when one is configured,
+ * as in an authorization. A successful login starts the engine's browser session and always
+ * returns to the account page: no parameter names a return target, so none can redirect elsewhere.
+ */
+@Controller('account/apps/login')
+export class AccountLoginController {
+  private readonly logger = new Logger('AccountLogin');
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly host: ProviderHost,
+    private readonly binding: AccountLoginBinding,
+    private readonly external: ExternalLoginService,
+    private readonly throttle: LoginThrottleService,
+    @Optional() private readonly credentials?: CredentialsVerifier,
+  ) {}
+
+  @Get()
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (await signedInUser(this.host.provider, req, res)) return this.backToPage(res);
+    this.offer(req, res);
+  }
+
+  @Post()
+  async login(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.credentials || this.external.enabled) return this.offer(req, res);
+    if (!this.binding.verify(req, form.csrf)) return this.refuse(res);
+    const username = typeof form.username === 'string' ? form.username : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const attempt: LoginAttempt = { username, ip: req.ip, requestId: requestIdOf(req) };
+    const throttled = this.throttle.blocked(attempt);
+    if (throttled) {
+      res.set('Retry-After', String(throttled.retryAfterSeconds));
+      const error = 'Too many failed sign-in attempts. Try again later.';
+      return this.offer(req, res, { error, username, status: 429 });
+    }
+    const accountId =
+      username && password ? await this.credentials.verify(username, password) : undefined;
+    if (!accountId) {
+      await this.throttle.failed(attempt);
+      return this.offer(req, res, {
+        error: 'Invalid username or password.',
+        username,
+        status: 401,
+      });
+    }
+    await this.throttle.succeeded({ ...attempt, accountId });
+    await this.signIn(req, res, accountId);
+  }
+
+  @Post('idp')
+  async startExternal(
+    @Body() form: Form,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!this.external.enabled) return this.offer(req, res);
+    const binding = this.binding.verify(req, form.csrf);
+    if (!binding) return this.refuse(res);
+    const url = await this.external
+      .start(this.binding.externalLoginId(binding))
+      .catch((err: Error) => {
+        this.logger.warn(`identity provider unavailable: ${err.message}`);
+        return undefined;
+      });
+    if (url) return res.redirect(303, url);
+    res.set('Retry-After', '30');
+    const text = 'The identity provider cannot be reached right now. Try again in a moment.';
+    sendPage(res, this.options, messagePage('Sign-in unavailable', text), 503);
+  }
+
+  /** Back from the external provider (through its registered callback, which sends us here). */
+  @Get('idp')
+  async completeExternal(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const binding = this.binding.read(req);
+    const accountId =
+      binding && this.external.enabled
+        ? await this.external
+            .complete(this.binding.externalLoginId(binding), req.originalUrl)
+            .catch((err: Error) => {
+              this.logger.warn(`external login failed: ${err.message}`);
+              return undefined;
+            })
+        : undefined;
+    if (!accountId) {
+      const text =
+        'The identity provider did not confirm who you are. Go back to the account page and try again.';
+      return sendPage(res, this.options, messagePage('Sign-in failed', text), 401);
+    }
+    await this.signIn(req, res, accountId);
+  }
+
+  private async signIn(req: Request, res: Response, accountId: string): Promise<void> {
+    await signInBrowser(this.host.provider, req, res, {
+      accountId,
+      ttlSeconds: this.options.sessionTtlSeconds,
+      sameSite: cookieSameSite(this.options),
+    });
+    this.binding.clear(res);
+    this.backToPage(res);
+  }
+
+  private backToPage(res: Response): void {
+    res.redirect(303, ACCOUNT_PAGE_PATH);
+  }
+
+  /** The sign-in page (with its form bound to this browser), or 503 when no login is configured. */
+  private offer(
+    req: Request,
+    res: Response,
+    page: { error?: string; username?: string; status?: number } = {},
+  ): void {
+    if (!this.external.enabled && !this.credentials) {
+      const text = 'No login method is configured on this platform.';
+      return sendPage(res, this.options, messagePage('Sign-in unavailable', text), 503);
+    }
+    const csrf = this.binding.csrfToken(this.binding.ensure(req, res));
+    const method = this.external.enabled ? 'external' : 'password';
+    sendPage(res, this.options, accountSignInPage({ csrf, method, ...page }), page.status);
+  }
+
+  private refuse(res: Response): void {
+    const text =
+      'The form has expired or did not come from this site. Reload the page and try again.';
+    sendPage(res, this.options, messagePage('Request refused', text), 403);
+  }
+}
