@@ -45,6 +45,7 @@ export class AppModule {
         }),
         OpenEhrGatewayModule.forRoot({
           basePath: new URL(config.openehrBaseUrl).pathname,
+          publicBaseUrl: config.openehrBaseUrl,
           upstreamUrl: config.openehrUpstreamUrl,
           upstreamAuthorization: config.openehrUpstreamAuthorization,
           resourceServer: { issuer: config.publicUrl, audience: config.publicUrl },
