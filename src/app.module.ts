@@ -66,6 +66,9 @@ function authServerOptions(
     issuer: config.publicUrl,
     services,
     trustProxy: config.trustProxy,
+    allowedHosts: config.allowedHosts,
+    // Load balancers probe by IP: health answers whatever the host.
+    anyHostPaths: ['/health'],
     keyEncryptionSecret: config.keyEncryptionSecret,
     pkce: config.pkce,
     requireAud: config.requireAud,
