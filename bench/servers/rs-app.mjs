@@ -28,7 +28,7 @@ const resourceServer = {
 };
 
 async function libraryModule() {
-  const rs = await import('#resource-server');
+  const rs = await import('@smart-openehr/resource-server');
   class BenchEhrController {
     read(ehrId, uid, token) {
       return { ehr_id: ehrId, uid, client_id: token.clientId };

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { SmartResourceServerModule } from '#resource-server';
+import { SmartResourceServerModule } from '@smart-openehr/resource-server';
 import { OpenEhrGatewayErrorFilter } from './openehr-gateway-error.filter.js';
 import {
   OPENEHR_GATEWAY_OPTIONS,

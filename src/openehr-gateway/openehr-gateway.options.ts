@@ -1,5 +1,5 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import type { SmartResourceServerOptions } from '#resource-server';
+import type { SmartResourceServerOptions } from '@smart-openehr/resource-server';
 
 /**
  * Options of `OpenEhrGatewayModule.forRoot()`: a SMART-protected reverse proxy in front of an
