@@ -45,6 +45,7 @@ export class AppModule {
         }),
         OpenEhrGatewayModule.forRoot({
           basePath: new URL(config.openehrBaseUrl).pathname,
+          publicBaseUrl: config.openehrBaseUrl,
           upstreamUrl: config.openehrUpstreamUrl,
           upstreamAuthorization: config.openehrUpstreamAuthorization,
           resourceServer: { issuer: config.publicUrl, audience: config.publicUrl },
@@ -66,6 +67,9 @@ function authServerOptions(
     services,
     clients: adminClientDeclaration(config),
     trustProxy: config.trustProxy,
+    allowedHosts: config.allowedHosts,
+    // Load balancers probe by IP: health answers whatever the host.
+    anyHostPaths: ['/health'],
     keyEncryptionSecret: config.keyEncryptionSecret,
     pkce: config.pkce,
     requireAud: config.requireAud,

@@ -125,6 +125,9 @@ describe(loadConfig.name, () => {
     ['SMART_REQUIRE_AUD', { SMART_REQUIRE_AUD: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['SMART_PKCE', { SMART_PKCE: 'sometimes' }],
+    ['SMART_ALLOWED_HOSTS', { SMART_ALLOWED_HOSTS: 'https://auth.internal' }],
+    ['SMART_ALLOWED_HOSTS', { SMART_ALLOWED_HOSTS: 'auth.internal/path' }],
+    ['SMART_ALLOWED_HOSTS', { SMART_ALLOWED_HOSTS: 'auth.internal:99999' }],
     [
       'SMART_ADMIN_CLIENT_SECRET',
       { SMART_ADMIN_CLIENT_ID: 'a', SMART_ADMIN_CLIENT_SECRET: 'short' },
@@ -133,6 +136,13 @@ describe(loadConfig.name, () => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name} `));
+  });
+
+  it('reads SMART_ALLOWED_HOSTS as a lower-cased list of host[:port] names', () => {
+    expect(loadConfig({}).allowedHosts).toEqual([]);
+    expect(
+      loadConfig({ SMART_ALLOWED_HOSTS: 'Auth.Internal:3000, 10.0.0.7 ,[::1]:8080' }).allowedHosts,
+    ).toEqual(['auth.internal:3000', '10.0.0.7', '[::1]:8080']);
   });
 
   it('lists every bad variable in one error', () => {

@@ -6,6 +6,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   keyEncryptionSecret: string | undefined;
   trustProxy: boolean;
+  /** Other `host[:port]` names served besides the public URL's (`SMART_ALLOWED_HOSTS`). */
+  allowedHosts: string[];
   openehrBaseUrl: string;
   fhirBaseUrl: string | undefined;
   adminClientId: string | undefined;
@@ -58,6 +60,9 @@ export class EnvConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** `host[:port]`: a DNS name, IPv4 address or bracketed IPv6 address, without a scheme. */
+const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9_~-]+(\.[a-z0-9_~-]+)*)(:\d{1,5})?$/;
 
 class Reader {
   readonly problems: string[] = [];
@@ -161,6 +166,7 @@ export function loadConfig(env: Env): AppConfig {
     databaseUrl,
     keyEncryptionSecret: secret,
     trustProxy: r.bool('SMART_TRUST_PROXY', false),
+    allowedHosts: r.list('SMART_ALLOWED_HOSTS').map((h) => h.toLowerCase()),
     openehrBaseUrl: r.url('SMART_OPENEHR_BASE_URL', `${publicUrl}/openehr/rest/v1`)!,
     fhirBaseUrl: r.url('SMART_FHIR_BASE_URL'),
     adminClientId,
@@ -212,6 +218,13 @@ export function loadConfig(env: Env): AppConfig {
           scope: r.str('SMART_IDP_SCOPE', 'openid profile')!,
         }
       : undefined;
+  for (const host of config.allowedHosts) {
+    if (!HOST_SYNTAX.test(host) || Number(/:(\d+)$/.exec(host)?.[1] ?? 0) > 65535) {
+      r.problems.push(
+        `SMART_ALLOWED_HOSTS must list host[:port] names like auth.internal:3000 (got "${host}")`,
+      );
+    }
+  }
   config.launcherOrigins = r.list('SMART_LAUNCHER_ORIGINS');
   for (const origin of config.launcherOrigins) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {

@@ -25,6 +25,14 @@ export interface OpenEhrGatewayOptions {
    * @default undefined
    */
   upstreamAuthorization?: string;
+  /**
+   * Public URL of `basePath`, e.g. `https://ehr.example.org/openehr/rest/v1` (the
+   * `org.openehr.rest` baseUrl): `Location` headers from the CDR are rewritten onto it. Without
+   * it they are rewritten onto the request's own origin and path, which trusts `Host`: set it
+   * unless a host check stands in front (as `SmartAuthServerModule`'s does).
+   * @default undefined
+   */
+  publicBaseUrl?: string;
   /** How bearer tokens are verified (issuer, audience, …); see `SmartResourceServerOptions`. */
   resourceServer: SmartResourceServerOptions;
   /**
@@ -71,6 +79,8 @@ export interface ResolvedOpenEhrGatewayOptions {
   /** Without a trailing slash; `undefined` = no CDR (503). */
   upstreamUrl: string | undefined;
   upstreamAuthorization: string | undefined;
+  /** Without a trailing slash; `undefined` = from the request. */
+  publicBaseUrl: string | undefined;
   maxBufferedBodyBytes: number;
   upstreamTimeoutMs: number;
   compositionTemplateLookup: 'upstream' | 'none';
@@ -93,6 +103,7 @@ const KNOWN = new Set<string>([
   'basePath',
   'upstreamUrl',
   'upstreamAuthorization',
+  'publicBaseUrl',
   'resourceServer',
   'maxBufferedBodyBytes',
   'upstreamTimeoutMs',
@@ -126,6 +137,20 @@ function upstream(value: unknown): string | undefined {
       'must not carry a query, fragment or credentials (use upstreamAuthorization)',
     );
   }
+  return value.replace(/\/+$/, '');
+}
+
+function publicBase(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'string' ||
+    !URL.canParse(value) ||
+    !/^https?:$/.test(new URL(value).protocol)
+  )
+    fail('publicBaseUrl', 'must be an absolute http(s) URL');
+  const url = new URL(value);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
+    fail('publicBaseUrl', 'must not carry a query, fragment or credentials');
   return value.replace(/\/+$/, '');
 }
 
@@ -163,6 +188,7 @@ export function resolveOpenEhrGatewayOptions(
     basePath: normaliseBasePath(input.basePath),
     upstreamUrl: upstream(input.upstreamUrl),
     upstreamAuthorization: authorization === '' ? undefined : authorization,
+    publicBaseUrl: publicBase(input.publicBaseUrl),
     maxBufferedBodyBytes: integer(
       'maxBufferedBodyBytes',
       input.maxBufferedBodyBytes,

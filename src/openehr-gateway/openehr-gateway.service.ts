@@ -73,7 +73,9 @@ export class OpenEhrGatewayService {
       patientQueries: this.resourceServer.patientQueries,
       templateResolver: this.templates,
     });
-    const publicBase = `${request.protocol}://${request.get('host') ?? 'localhost'}${url.mount}`;
+    const publicBase =
+      this.options.publicBaseUrl ??
+      `${request.protocol}://${request.get('host') ?? 'localhost'}${url.mount}`;
     await this.proxy.forward(request, response, {
       url: new URL(`${upstreamUrl}${url.path}${url.search}`),
       body,

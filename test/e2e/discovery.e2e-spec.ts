@@ -63,22 +63,6 @@ describe('discovery', () => {
     expect(doc.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials']));
   });
 
-  it('both documents agree on every endpoint they share', async () => {
-    const smart = (await (await get('/.well-known/smart-configuration')).json()) as Record<
-      string,
-      unknown
-    >;
-    const oidc = (await (await get('/.well-known/openid-configuration')).json()) as Record<
-      string,
-      unknown
-    >;
-    for (const key of Object.keys(smart).filter(
-      (k) => k.endsWith('_endpoint') || k === 'jwks_uri',
-    )) {
-      if (key in oidc) expect(smart[key]).toBe(oidc[key]);
-    }
-  });
-
   it('every URL in the documents answers (no 404, no 5xx)', async () => {
     const docs = await Promise.all(
       ['/.well-known/smart-configuration', '/.well-known/openid-configuration'].map(
@@ -127,15 +111,13 @@ describe('discovery', () => {
     expect(payload.scope).toBe('admin');
   });
 
-  it('honours X-Forwarded-* only when the proxy is trusted', async () => {
-    const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'ehr.example.org' };
-    const doc = (await (await get('/.well-known/smart-configuration', headers)).json()) as Record<
-      string,
-      string
-    >;
-    expect(doc.token_endpoint).toBe(`${t.url}/auth/token`);
-
-    const trusted = await startTestApp(storage, { SMART_TRUST_PROXY: 'true' });
+  it('X-Forwarded-* never changes a published URL, trusted proxy or not', async () => {
+    const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': t.url.slice(7) };
+    const trusted = await startTestApp(storage, {
+      SMART_TRUST_PROXY: 'true',
+      SMART_PUBLIC_URL: 'https://ehr.example.org',
+      SMART_ALLOWED_HOSTS: '127.0.0.1',
+    });
     try {
       for (const path of [
         '/.well-known/smart-configuration',
@@ -143,10 +125,98 @@ describe('discovery', () => {
       ]) {
         const res = await fetch(`${trusted.url}${path}`, { headers });
         const d = (await res.json()) as Record<string, string>;
+        expect(d.issuer).toBe('https://ehr.example.org');
         expect(d.token_endpoint).toBe('https://ehr.example.org/auth/token');
       }
     } finally {
       await trusted.close();
     }
+  });
+});
+
+/** The members SMART on openEHR requires to match where both documents carry them. */
+const SHARED = [
+  'issuer',
+  'jwks_uri',
+  'authorization_endpoint',
+  'grant_types_supported',
+  'token_endpoint',
+  'token_endpoint_auth_methods_supported',
+  'registration_endpoint',
+  'scopes_supported',
+  'management_endpoint',
+  'response_types_supported',
+  'introspection_endpoint',
+  'revocation_endpoint',
+  'capabilities',
+  'code_challenge_methods_supported',
+];
+
+describe.each([
+  ['defaults', {}],
+  [
+    'episode context, registration, PKCE public-only',
+    {
+      SMART_EPISODE_CONTEXT: 'true',
+      SMART_REGISTRATION_ENABLED: 'true',
+      SMART_PKCE: 'public-only',
+    },
+  ],
+  ['episode context only', { SMART_EPISODE_CONTEXT: 'true' }],
+  [
+    'registration and PKCE public-only',
+    { SMART_REGISTRATION_ENABLED: 'true', SMART_PKCE: 'public-only' },
+  ],
+])('discovery from one source (%s)', (_name, env: Record<string, string>) => {
+  let storage: TestStorage;
+  let t: TestApp;
+  let smart: Record<string, unknown>;
+  let oidc: Record<string, unknown>;
+  const episode = env.SMART_EPISODE_CONTEXT === 'true';
+  const registration = env.SMART_REGISTRATION_ENABLED === 'true';
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    t = await startTestApp(storage, env);
+    [smart, oidc] = await Promise.all(
+      ['/.well-known/smart-configuration', '/.well-known/openid-configuration'].map(
+        async (p) => (await (await fetch(`${t.url}${p}`)).json()) as Record<string, unknown>,
+      ),
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.dispose();
+  });
+
+  it('every member SMART on openEHR names is in both documents, with the same value', () => {
+    const shared = SHARED.filter((m) => m !== 'registration_endpoint' || registration);
+    const differing = shared.filter(
+      (m) => smart[m] === undefined || JSON.stringify(oidc[m]) !== JSON.stringify(smart[m]),
+    );
+    expect(differing).toEqual([]);
+    if (!registration) {
+      expect(smart).not.toHaveProperty('registration_endpoint');
+      expect(oidc).not.toHaveProperty('registration_endpoint');
+    }
+  });
+
+  it('advertises only what this configuration supports', () => {
+    for (const doc of [smart, oidc]) {
+      expect((doc.scopes_supported as string[]).includes('launch/episode')).toBe(episode);
+      expect((doc.capabilities as string[]).includes('context-openehr-episode')).toBe(episode);
+      expect(doc.registration_endpoint).toBe(registration ? `${t.url}/auth/register` : undefined);
+      // Public clients (`none`) are supported in every configuration (client-public).
+      expect(doc.token_endpoint_auth_methods_supported).toEqual([
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ]);
+      expect(doc.code_challenge_methods_supported).toEqual(['S256']);
+    }
+    expect(smart.__pkce_required).toBe(
+      env.SMART_PKCE === 'public-only' ? 'public-clients' : 'all-clients',
+    );
   });
 });

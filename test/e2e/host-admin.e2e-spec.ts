@@ -49,6 +49,7 @@ class SeedingHostModule {
         hostTypeOrm({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir }),
         SmartAuthServerModule.forRoot({
           issuer: 'http://127.0.0.1',
+          allowedHosts: ['127.0.0.1'], // any port: the test listens on a free one
           services: { 'org.openehr.rest': { baseUrl: 'http://127.0.0.1/openehr/rest/v1' } },
           clients,
         }),

@@ -92,14 +92,15 @@ describe.each(VARIANTS)('host registering SmartAuthServerModule.%s', (_name, reg
     const doc = await getJson(`${host.url}/.well-known/smart-configuration`);
     expect(doc.issuer).toBe(config.issuer);
     expect(doc.services['org.openehr.rest'].baseUrl).toBe(config.openehrBaseUrl);
-    expect(doc.token_endpoint).toBe(`${host.url}/auth/token`);
+    // URLs come from the issuer's origin, whatever host the request reached.
+    expect(doc.token_endpoint).toBe(`${new URL(config.issuer).origin}/auth/token`);
   });
 
   it("openid-configuration carries the host's issuer and a JWKS with signing keys", async () => {
     const doc = await getJson(`${host.url}/.well-known/openid-configuration`);
     expect(doc.issuer).toBe(config.issuer);
-    expect(doc.jwks_uri).toBe(`${host.url}/auth/jwks`);
-    const jwks = await getJson(doc.jwks_uri as string);
+    expect(doc.jwks_uri).toBe(`${new URL(config.issuer).origin}/auth/jwks`);
+    const jwks = await getJson(`${host.url}/auth/jwks`);
     expect(jwks.keys.length).toBeGreaterThanOrEqual(3);
     for (const key of jwks.keys) {
       expect(key).toEqual(expect.objectContaining({ kid: expect.any(String), use: 'sig' }));

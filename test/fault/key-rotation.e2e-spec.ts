@@ -30,7 +30,8 @@ describe('key rotation under load, two instances', () => {
   beforeAll(async () => {
     storage = await createTestStorage({ postgres: true });
     a = await startTestApp(storage);
-    b = await startTestApp(storage, { SMART_PUBLIC_URL: a.url });
+    // Reached on its own port, as behind a load balancer: its host is listed.
+    b = await startTestApp(storage, { SMART_PUBLIC_URL: a.url, SMART_ALLOWED_HOSTS: '127.0.0.1' });
   });
   afterAll(async () => {
     await b?.close();

@@ -8,6 +8,7 @@ import { freePort } from '../support/free-port.js';
 import { makeKeyClient, tokenWithAssertion } from '../support/private-key-client.js';
 import { authorizeAsUser, REDIRECT_URI } from '../support/smart-flow.js';
 import { createPostgresDatabase, postgresForTests } from '../support/test-database.js';
+import { UserAgent } from '../support/user-agent.js';
 import { ensureBuilt, startChild, type ChildInstance } from './fault.support.js';
 
 const SCOPE = 'system/composition-*.rs';
@@ -24,6 +25,27 @@ const statusOf = (p: Promise<Response>) =>
     }),
     () => ({ status: 0, body: {} as Record<string, any> }),
   );
+
+/**
+ * A browser behind the deployment's load balancer, pinned to one instance: requests for the
+ * public URL reach `instance`, with the public host in `X-Forwarded-Host` (the proxy is trusted).
+ */
+class PinnedAgent extends UserAgent {
+  constructor(
+    private readonly publicUrl: string,
+    private readonly instance: string,
+  ) {
+    super();
+  }
+
+  override request(url: string, init: RequestInit = {}): Promise<Response> {
+    if (!url.startsWith(this.publicUrl)) return super.request(url, init);
+    const headers = new Headers(init.headers);
+    headers.set('x-forwarded-host', new URL(this.publicUrl).host);
+    const target = `${this.instance}${url.slice(this.publicUrl.length)}`;
+    return super.request(target, { ...init, headers });
+  }
+}
 
 /**
  * B.1 #49-#50 and B.3: two instances (separate processes) on one PostgreSQL serve a mixed load;
@@ -46,6 +68,10 @@ describe('two instances on one PostgreSQL, one killed mid-load', () => {
     env = {
       DATABASE_URL: db.url,
       SMART_PUBLIC_URL: issuer,
+      // Browsers reach both through the "load balancer" (PinnedAgent); API calls reach the
+      // second instance on its own port, which is therefore listed.
+      SMART_TRUST_PROXY: 'true',
+      SMART_ALLOWED_HOSTS: `127.0.0.1:${ports[1]}`,
       // Losing halves of the single-use races are failed authentications by design.
       SMART_RATE_LIMIT_FAILED_AUTH_PER_IP: '0',
     };
@@ -114,7 +140,8 @@ describe('two instances on one PostgreSQL, one killed mid-load', () => {
     };
     const userFlow = async () => {
       const flow = await authorizeAsUser({
-        base: pick().url,
+        base: issuer,
+        agent: new PinnedAgent(issuer, pick().url),
         clientId: app.client_id,
         scope: USER_SCOPE,
         username: 'patient',

@@ -507,6 +507,22 @@ describe('OpenEhrGatewayModule: openEHR operations and scopes', () => {
     expect(response.body).toEqual({ ehr_id: { value: 'new-ehr-id' } });
   });
 
+  it('rewrites Location onto publicBaseUrl when set, whatever Host says', async () => {
+    const pinned = await startGateway(issuer, { upstreamUrl: cdr.url, publicBaseUrl: AUDIENCE });
+    try {
+      const response = await request(pinned.getHttpServer())
+        .post(`${BASE}/ehr`)
+        .set('host', 'evil.example')
+        .set('authorization', `Bearer ${await token('user/composition-*.c', null)}`)
+        .set('content-type', 'application/json')
+        .send('{}');
+      expect(response.status).toBe(201);
+      expect(response.headers.location).toBe(`${AUDIENCE}/ehr/new-ehr-id`);
+    } finally {
+      await pinned.close();
+    }
+  });
+
   it('drops the app credentials, cookies, hop-by-hop and method-override headers', async () => {
     const response = await request(app.getHttpServer())
       .get(`${BASE}/definition/template/adl1.4/Vitals.v1`)

@@ -183,7 +183,7 @@ describe('malformed input: 4xx in bounded time, never a 500', () => {
         t.url,
         [
           'POST /auth/token HTTP/1.1',
-          'Host: x',
+          `Host: ${new URL(t.url).host}`,
           'Content-Type: application/x-www-form-urlencoded',
           'Content-Length: 1000',
           'Connection: close',

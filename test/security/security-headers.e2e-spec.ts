@@ -129,6 +129,7 @@ describe('HSTS when served over HTTPS', () => {
     }
     const secure = await startSecurityApp({
       SMART_PUBLIC_URL: 'https://auth.example.org',
+      SMART_ALLOWED_HOSTS: '127.0.0.1',
       SMART_HSTS_MAX_AGE_SECONDS: '600',
     });
     try {

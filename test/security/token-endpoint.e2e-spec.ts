@@ -39,7 +39,13 @@ describe('token endpoint: codes, refresh tokens, client authentication', () => {
   beforeAll(async () => {
     t = await startSecurityApp();
     // A second instance of the same deployment (same issuer) on the same database.
-    if (sharedPostgresUrl()) second = await startTestApp(t.storage, { SMART_PUBLIC_URL: t.url });
+    // Reached on its own port, as behind a load balancer: its host is listed.
+    if (sharedPostgresUrl()) {
+      second = await startTestApp(t.storage, {
+        SMART_PUBLIC_URL: t.url,
+        SMART_ALLOWED_HOSTS: '127.0.0.1',
+      });
+    }
     instances = [t.url, ...(second ? [second.url] : [])];
     appId = await publicApp(t.app);
     otherAppId = await publicApp(t.app);

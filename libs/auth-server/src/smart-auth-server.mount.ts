@@ -3,6 +3,7 @@ import { setupAdminDocs } from './admin/admin-docs.setup.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ResolvedSmartAuthServerOptions } from './options/auth-server.options.js';
 import { ProviderHost } from './provider/provider-host.service.js';
+import { HostCheckService } from './security/host-check.service.js';
 import { RequestGuardService } from './security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from './smart-auth-server.constants.js';
 
@@ -16,6 +17,8 @@ export function mountSmartAuthServer(app: INestApplication): void {
   express.set('trust proxy', options.trustProxy);
   // Security headers, per-IP limits and failure backoff, before every route (the engine's too).
   express.use(app.get(RequestGuardService).middleware());
+  // Strict host names: 421 for a host neither the issuer's nor in `allowedHosts`.
+  express.use(app.get(HostCheckService).middleware());
   express.use(app.get(ProviderHost).middleware());
   setupAdminDocs(app);
 }

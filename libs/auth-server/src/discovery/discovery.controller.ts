@@ -1,22 +1,27 @@
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { DISCOVERY_CACHE_CONTROL } from './discovery-metadata.js';
 import { buildSmartConfiguration } from './smart-configuration.builder.js';
 
-/** `/.well-known/smart-configuration`: JSON whatever the `Accept` header, CORS open to any origin. */
+/**
+ * `/.well-known/smart-configuration`: JSON whatever the `Accept` header, CORS open to any origin.
+ * The document is the same for every request it answers (no `Vary` needed): URLs come from the
+ * public URL, and requests for other hosts are refused before they get here.
+ */
 @Controller('.well-known')
 export class DiscoveryController {
-  constructor(
-    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-  ) {}
+  private readonly document: string;
+
+  constructor(@Inject(SMART_AUTH_SERVER_OPTIONS) options: ResolvedSmartAuthServerOptions) {
+    this.document = JSON.stringify(buildSmartConfiguration(options));
+  }
 
   @Get('smart-configuration')
   @Header('Content-Type', 'application/json; charset=utf-8')
   @Header('Access-Control-Allow-Origin', '*')
-  @Header('Cache-Control', 'public, max-age=300')
-  smartConfiguration(@Req() req: Request): string {
-    const origin = `${req.protocol}://${req.host}`;
-    return JSON.stringify(buildSmartConfiguration(this.options, origin));
+  @Header('Cache-Control', DISCOVERY_CACHE_CONTROL)
+  smartConfiguration(): string {
+    return this.document;
   }
 }

@@ -29,6 +29,8 @@ describe(resolveAuthServerOptions.name, () => {
     expect(sut).toMatchObject({
       mountPath: '/auth',
       trustProxy: false,
+      allowedHosts: [],
+      anyHostPaths: [],
       pkce: 'all',
       requireAud: true,
       accessTokenTtlSeconds: {
@@ -146,6 +148,12 @@ describe(resolveAuthServerOptions.name, () => {
     ['extraScopes', { extraScopes: 'admin' }],
     ['extraScopes', { extraScopes: ['has space'] }],
     ['extraScopes', { extraScopes: ['quote"d'] }],
+    ['allowedHosts', { allowedHosts: 'auth.internal' }],
+    ['allowedHosts', { allowedHosts: ['https://auth.internal'] }],
+    ['allowedHosts', { allowedHosts: ['user@auth.internal'] }],
+    ['allowedHosts', { allowedHosts: ['auth.internal:70000'] }],
+    ['anyHostPaths', { anyHostPaths: ['health'] }],
+    ['anyHostPaths', { anyHostPaths: ['/health/'] }],
   ])('refuses a bad %s, naming it (%j)', (option, override) => {
     const err = errorFor(override);
     expect(err.option).toBe(option);

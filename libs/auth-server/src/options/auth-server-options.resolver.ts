@@ -1,6 +1,7 @@
 import type { SmartSeedClient } from '../admin/auth-admin.port.js';
 import { SmartAuthConfigError } from './auth-config.error.js';
 import { resolveSecurityOptions } from '../security/security-options.resolver.js';
+import { parseHost } from '../security/host-rules.js';
 import {
   SMART_AUTH_SERVER_DEFAULTS as D,
   type ResolvedSmartAuthServerOptions,
@@ -104,6 +105,27 @@ function resolveServices(input: unknown): Record<string, SmartServiceDescription
   return services;
 }
 
+function resolveAllowedHosts(value: readonly unknown[]): readonly string[] {
+  return stringList('allowedHosts', value).map((entry) => {
+    if (!parseHost(entry)) {
+      throw new SmartAuthConfigError(
+        'allowedHosts',
+        `must list host[:port] names like auth.internal:3000 (got ${entry})`,
+      );
+    }
+    return entry.trim().toLowerCase();
+  });
+}
+
+function resolveAnyHostPaths(value: readonly unknown[]): readonly string[] {
+  return stringList('anyHostPaths', value).map((path) => {
+    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) {
+      throw new SmartAuthConfigError('anyHostPaths', `must list paths like /health (got ${path})`);
+    }
+    return path;
+  });
+}
+
 function resolveMountPath(value: string): string {
   if (!/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(value)) {
     throw new SmartAuthConfigError('mountPath', 'must be a path like /auth (no trailing slash)');
@@ -178,6 +200,8 @@ export function resolveAuthServerOptions(
     services: resolveServices(input.services),
     clients: resolveSeedClients(input.clients ?? D.clients),
     trustProxy: Boolean(input.trustProxy ?? D.trustProxy),
+    allowedHosts: resolveAllowedHosts(input.allowedHosts ?? D.allowedHosts),
+    anyHostPaths: resolveAnyHostPaths(input.anyHostPaths ?? D.anyHostPaths),
     pkce: oneOf('pkce', input.pkce ?? D.pkce, ['all', 'public-only']),
     requireAud: Boolean(input.requireAud ?? D.requireAud),
     accessTokenTtlSeconds: ttl,

@@ -48,10 +48,27 @@ export interface SmartAuthServerOptions {
    */
   clients?: readonly SmartSeedClient[];
   /**
-   * Trust `X-Forwarded-Proto` / `X-Forwarded-Host` from a reverse proxy.
+   * Trust `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` from a reverse proxy: the
+   * client IP (rate limits), HTTPS detection (HSTS) and the host the request is for, which is then
+   * held to `allowedHosts` like `Host`. Published URLs never come from these headers.
    * @default false
    */
   trustProxy?: boolean;
+  /**
+   * More `host[:port]` names the server answers besides the issuer's host (e.g. an internal name
+   * for backend calls). Every other host gets 421 Misdirected Request. An entry without a port
+   * matches every port. Requests for these hosts still get the issuer's URLs; browser pages
+   * (authorize, logout, interaction, account) are redirected to the issuer's host.
+   * @default []
+   * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.20
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Path prefixes served whatever the host (e.g. `/health` for load balancers probing by IP).
+   * `/health` matches `/health` and everything below it.
+   * @default []
+   */
+  anyHostPaths?: readonly string[];
   /**
    * Which authorization-code requests need PKCE (S256 only; `plain` is never accepted).
    * `all` follows HL7 SMART 2 and OAuth 2.1; `public-only` lets confidential clients use the secret-only code flow.
@@ -240,6 +257,8 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   mountPath: '/auth',
   clients: [],
   trustProxy: false,
+  allowedHosts: [],
+  anyHostPaths: [],
   pkce: 'all',
   requireAud: true,
   accessTokenTtlSeconds: {
@@ -273,6 +292,9 @@ export interface ResolvedSmartAuthServerOptions {
   services: Record<string, SmartServiceDescription>;
   clients: readonly SmartSeedClient[];
   trustProxy: boolean;
+  /** `host[:port]` entries, lower-cased. */
+  allowedHosts: readonly string[];
+  anyHostPaths: readonly string[];
   pkce: 'all' | 'public-only';
   requireAud: boolean;
   accessTokenTtlSeconds: Record<SmartClientType, number>;

@@ -24,6 +24,11 @@ import { addContextToTokenResponse } from './smart-authorization.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import { engineTokenPreflight } from './engine-preflight.js';
+import { canonicalOrigin } from './canonical-origin.js';
+import {
+  DISCOVERY_CACHE_CONTROL,
+  sharedDiscoveryMetadata,
+} from '../discovery/discovery-metadata.js';
 import { registerJwtBearerGrant } from './jwt-bearer.grant.js';
 import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import {
@@ -69,6 +74,8 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   /** Paths under the mount that Nest serves instead of the engine. */
   private readonly reserved = new Set<string>();
+  /** What the openid-configuration shares with the smart-configuration. */
+  private readonly sharedDiscovery: Record<string, unknown>;
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
@@ -84,7 +91,9 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     private readonly securityEvents: SecurityEventsService,
     private readonly grantTokens: GrantAccessTokensService,
     private readonly appGrants: AppGrantsStore,
-  ) {}
+  ) {
+    this.sharedDiscovery = sharedDiscoveryMetadata(options);
+  }
 
   async onModuleInit(): Promise<void> {
     this.install(await this.keys.ensureKeys());
@@ -216,6 +225,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
         throw toEngineError(err);
       });
     };
+    provider.use(canonicalOrigin(this.options.issuer));
     provider.use(engineTokenPreflight(provider, this.options.mountPath));
     provider.use(this.securityHook(provider));
     provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
@@ -228,15 +238,10 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       }
       if (ctx.status === 503) ctx.set('Retry-After', '5');
       if (route === 'discovery' && ctx.status === 200) {
-        // Endpoints we serve beside the engine, at URLs built like the engine's own.
-        const base = ctx.oidc.urlFor('token').replace(/\/token$/, '');
-        Object.assign(ctx.body as object, {
-          introspection_endpoint: `${base}/introspect`,
-          revocation_endpoint: `${base}/revoke`,
-          ...(this.options.registration.enabled
-            ? { registration_endpoint: `${base}/register` }
-            : {}),
-        });
+        // One source with the smart-configuration for every member both carry (and the
+        // endpoints we serve beside the engine); cacheable like it, `Vary: Origin` kept.
+        Object.assign(ctx.body as object, this.sharedDiscovery);
+        ctx.set('Cache-Control', DISCOVERY_CACHE_CONTROL);
       }
     });
     // Name the rule that failed (never secrets): the engine keeps it in error_detail.

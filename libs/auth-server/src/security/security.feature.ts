@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { GrantAccessTokensService } from './grant-access-tokens.service.js';
+import { HostCheckService } from './host-check.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { RateLimiterService } from './rate-limiter.service.js';
 import { RequestGuardService } from './request-guard.service.js';
@@ -14,6 +15,7 @@ export const SECURITY_FEATURE: { providers: Provider[]; exports: Type[] } = {
     RateLimiterService,
     SecurityEventsService,
     RequestGuardService,
+    HostCheckService,
     LoginThrottleService,
     GrantAccessTokensService,
   ],

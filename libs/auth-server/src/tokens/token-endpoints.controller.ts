@@ -93,7 +93,8 @@ export class TokenEndpointsController {
       if (!scopes.includes(INTROSPECT_SCOPE)) throw OAuthError.insufficientScope(INTROSPECT_SCOPE);
       return { clientId: claims.client_id, anyToken: true };
     }
-    const origin = `${req.protocol}://${req.host}`;
+    // The audiences a client assertion may name: this server's own URLs, never the request's.
+    const origin = new URL(this.options.issuer).origin;
     const client: EngineClient = await authenticateClient(this.host.provider, {
       authorization,
       params,

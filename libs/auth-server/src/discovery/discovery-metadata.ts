@@ -1,0 +1,65 @@
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import {
+  CLIENT_AUTH_ALGS,
+  CLIENT_AUTH_METHODS,
+  GRANT_TYPES,
+  IDENTITY_SCOPES,
+  LAUNCH_SCOPES,
+} from '../provider/oidc-configuration.builder.js';
+import { capabilitiesFor } from './capabilities.js';
+
+/** The maximal openEHR scopes of the spec's table, listed as examples of what is supported. */
+const OPENEHR_SCOPES = [
+  'patient/composition-*.cruds',
+  'user/composition-*.cruds',
+  'system/composition-*.cruds',
+  'user/template-*.cruds',
+  'system/template-*.cruds',
+  'patient/aql-*.rs',
+  'user/aql-*.cruds',
+  'system/aql-*.cruds',
+];
+
+/** How long discovery answers may be cached (both documents). */
+export const DISCOVERY_CACHE_CONTROL = 'public, max-age=300';
+
+/** The scopes this configuration supports: identity, launch (episode only when on), openEHR. */
+export function supportedScopes(options: ResolvedSmartAuthServerOptions): string[] {
+  return [
+    ...IDENTITY_SCOPES,
+    ...LAUNCH_SCOPES.filter((s) => s !== 'launch/episode' || options.launch.episodeContext),
+    ...OPENEHR_SCOPES,
+  ];
+}
+
+/**
+ * The members `/.well-known/smart-configuration` and `/.well-known/openid-configuration` share,
+ * computed once from the running configuration: SMART on openEHR requires them to match. Every URL
+ * is built from the public URL (`issuer`), never from the request.
+ * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html (Service Discovery)
+ * @see https://hl7.org/fhir/smart-app-launch/conformance.html#metadata
+ */
+export function sharedDiscoveryMetadata(
+  options: ResolvedSmartAuthServerOptions,
+): Record<string, unknown> {
+  const origin = new URL(options.issuer).origin;
+  const at = (path: string) => `${origin}${options.mountPath}${path}`;
+  return {
+    issuer: options.issuer,
+    jwks_uri: at('/jwks'),
+    authorization_endpoint: at('/authorize'),
+    token_endpoint: at('/token'),
+    introspection_endpoint: at('/introspect'),
+    revocation_endpoint: at('/revoke'),
+    userinfo_endpoint: at('/userinfo'),
+    management_endpoint: `${origin}/account/apps`,
+    ...(options.registration.enabled ? { registration_endpoint: at('/register') } : {}),
+    grant_types_supported: GRANT_TYPES,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    token_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
+    scopes_supported: supportedScopes(options),
+    capabilities: capabilitiesFor(options),
+  };
+}
