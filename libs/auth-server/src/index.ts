@@ -98,5 +98,22 @@ export { RateLimiterService, type RateLimitDecision } from './security/rate-limi
 export { LoginThrottleService, type LoginAttempt } from './security/login-throttle.service.js';
 export { SecurityEventsService } from './security/security-events.service.js';
 export { GrantAccessTokensService } from './security/grant-access-tokens.service.js';
+export {
+  REVOCATION_LIST_MAX_STALENESS_MS,
+  RevocationListService,
+  TOKEN_REVOCATION_CHANNEL,
+} from './revocation/revocation-list.service.js';
+export {
+  jtiDigest,
+  type RevocableClaims,
+  type Revocation,
+  type RevocationKind,
+  type StoredRevocation,
+} from './revocation/revocation.types.js';
+export {
+  UserRevocationService,
+  type UserRevocationResult,
+} from './revocation/user-revocation.service.js';
+export { ChangeNoticesService } from './persistence/change-notices.service.js';
 export { toFhirAuditEvent } from './security/fhir-audit-event.builder.js';
 export type { SecurityEvent, SecurityEventType } from './security/security-event.types.js';

@@ -39,6 +39,9 @@ import { LaunchController } from './launch/launch.controller.js';
 import { TrustedIssuersController } from './trusted-issuers/trusted-issuers.controller.js';
 import { KeysController } from './keys/keys.controller.js';
 import { SmartContextStore } from './launch/smart-context.store.js';
+import { ChangeNoticesService } from './persistence/change-notices.service.js';
+import { RevocationListService } from './revocation/revocation-list.service.js';
+import { RevocationFeedController } from './revocation/revocation-feed.controller.js';
 import {
   SMART_AUTH_SERVER_RAW_OPTIONS,
   SmartAuthServerModuleBase,
@@ -66,6 +69,8 @@ const providers: NestProvider[] = [
     inject: [{ token: UserScopePolicy, optional: true }],
     useFactory: (bound?: UserScopePolicy) => bound ?? new RoleBasedUserScopePolicy(),
   },
+  ChangeNoticesService,
+  RevocationListService,
   ExternalLoginService,
   InteractionFlowService,
   ConsentStoreService,
@@ -91,6 +96,7 @@ const providers: NestProvider[] = [
   controllers: [
     DiscoveryController,
     TokenEndpointsController,
+    RevocationFeedController,
     UserinfoController,
     InteractionController,
     AccountAppsController,
@@ -109,6 +115,7 @@ const providers: NestProvider[] = [
     AccessTokenVerifier,
     TrustedIssuerService,
     TokenRegistryService,
+    RevocationListService,
     LaunchService,
     SmartContextStore,
     ConsentStoreService,

@@ -6,9 +6,11 @@ import { ConsentDecisionEntity } from './consent-decision.entity.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.migration.js';
 import { PartialPayloadIndexes1764400000000 } from './migrations/1764400000000-partial-payload-indexes.migration.js';
+import { TokenRevocation1764530000000 } from './migrations/1764530000000-token-revocation.migration.js';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
+import { TokenRevocationEntity } from './token-revocation.entity.js';
 import { TrustedIssuerEntity } from './trusted-issuer.entity.js';
 
 /** Every entity the auth server stores; a host's TypeORM configuration must include them. */
@@ -21,12 +23,14 @@ export const SMART_AUTH_ENTITIES = [
   TrustedIssuerEntity,
   ConsentDecisionEntity,
   RateLimitEntity,
+  TokenRevocationEntity,
 ];
 
 /** The auth server's migrations, in order. */
 export const SMART_AUTH_MIGRATIONS = [
   InitialSchema1764300000000,
   PartialPayloadIndexes1764400000000,
+  TokenRevocation1764530000000,
 ];
 
 export interface SmartDatabaseSettings {
