@@ -1,5 +1,17 @@
 import { jtiDigest, type RevocableClaims, type Revocation } from './revocation.types.js';
 
+/** Digests of the `jti`s of claim objects seen (a resource server hands the same object again). */
+const digests = new WeakMap<object, string>();
+
+function digestOf(claims: RevocableClaims, jti: string): string {
+  let digest = digests.get(claims);
+  if (digest === undefined) {
+    digest = jtiDigest(jti);
+    digests.set(claims, digest);
+  }
+  return digest;
+}
+
 interface Cutoff {
   issuedBefore: number;
   expiresAt: number;
@@ -8,7 +20,8 @@ interface Cutoff {
 /**
  * The revocation list in memory: a token is revoked when its `jti` is listed, or when its client
  * or subject was revoked at or after its `iat`. Every lookup is a map read (the `jti` is hashed
- * only while some `jti` is listed). Entries are dropped once they have expired.
+ * only while some `jti` is listed, once per claims object). Entries are dropped once they have
+ * expired.
  */
 export class RevocationSet {
   private readonly jtis = new Map<string, number>();
@@ -35,7 +48,7 @@ export class RevocationSet {
   /** Whether the token with these claims is revoked (a token without `iat` counts as old). */
   has(claims: RevocableClaims, now = Date.now()): boolean {
     if (this.jtis.size > 0 && typeof claims.jti === 'string') {
-      const until = this.jtis.get(jtiDigest(claims.jti));
+      const until = this.jtis.get(digestOf(claims, claims.jti));
       if (until !== undefined && until > now) return true;
     }
     const iat = typeof claims.iat === 'number' ? claims.iat : 0;

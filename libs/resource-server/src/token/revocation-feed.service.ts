@@ -24,7 +24,16 @@ interface Cutoff {
 /** Most pages read in one poll (1,000 entries each). */
 const MAX_PAGES_PER_POLL = 100;
 
-const digest = (jti: string) => createHash('sha256').update(jti).digest('base64url');
+/** `jti` digests per claims object (a verified token's context is handed out again). */
+const digests = new WeakMap<object, string>();
+function digestOf(claims: object, jti: string): string {
+  let value = digests.get(claims);
+  if (value === undefined) {
+    value = createHash('sha256').update(jti).digest('base64url');
+    digests.set(claims, value);
+  }
+  return value;
+}
 
 function basicCredentials({ clientId, clientSecret }: ResolvedRevocationFeedOptions): string {
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
@@ -90,7 +99,7 @@ export class RevocationFeedService
     }
     const { jti, client_id: clientId, sub, iat } = token.claims;
     if (this.jtis.size > 0 && typeof jti === 'string') {
-      const until = this.jtis.get(digest(jti));
+      const until = this.jtis.get(digestOf(token.claims, jti));
       if (until !== undefined && until > now) return true;
     }
     const issuedAt = typeof iat === 'number' ? iat : 0;
