@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { pinoHttp } from 'pino-http';
-import { mountSmartAuthServer } from '#auth-server';
+import { mountSmartAuthServer } from '@smart-openehr/auth-server';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/env.config.js';
 import { pinoHttpOptions } from './logging/pino-http.options.js';

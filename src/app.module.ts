@@ -6,7 +6,7 @@ import {
   SmartAuthServerModule,
   smartAuthDataSourceOptions,
   type SmartAuthServerOptions,
-} from '#auth-server';
+} from '@smart-openehr/auth-server';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { OpenEhrGatewayModule } from './openehr-gateway/index.js';
 import { AdminClientBootstrap } from './bootstrap/admin-client.bootstrap.js';

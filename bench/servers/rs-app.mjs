@@ -33,7 +33,7 @@ const resourceServer = {
 /** The revocation check of the reference platform, over the auth server's own data structure. */
 async function revocationProviders() {
   if (!config.revocation) return [];
-  const rs = await import('#resource-server');
+  const rs = await import('@smart-openehr/resource-server');
   const { RevocationSet } =
     await import('../../dist/libs/auth-server/src/revocation/revocation.set.js');
   const { jtiDigest } =
@@ -64,7 +64,7 @@ async function revocationProviders() {
 }
 
 async function libraryModule() {
-  const rs = await import('#resource-server');
+  const rs = await import('@smart-openehr/resource-server');
   class BenchEhrController {
     read(ehrId, uid, token) {
       return { ehr_id: ehrId, uid, client_id: token.clientId };

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AccountResolver, CredentialsVerifier, PatientDirectory } from '#auth-server';
+import { AccountResolver, CredentialsVerifier, PatientDirectory } from '@smart-openehr/auth-server';
 import { UsersFileAccounts } from './users-file.accounts.js';
 
 /** Binds the auth server's account ports to the users file. */

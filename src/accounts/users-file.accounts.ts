@@ -5,7 +5,7 @@ import {
   type PatientDirectory,
   type PatientRecord,
   type SmartAccountClaims,
-} from '#auth-server';
+} from '@smart-openehr/auth-server';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password-hash.js';
 import { parseUsersFile, type UsersFile, type UsersFileUser } from './users-file.types.js';
 

@@ -1,4 +1,4 @@
-import type { PatientRecord, SmartAccountClaims } from '#auth-server';
+import type { PatientRecord, SmartAccountClaims } from '@smart-openehr/auth-server';
 
 /** One user of the built-in login (`SMART_USERS_FILE`); `password` is an scrypt hash. */
 export interface UsersFileUser extends SmartAccountClaims {

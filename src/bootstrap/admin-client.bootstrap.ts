@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ClientsService } from '#auth-server';
+import { ClientsService } from '@smart-openehr/auth-server';
 import { APP_CONFIG } from '../config/app-config.constants.js';
 import type { AppConfig } from '../config/env.config.js';
 

@@ -7,7 +7,7 @@ import {
   toClientView,
   toIssuedClientView,
   type ClientActor,
-} from '#auth-server';
+} from '@smart-openehr/auth-server';
 import type { CliCommand } from './cli-args.parser.js';
 
 /** What a command printed and how the process should exit. */

@@ -8,7 +8,7 @@ import {
   UseGuards,
   type Type,
 } from '@nestjs/common';
-import { BearerTokenErrorFilter, SmartJwtAuthGuard } from '#resource-server';
+import { BearerTokenErrorFilter, SmartJwtAuthGuard } from '@smart-openehr/resource-server';
 import type { Request, Response } from 'express';
 import { OpenEhrGatewayErrorFilter } from './openehr-gateway-error.filter.js';
 import { OpenEhrGatewayService } from './openehr-gateway.service.js';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import { SmartResourceServerModule, TokenRevocationChecker } from '#resource-server';
+import { SmartResourceServerModule, TokenRevocationChecker } from '@smart-openehr/resource-server';
 import { OpenEhrGatewayErrorFilter } from './openehr-gateway-error.filter.js';
 import {
   OPENEHR_GATEWAY_OPTIONS,

@@ -1,5 +1,8 @@
 import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
-import type { SmartResourceServerOptions, TokenRevocationChecker } from '#resource-server';
+import type {
+  SmartResourceServerOptions,
+  TokenRevocationChecker,
+} from '@smart-openehr/resource-server';
 
 /**
  * Options of `OpenEhrGatewayModule.forRoot()`: a SMART-protected reverse proxy in front of an

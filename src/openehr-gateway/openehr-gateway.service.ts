@@ -9,7 +9,7 @@ import {
   smartContextOf,
   type ResolvedOpenEhrOperation,
   type ResolvedSmartResourceServerOptions,
-} from '#resource-server';
+} from '@smart-openehr/resource-server';
 import type { Request, Response } from 'express';
 import { OPENEHR_GATEWAY_OPTIONS } from './openehr-gateway.constants.js';
 import { OpenEhrGatewayError } from './openehr-gateway.error.js';

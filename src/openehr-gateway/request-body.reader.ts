@@ -1,4 +1,4 @@
-import { isJsonContentType } from '#resource-server';
+import { isJsonContentType } from '@smart-openehr/resource-server';
 import type { Request } from 'express';
 import { OpenEhrGatewayError } from './openehr-gateway.error.js';
 

@@ -1,4 +1,4 @@
-import { CompositionTemplateResolver } from '#resource-server';
+import { CompositionTemplateResolver } from '@smart-openehr/resource-server';
 import { OpenEhrGatewayError } from './openehr-gateway.error.js';
 
 /** Most remembered uid → template entries. */

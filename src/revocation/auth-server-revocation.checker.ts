@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RevocationListService } from '#auth-server';
+import { RevocationListService } from '@smart-openehr/auth-server';
 import {
   TokenRevocationChecker,
   TokenVerificationUnavailableError,
   type SmartTokenContext,
-} from '#resource-server';
+} from '@smart-openehr/resource-server';
 
 /**
  * The gateway's revocation check in the reference platform: the authorization server runs in the

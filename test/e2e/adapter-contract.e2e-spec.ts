@@ -8,7 +8,7 @@ import {
   ReplayDetectedError,
   smartAuthDataSourceOptions,
   TypeOrmOidcAdapter,
-} from '#auth-server';
+} from '@smart-openehr/auth-server';
 import {
   describeAdapterContract,
   payloadFor,

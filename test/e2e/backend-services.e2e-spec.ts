@@ -10,7 +10,7 @@ import {
   SignJWT,
   type CryptoKey,
 } from 'jose';
-import { TrustedIssuerService } from '#auth-server';
+import { TrustedIssuerService } from '@smart-openehr/auth-server';
 import {
   adminToken,
   basic,
@@ -359,7 +359,7 @@ describe('backend services: client_credentials, private_key_jwt, jwt-bearer', ()
     });
 
     it('an expired token is inactive', async () => {
-      const { SigningKeysService } = await import('#auth-server');
+      const { SigningKeysService } = await import('@smart-openehr/auth-server');
       const material = await t.app.get(SigningKeysService).load();
       const jwk = material.jwks.find((k) => k.alg === 'ES256')!;
       const { importJWK } = await import('jose');

@@ -4,7 +4,7 @@ import {
   ExpiredRowsCleaner,
   OidcPayloadEntity,
   TypeOrmOidcAdapter,
-} from '#auth-server';
+} from '@smart-openehr/auth-server';
 import {
   createTestStorage,
   startTestApp,

@@ -9,7 +9,7 @@ import {
   SmartAuthConfigError,
   type SmartAuthServerOptions,
   type SmartDatabaseSettings,
-} from '#auth-server';
+} from '@smart-openehr/auth-server';
 import { BadOptionsHostModule } from '../fixtures/apps/bad-options.module.js';
 import { ForRootAsyncClassHostModule } from '../fixtures/apps/for-root-async-class.module.js';
 import { ForRootAsyncExistingHostModule } from '../fixtures/apps/for-root-async-existing.module.js';

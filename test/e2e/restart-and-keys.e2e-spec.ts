@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AccessTokenVerifier, ProviderHost, SigningKeysService } from '#auth-server';
+import { AccessTokenVerifier, ProviderHost, SigningKeysService } from '@smart-openehr/auth-server';
 import {
   adminToken,
   createTestStorage,

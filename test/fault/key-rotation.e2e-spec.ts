@@ -1,4 +1,4 @@
-import { AccessTokenVerifier, ProviderHost, SigningKeysService } from '#auth-server';
+import { AccessTokenVerifier, ProviderHost, SigningKeysService } from '@smart-openehr/auth-server';
 import {
   adminToken,
   basic,

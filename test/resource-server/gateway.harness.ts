@@ -1,6 +1,6 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { SmartResourceServerOptions } from '#resource-server';
+import type { SmartResourceServerOptions } from '@smart-openehr/resource-server';
 import {
   OpenEhrGatewayModule,
   type OpenEhrGatewayOptions,

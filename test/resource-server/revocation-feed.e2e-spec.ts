@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import type { SmartResourceServerOptions } from '#resource-server';
+import type { SmartResourceServerOptions } from '@smart-openehr/resource-server';
 import { EHR_API_BASE_PATH } from '../../libs/resource-server/example/ehr-api.controller.js';
 import { EhrApiModule } from '../../libs/resource-server/example/ehr-api.module.js';
 import { makeAdminApi } from '../factories/admin-api.factory.js';

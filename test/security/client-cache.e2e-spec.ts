@@ -1,4 +1,4 @@
-import { ClientRegistryService } from '#auth-server';
+import { ClientRegistryService } from '@smart-openehr/auth-server';
 import { saveClient } from '../support/clients.js';
 import {
   createTestStorage,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { smartAuthDataSourceOptions } from '#auth-server';
+import { smartAuthDataSourceOptions } from '@smart-openehr/auth-server';
 import { DatabaseRateLimitStore } from '../../libs/auth-server/src/security/database-rate-limit.store.js';
 import { createPostgresDatabase, postgresForTests } from '../support/test-database.js';
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditTrailService, type AuditEvent } from '#auth-server';
+import { AuditTrailService, type AuditEvent } from '@smart-openehr/auth-server';
 import {
   createTestStorage,
   startTestApp,

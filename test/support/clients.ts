@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ClientRegistryService, clientTypeOf, hashClientSecret } from '#auth-server';
+import { ClientRegistryService, clientTypeOf, hashClientSecret } from '@smart-openehr/auth-server';
 
 /** Stores a client straight in the registry (approved unless told otherwise). */
 export async function saveClient(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { ClientRegistryService } from '#auth-server';
+import { ClientRegistryService } from '@smart-openehr/auth-server';
 
 /** A confidential-asymmetric (private_key_jwt) client with its own key pair, for tests. */
 export interface KeyClient {

@@ -8,7 +8,7 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import { OpenEhrApi, SmartContext, type SmartTokenContext } from '#resource-server';
+import { OpenEhrApi, SmartContext, type SmartTokenContext } from '@smart-openehr/resource-server';
 import { InMemoryCompositionRepository } from './in-memory-composition.repository.js';
 
 /** Global path of the example's openEHR REST API. */

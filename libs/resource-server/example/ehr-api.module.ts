@@ -3,7 +3,7 @@ import {
   CompositionTemplateResolver,
   SmartResourceServerModule,
   type SmartResourceServerOptions,
-} from '#resource-server';
+} from '@smart-openehr/resource-server';
 import { EhrApiController } from './ehr-api.controller.js';
 import { InMemoryCompositionRepository } from './in-memory-composition.repository.js';
 import { VitalsSummaryController } from './vitals-summary.controller.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CompositionTemplateResolver } from '#resource-server';
+import { CompositionTemplateResolver } from '@smart-openehr/resource-server';
 
 /** A stored composition of the example (canonical JSON as posted). */
 export interface StoredComposition {

@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
-import { fromParam, RequireOpenEhr, SmartContext } from '#resource-server';
+import { fromParam, RequireOpenEhr, SmartContext } from '@smart-openehr/resource-server';
 import { InMemoryCompositionRepository } from './in-memory-composition.repository.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ValidScope } from '#smart-scopes';
+import type { ValidScope } from '@smart-openehr/scopes';
 
 /** Claims about an end user that tokens and userinfo may carry. */
 export interface SmartAccountClaims {

@@ -1,4 +1,4 @@
-import { parseScopes } from '#smart-scopes';
+import { parseScopes } from '@smart-openehr/scopes';
 import type { SmartClientType } from '../options/auth-server.options.js';
 import { ClientMetadataError } from './client-metadata.error.js';
 import {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { describeScope, parseScopes } from '#smart-scopes';
+import { describeScope, parseScopes } from '@smart-openehr/scopes';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isScopeWithin, parseScopes, type ValidScope } from '#smart-scopes';
+import { isScopeWithin, parseScopes, type ValidScope } from '@smart-openehr/scopes';
 import type {
   AccountResolver,
   PatientDirectory,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { describeScope } from '#smart-scopes';
+import { describeScope } from '@smart-openehr/scopes';
 import { CredentialsVerifier } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';

@@ -5,7 +5,7 @@ import {
   isResourceScope,
   parseScopes,
   type ValidScope,
-} from '#smart-scopes';
+} from '@smart-openehr/scopes';
 import type { SmartAccountClaims, UserScopePolicy } from '../accounts/account.port.js';
 import type { SmartLaunchContext } from '../launch/launch-context.types.js';
 

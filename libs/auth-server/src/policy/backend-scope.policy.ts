@@ -5,7 +5,7 @@ import {
   isScopeWithin,
   parseScopes,
   type ValidScope,
-} from '#smart-scopes';
+} from '@smart-openehr/scopes';
 
 /** The outcome of a backend (client_credentials / jwt-bearer) scope request. */
 export type BackendScopeDecision =

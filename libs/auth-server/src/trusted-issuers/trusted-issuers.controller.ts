@@ -11,7 +11,7 @@ import {
   UsePipes,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseScopes } from '#smart-scopes';
+import { parseScopes } from '@smart-openehr/scopes';
 import { AdminActor } from '../admin/admin-actor.decorator.js';
 import { AdminErrorFilter } from '../admin/admin-error.filter.js';
 import { AdminScopes } from '../admin/admin-scopes.decorator.js';

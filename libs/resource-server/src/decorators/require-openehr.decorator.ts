@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
-import type { Compartment, OpenEhrResource, Permission } from '#smart-scopes';
+import type { Compartment, OpenEhrResource, Permission } from '@smart-openehr/scopes';
 import { BearerTokenErrorFilter } from '../errors/bearer-token-error.filter.js';
 import { SmartJwtAuthGuard } from '../guards/smart-jwt-auth.guard.js';
 import { SmartScopesGuard } from '../guards/smart-scopes.guard.js';

@@ -6,7 +6,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Compartment } from '#smart-scopes';
+import type { Compartment } from '@smart-openehr/scopes';
 import type { Request } from 'express';
 import type { OpenEhrApiMetadata } from '../decorators/openehr-api.decorator.js';
 import type { RequireOpenEhrMetadata } from '../decorators/require-openehr.decorator.js';

@@ -1,4 +1,4 @@
-import { parseScopes } from '#smart-scopes';
+import { parseScopes } from '@smart-openehr/scopes';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import { CompositionTemplateResolver } from '../ports.js';
 import {

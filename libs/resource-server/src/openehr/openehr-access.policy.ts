@@ -1,4 +1,4 @@
-import { formatScope, permits, type OpenEhrScope, type ValidScope } from '#smart-scopes';
+import { formatScope, permits, type OpenEhrScope, type ValidScope } from '@smart-openehr/scopes';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import type { CompositionTemplateResolver } from '../ports.js';
 import type { PatientQueryPolicy } from '../smart-resource-server.options.js';

@@ -1,4 +1,4 @@
-import type { RequiredAccess } from '#smart-scopes';
+import type { RequiredAccess } from '@smart-openehr/scopes';
 
 /** The openEHR REST operations the resource server knows (anything else is refused). */
 export type OpenEhrOperationName =

@@ -1,4 +1,4 @@
-import type { Compartment, OpenEhrResource, Permission } from '#smart-scopes';
+import type { Compartment, OpenEhrResource, Permission } from '@smart-openehr/scopes';
 import type {
   OpenEhrAccessNeed,
   OpenEhrOperationName,

@@ -1,4 +1,4 @@
-import { parseScopes } from '#smart-scopes';
+import { parseScopes } from '@smart-openehr/scopes';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import type { SmartTokenContext } from './smart-token-context.types.js';
 

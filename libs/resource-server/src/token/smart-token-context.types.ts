@@ -1,4 +1,4 @@
-import type { ValidScope } from '#smart-scopes';
+import type { ValidScope } from '@smart-openehr/scopes';
 
 /**
  * What a verified access token says, as handed to controllers by `@SmartContext()`.
