@@ -10,6 +10,8 @@
 //   BENCH_S3_LOGIN=1       also S3 with a login (password hash check) in every flow
 //   BENCH_DB=sqlite|postgres   only that database (default: sqlite, + postgres with DATABASE_URL)
 //   BENCH_ONLY=baselines,s7,product,scale   restrict the groups that run
+//   BENCH_S7_MODES=library,libraryRevocation   only these S7 variants (library, libraryRevocation,
+//                          libraryUncached, gateway, gatewayRevocation)
 //   BENCH_SCALE=1          also scenario 8 (100,000 clients, 1,000,000 grants; ~2-4 min per database)
 //   BENCH_SOAK=600         soak mode instead: S1 for that many seconds, RSS every 30 s
 //                          (BENCH_SOAK_RATE req/s, default 70 % of a 5 s peak; BENCH_SOAK_DB)
@@ -66,6 +68,7 @@ const cfg = {
   s3Login: ['1', 'true'].includes(process.env.BENCH_S3_LOGIN ?? ''),
   pgBase: process.env.DATABASE_URL,
   only: process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined,
+  s7Modes: process.env.BENCH_S7_MODES ? process.env.BENCH_S7_MODES.split(',') : undefined,
   user: {
     username: process.env.BENCH_USER ?? 'clinician',
     password: process.env.BENCH_PASSWORD ?? 'clinician',
@@ -174,11 +177,13 @@ async function runS7(results) {
 
   results.s7 = {};
   // libraryUncached: the library with verifiedTokenCacheSize 0 (this run sends one token).
-  for (const mode of ['library', 'libraryUncached', 'gateway']) {
+  // …Revocation: the same with the reference platform's revocation check (issue 13, item 2).
+  const modes = ['library', 'libraryRevocation', 'libraryUncached', 'gateway', 'gatewayRevocation'];
+  for (const mode of modes.filter((m) => !cfg.s7Modes || cfg.s7Modes.includes(m))) {
     log(`S7 ${mode}`);
     let upstream;
     try {
-      if (mode === 'gateway') {
+      if (mode.startsWith('gateway')) {
         upstream = createServer((req, res) => {
           req.resume();
           const ehrId = (req.url ?? '').split('/')[2];
@@ -200,8 +205,9 @@ async function runS7(results) {
           ...serverEnvOverrides(),
           BENCH_SERVER_CONFIG: JSON.stringify({
             ...serverConfig,
-            mode: mode === 'gateway' ? 'gateway' : 'library',
+            mode: mode.startsWith('gateway') ? 'gateway' : 'library',
             resourceServer: mode === 'libraryUncached' ? { verifiedTokenCacheSize: 0 } : {},
+            revocation: mode.endsWith('Revocation'),
             upstreamUrl: upstream ? `http://127.0.0.1:${upstream.address().port}` : undefined,
           }),
         },

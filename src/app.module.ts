@@ -14,6 +14,7 @@ import { APP_CONFIG } from './config/app-config.constants.js';
 import type { AppConfig } from './config/env.config.js';
 import { HealthController } from './health/health.controller.js';
 import { pinoHttpOptions } from './logging/pino-http.options.js';
+import { AuthServerRevocationChecker } from './revocation/auth-server-revocation.checker.js';
 
 /** The reference platform: the SMART auth server over embedded SQLite or PostgreSQL. */
 @Module({})
@@ -40,6 +41,8 @@ export class AppModule {
           }),
         ),
         SmartAuthServerModule.forRootAsync({
+          // Global: the gateway's revocation check reads the auth server's revocation list.
+          isGlobal: true,
           imports: [AccountsModule.register(config.usersFile)],
           useFactory: () => authServerOptions(config, services),
         }),
@@ -49,6 +52,7 @@ export class AppModule {
           upstreamUrl: config.openehrUpstreamUrl,
           upstreamAuthorization: config.openehrUpstreamAuthorization,
           resourceServer: { issuer: config.publicUrl, audience: config.publicUrl },
+          revocationChecker: AuthServerRevocationChecker,
         }),
       ],
       controllers: [HealthController],

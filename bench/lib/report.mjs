@@ -152,6 +152,23 @@ export function evaluateGoals(results) {
       ),
     );
   }
+  for (const [mode, plain] of [
+    ['libraryRevocation', 'library'],
+    ['gatewayRevocation', 'gateway'],
+  ]) {
+    const on = results.s7?.[mode];
+    const off = results.s7?.[plain];
+    const measured = on?.status === 'ok' && off?.status === 'ok';
+    goals.push(
+      goal(
+        `S7/${mode}`,
+        `S7 ${plain} with the revocation check ≥ 90 % of S7 ${plain} without it (same run)`,
+        measured ? on.okRps / off.okRps : undefined,
+        0.9,
+        { failed: on?.status === 'failed', na: measured ? undefined : 'not measured' },
+      ),
+    );
+  }
   return goals;
 }
 
@@ -312,12 +329,26 @@ export function renderMarkdown(results) {
     );
     out.push(
       row(
+        'the same, with the revocation check (TokenRevocationChecker, in-memory list)',
+        results.s7.libraryRevocation,
+        vs(results.s7.libraryRevocation),
+      ),
+    );
+    out.push(
+      row(
         'the same, verifiedTokenCacheSize 0 (every request verified)',
         results.s7.libraryUncached,
         vs(results.s7.libraryUncached),
       ),
     );
     out.push(row('openEHR gateway module → fake CDR', results.s7.gateway, vs(results.s7.gateway)));
+    out.push(
+      row(
+        'the same, with the revocation check',
+        results.s7.gatewayRevocation,
+        vs(results.s7.gatewayRevocation),
+      ),
+    );
     out.push('');
     out.push('("vs (b)" in this table = ratio to the bare jose verify loop.)');
     out.push('');

@@ -1,6 +1,9 @@
 // Scenario 7: a small Nest app protected by the resource-server library (@smart-openehr/resource-server, built).
 // BENCH_SERVER_CONFIG (JSON): { mode: 'library' | 'gateway', issuer, audience, jwks, upstreamUrl,
-// resourceServer (extra SmartResourceServerModule options) }.
+// resourceServer (extra SmartResourceServerModule options), revocation (boolean) }.
+// - revocation: a TokenRevocationChecker like the reference platform's (the auth server's
+//   in-memory RevocationSet, with 1,000 revoked jtis and 100 revoked clients and subjects that
+//   are not the bench token's), provided in the module of the guarded controller.
 // - library: SmartResourceServerModule + a controller with @OpenEhrApi() serving
 //   GET /openehr/rest/v1/ehr/:ehr_id/composition/:uid (composition.read → needs composition-*.r).
 // - gateway: the reference platform's OpenEhrGatewayModule (dist/src/openehr-gateway) forwarding
@@ -27,6 +30,39 @@ const resourceServer = {
   ...config.resourceServer,
 };
 
+/** The revocation check of the reference platform, over the auth server's own data structure. */
+async function revocationProviders() {
+  if (!config.revocation) return [];
+  const rs = await import('@smart-openehr/resource-server');
+  const { RevocationSet } =
+    await import('../../dist/libs/auth-server/src/revocation/revocation.set.js');
+  const { jtiDigest } =
+    await import('../../dist/libs/auth-server/src/revocation/revocation.types.js');
+  const set = new RevocationSet();
+  const until = Date.now() + 3_600_000;
+  const before = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < 1000; i += 1) {
+    set.add({
+      kind: 'jti',
+      target: jtiDigest(`revoked-${i}`),
+      issuedBefore: null,
+      expiresAt: until,
+    });
+  }
+  for (let i = 0; i < 100; i += 1) {
+    set.add({ kind: 'client', target: `client-${i}`, issuedBefore: before, expiresAt: until });
+    set.add({ kind: 'subject', target: `user-${i}`, issuedBefore: before, expiresAt: until });
+  }
+  const syncedAt = Date.now();
+  class BenchRevocationChecker extends rs.TokenRevocationChecker {
+    isRevoked(token) {
+      if (Date.now() - syncedAt > 86_400_000) throw new Error('stale');
+      return set.has(token.claims);
+    }
+  }
+  return [{ provide: rs.TokenRevocationChecker, useClass: BenchRevocationChecker }];
+}
+
 async function libraryModule() {
   const rs = await import('@smart-openehr/resource-server');
   class BenchEhrController {
@@ -49,12 +85,14 @@ async function libraryModule() {
   Module({
     imports: [rs.SmartResourceServerModule.forRoot(resourceServer)],
     controllers: [BenchEhrController],
+    providers: await revocationProviders(),
   })(BenchRsModule);
   return BenchRsModule;
 }
 
 async function gatewayModule() {
   const { OpenEhrGatewayModule } = await import('../../dist/src/openehr-gateway/index.js');
+  const [checker] = await revocationProviders();
   class BenchGatewayModule {}
   Module({
     imports: [
@@ -63,6 +101,7 @@ async function gatewayModule() {
         upstreamUrl: config.upstreamUrl,
         compositionTemplateLookup: 'none',
         resourceServer,
+        ...(checker ? { revocationChecker: checker.useClass } : {}),
       }),
     ],
   })(BenchGatewayModule);

@@ -1,5 +1,5 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { SmartResourceServerModule } from '@smart-openehr/resource-server';
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { SmartResourceServerModule, TokenRevocationChecker } from '@smart-openehr/resource-server';
 import { OpenEhrGatewayErrorFilter } from './openehr-gateway-error.filter.js';
 import {
   OPENEHR_GATEWAY_OPTIONS,
@@ -41,7 +41,10 @@ export class OpenEhrGatewayModule {
     return this.build(
       resolved.basePath,
       SmartResourceServerModule.forRoot(options.resourceServer),
-      [{ provide: OPENEHR_GATEWAY_OPTIONS, useValue: resolved }],
+      [
+        { provide: OPENEHR_GATEWAY_OPTIONS, useValue: resolved },
+        ...revocationProviders(options.revocationChecker),
+      ],
     );
   }
 
@@ -67,6 +70,7 @@ export class OpenEhrGatewayModule {
           useFactory: (settings: OpenEhrGatewaySettings) =>
             resolveOpenEhrGatewayOptions({ ...settings, basePath }),
         },
+        ...revocationProviders(options.revocationChecker),
       ],
       options.imports ?? [],
     );
@@ -85,4 +89,8 @@ export class OpenEhrGatewayModule {
       controllers: [createOpenEhrGatewayController(basePath)],
     };
   }
+}
+
+function revocationProviders(checker: Type<TokenRevocationChecker> | undefined): Provider[] {
+  return checker ? [{ provide: TokenRevocationChecker, useClass: checker }] : [];
 }

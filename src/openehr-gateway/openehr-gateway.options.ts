@@ -1,5 +1,8 @@
-import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import type { SmartResourceServerOptions } from '@smart-openehr/resource-server';
+import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
+import type {
+  SmartResourceServerOptions,
+  TokenRevocationChecker,
+} from '@smart-openehr/resource-server';
 
 /**
  * Options of `OpenEhrGatewayModule.forRoot()`: a SMART-protected reverse proxy in front of an
@@ -53,15 +56,26 @@ export interface OpenEhrGatewayOptions {
    * @default 'upstream'
    */
   compositionTemplateLookup?: 'upstream' | 'none';
+  /**
+   * How revoked access tokens are recognised before they expire: a `TokenRevocationChecker`
+   * class provided in the gateway module (its dependencies come from the gateway's imports or
+   * global modules). The reference platform passes one that reads the same-process authorization
+   * server's revocation list. A gateway in front of a remote issuer uses
+   * `resourceServer.revocationFeed` instead.
+   * @default undefined (JWTs are accepted until they expire unless `revocationFeed` is set)
+   */
+  revocationChecker?: Type<TokenRevocationChecker>;
 }
 
 /** What `forRootAsync`'s factory returns: everything but the (static) `basePath`. */
-export type OpenEhrGatewaySettings = Omit<OpenEhrGatewayOptions, 'basePath'>;
+export type OpenEhrGatewaySettings = Omit<OpenEhrGatewayOptions, 'basePath' | 'revocationChecker'>;
 
 /** Options of `OpenEhrGatewayModule.forRootAsync()`. */
 export interface OpenEhrGatewayAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   /** Static, because routes are registered from it. */
   basePath: string;
+  /** Static, because it is a provider; see {@link OpenEhrGatewayOptions.revocationChecker}. */
+  revocationChecker?: Type<TokenRevocationChecker>;
   inject?: FactoryProvider['inject'];
   useFactory: (...args: never[]) => OpenEhrGatewaySettings | Promise<OpenEhrGatewaySettings>;
 }
@@ -108,6 +122,7 @@ const KNOWN = new Set<string>([
   'maxBufferedBodyBytes',
   'upstreamTimeoutMs',
   'compositionTemplateLookup',
+  'revocationChecker',
 ]);
 
 function fail(option: string, reason: string): never {

@@ -63,6 +63,12 @@ export type { ClientStatus, SmartClientMetadata } from './clients/client.types.j
 export type { AuditEvent, AuditQuery } from './audit/audit.types.js';
 export type { SmartLaunchContext } from './launch/launch-context.types.js';
 
+// Revocation, for a resource server in the same process.
+export {
+  SmartTokenRevocations,
+  type SmartRevocableClaims,
+} from './revocation/token-revocations.port.js';
+
 // Storage: the host's TypeORM DataSource includes these.
 export {
   SMART_AUTH_ENTITIES,

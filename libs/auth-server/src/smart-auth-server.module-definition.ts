@@ -8,4 +8,10 @@ export const {
   ASYNC_OPTIONS_TYPE: SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<SmartAuthServerOptions>({ moduleName: 'SmartAuthServer' })
   .setClassMethodName('forRoot')
+  // isGlobal: true makes the exports (SmartAuthAdmin, SmartTokenRevocations) injectable in every
+  // module, such as a same-process resource server's revocation check.
+  .setExtras({ isGlobal: false }, (definition, { isGlobal }) => ({
+    ...definition,
+    global: isGlobal,
+  }))
   .build();

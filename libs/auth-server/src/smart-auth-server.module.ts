@@ -45,6 +45,10 @@ import { LaunchController } from './launch/launch.controller.js';
 import { TrustedIssuersController } from './trusted-issuers/trusted-issuers.controller.js';
 import { KeysController } from './keys/keys.controller.js';
 import { SmartContextStore } from './launch/smart-context.store.js';
+import { ChangeNoticesService } from './persistence/change-notices.service.js';
+import { RevocationListService } from './revocation/revocation-list.service.js';
+import { SmartTokenRevocations } from './revocation/token-revocations.port.js';
+import { RevocationFeedController } from './revocation/revocation-feed.controller.js';
 import {
   SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE,
   SMART_AUTH_SERVER_OPTIONS_TYPE,
@@ -74,6 +78,9 @@ const providers: NestProvider[] = [
     inject: [{ token: UserScopePolicy, optional: true }],
     useFactory: (bound?: UserScopePolicy) => bound ?? new RoleBasedUserScopePolicy(),
   },
+  ChangeNoticesService,
+  RevocationListService,
+  { provide: SmartTokenRevocations, useExisting: RevocationListService },
   ExternalLoginService,
   InteractionFlowService,
   ConsentStoreService,
@@ -104,6 +111,7 @@ const providers: NestProvider[] = [
   controllers: [
     DiscoveryController,
     TokenEndpointsController,
+    RevocationFeedController,
     UserinfoController,
     InteractionController,
     AccountAppsController,
@@ -114,22 +122,8 @@ const providers: NestProvider[] = [
     ...ADMIN_FEATURE.controllers,
   ],
   providers: [...providers, ...ADMIN_FEATURE.providers, ...SECURITY_FEATURE.providers],
-  exports: [
-    SMART_AUTH_SERVER_OPTIONS,
-    SmartAuthAdmin,
-    ProviderHost,
-    SigningKeysService,
-    ClientRegistryService,
-    ExpiredRowsCleaner,
-    AccessTokenVerifier,
-    TrustedIssuerService,
-    TokenRegistryService,
-    LaunchService,
-    SmartContextStore,
-    ConsentStoreService,
-    ...ADMIN_FEATURE.exports,
-    ...SECURITY_FEATURE.exports,
-  ],
+  // What a host may inject: the public ports (the rest stays inside the module).
+  exports: [SmartAuthAdmin, SmartTokenRevocations],
 })
 export class SmartAuthServerModule {
   static forRoot(options: typeof SMART_AUTH_SERVER_OPTIONS_TYPE): DynamicModule {

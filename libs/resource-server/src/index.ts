@@ -20,6 +20,8 @@ export {
 } from './smart-resource-server.options.js';
 export type {
   IntrospectionOptions,
+  RevocationFeedOptions,
+  ResolvedRevocationFeedOptions,
   JwsAlgorithm,
   PatientQueryPolicy,
   ResolvedIntrospectionOptions,
@@ -30,7 +32,8 @@ export {
   SMART_JWT_STRATEGY_NAME,
   SMART_RESOURCE_SERVER_OPTIONS,
 } from './smart-resource-server.constants.js';
-export { CompositionTemplateResolver } from './ports.js';
+export { CompositionTemplateResolver, TokenRevocationChecker } from './ports.js';
+export { RevocationFeedService } from './token/revocation-feed.service.js';
 
 export { BearerTokenError, type BearerErrorCode } from './errors/bearer-token.error.js';
 export { BearerTokenErrorFilter } from './errors/bearer-token-error.filter.js';

@@ -18,6 +18,7 @@ import { AccessTokenKeyResolver } from './token/access-token-key.resolver.js';
 import { VerifiedTokenCache } from './token/verified-token.cache.js';
 import { SmartJwtStrategy } from './token/smart-jwt.strategy.js';
 import { TokenIntrospectionService } from './token/token-introspection.service.js';
+import { RevocationFeedService } from './token/revocation-feed.service.js';
 
 const resolvedOptionsProvider: FactoryProvider = {
   provide: SMART_RESOURCE_SERVER_OPTIONS,
@@ -30,6 +31,7 @@ const services = [
   AccessTokenKeyResolver,
   VerifiedTokenCache,
   TokenIntrospectionService,
+  RevocationFeedService,
   SmartJwtStrategy,
   SmartJwtAuthGuard,
   SmartScopesGuard,

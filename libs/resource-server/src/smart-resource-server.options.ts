@@ -51,6 +51,31 @@ export interface IntrospectionOptions {
 }
 
 /**
+ * The authorization server's revocation feed (`GET …/revocations?since=<cursor>`), polled so that
+ * revoked JWT access tokens are refused before they expire. Authenticates with
+ * `client_secret_basic`; the client needs the `introspect` scope.
+ */
+export interface RevocationFeedOptions {
+  /** Absolute URL of the feed, e.g. `https://ehr.example.org/auth/revocations`. */
+  endpoint: string;
+  /** Client id of this resource server at the issuer. */
+  clientId: string;
+  /** Client secret of this resource server at the issuer. */
+  clientSecret: string;
+  /**
+   * Seconds between two polls: a revocation takes effect here within this (plus one request).
+   * @default 5
+   */
+  pollIntervalSeconds?: number;
+  /**
+   * When the feed could not be read for this many seconds, every token is refused with 503
+   * (fail closed) until it can. Must exceed `pollIntervalSeconds`.
+   * @default 30
+   */
+  maxStalenessSeconds?: number;
+}
+
+/**
  * Options of `SmartResourceServerModule.forRoot()` / `forRootAsync()`. Defaults live in
  * {@link SMART_RESOURCE_SERVER_DEFAULTS}; the options are validated once by
  * {@link resolveResourceServerOptions}. The library never reads `process.env`.
@@ -139,6 +164,13 @@ export interface SmartResourceServerOptions {
    * @default 'refuse'
    */
   patientQueries?: PatientQueryPolicy;
+  /**
+   * Poll the issuer's revocation feed and refuse revoked JWT access tokens (staleness bound:
+   * `pollIntervalSeconds`). A same-process authorization server is wired through the
+   * `TokenRevocationChecker` port instead.
+   * @default undefined (JWTs are accepted until they expire, unless a checker is provided)
+   */
+  revocationFeed?: RevocationFeedOptions;
 }
 
 /** All defaults of {@link SmartResourceServerOptions}, in one place. */
@@ -154,6 +186,8 @@ export const SMART_RESOURCE_SERVER_DEFAULTS = {
   realm: 'openehr',
   requireTokenType: 'at+jwt',
   patientQueries: 'refuse',
+  revocationFeedPollIntervalSeconds: 5,
+  revocationFeedMaxStalenessSeconds: 30,
 } as const satisfies {
   algorithms: readonly JwsAlgorithm[];
   realm: string;
@@ -168,6 +202,15 @@ export interface ResolvedIntrospectionOptions {
   clientId: string;
   clientSecret: string;
   requireAudience: boolean;
+}
+
+/** Revocation-feed settings after resolution. */
+export interface ResolvedRevocationFeedOptions {
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
+  pollIntervalSeconds: number;
+  maxStalenessSeconds: number;
 }
 
 /** {@link SmartResourceServerOptions} after defaults and validation; what the library injects. */
@@ -188,6 +231,7 @@ export interface ResolvedSmartResourceServerOptions {
   realm: string;
   requireTokenType: string | false;
   patientQueries: PatientQueryPolicy;
+  revocationFeed: ResolvedRevocationFeedOptions | undefined;
 }
 
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof SmartResourceServerOptions>([
@@ -205,6 +249,14 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof SmartResourceServerOptio
   'realm',
   'requireTokenType',
   'patientQueries',
+  'revocationFeed',
+]);
+const FEED_NAMES: ReadonlySet<string> = new Set<keyof RevocationFeedOptions>([
+  'endpoint',
+  'clientId',
+  'clientSecret',
+  'pollIntervalSeconds',
+  'maxStalenessSeconds',
 ]);
 const INTROSPECTION_NAMES: ReadonlySet<string> = new Set<keyof IntrospectionOptions>([
   'endpoint',
@@ -276,6 +328,38 @@ function resolveIntrospection(value: unknown): ResolvedIntrospectionOptions | un
     clientId: nonEmpty('introspection.clientId', input.clientId),
     clientSecret: nonEmpty('introspection.clientSecret', input.clientSecret),
     requireAudience,
+  };
+}
+
+function resolveRevocationFeed(value: unknown): ResolvedRevocationFeedOptions | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') fail('revocationFeed', 'must be an object');
+  rejectUnknown('revocationFeed.', value, FEED_NAMES);
+  const input = value as Partial<RevocationFeedOptions>;
+  const defaults = SMART_RESOURCE_SERVER_DEFAULTS;
+  const pollIntervalSeconds = integer(
+    'revocationFeed.pollIntervalSeconds',
+    input.pollIntervalSeconds,
+    defaults.revocationFeedPollIntervalSeconds,
+    1,
+    300,
+  );
+  const maxStalenessSeconds = integer(
+    'revocationFeed.maxStalenessSeconds',
+    input.maxStalenessSeconds,
+    Math.max(defaults.revocationFeedMaxStalenessSeconds, pollIntervalSeconds * 3),
+    2,
+    3600,
+  );
+  if (maxStalenessSeconds <= pollIntervalSeconds) {
+    fail('revocationFeed.maxStalenessSeconds', 'must exceed revocationFeed.pollIntervalSeconds');
+  }
+  return {
+    endpoint: httpUrl('revocationFeed.endpoint', input.endpoint),
+    clientId: nonEmpty('revocationFeed.clientId', input.clientId),
+    clientSecret: nonEmpty('revocationFeed.clientSecret', input.clientSecret),
+    pollIntervalSeconds,
+    maxStalenessSeconds,
   };
 }
 
@@ -365,5 +449,6 @@ export function resolveResourceServerOptions(
     realm: resolveRealm(input.realm),
     requireTokenType: resolveTokenType(input.requireTokenType),
     patientQueries: resolvePatientQueries(input.patientQueries),
+    revocationFeed: resolveRevocationFeed(input.revocationFeed),
   });
 }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { OAuthError } from '../errors/oauth.error.js';
+import { RevocationListService } from '../revocation/revocation-list.service.js';
 import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
 import { ADMIN_ACTOR, type AdminRequest } from './admin-actor.decorator.js';
 import { ADMIN_REALM, ADMIN_SCOPES_METADATA } from './admin.constants.js';
@@ -30,9 +31,9 @@ function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /**
- * Admin API authorization: a JWT access token of this server (verified locally), whose client is
- * still approved (a suspended admin client is locked out at once), holding one of the route's
- * `@AdminScopes()`.
+ * Admin API authorization: a JWT access token of this server (verified locally, not on the
+ * revocation list), whose client is still approved (a suspended admin client is locked out at
+ * once), holding one of the route's `@AdminScopes()`.
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-3
  */
 @Injectable()
@@ -41,6 +42,7 @@ export class AdminApiGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
     private readonly clients: ClientRegistryService,
+    private readonly revocations: RevocationListService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -55,6 +57,9 @@ export class AdminApiGuard implements CanActivate {
     if (!token) throw unauthorized('a bearer access token is required');
     const claims = await this.verifier.verify(token);
     if (!claims) throw unauthorized('the access token is invalid or expired', 'invalid_token');
+    if (this.revocations.isRevoked(claims)) {
+      throw unauthorized('the access token has been revoked', 'invalid_token');
+    }
     const clientId = claims.client_id;
     const client = clientId ? await this.clients.find(clientId) : undefined;
     if (!client || client.status !== 'approved') {

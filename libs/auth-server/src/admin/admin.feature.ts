@@ -6,14 +6,20 @@ import { RegistrationGuard } from '../registration/registration.guard.js';
 import { AdminApiGuard } from './admin-api.guard.js';
 import { AuditController } from './audit.controller.js';
 import { ClientsController } from './clients.controller.js';
+import { UsersController } from './users.controller.js';
+import { UserRevocationService } from '../revocation/user-revocation.service.js';
 
 /**
- * Controllers and providers of the admin REST API (clients, audit) and of the public
- * registration endpoint, wired into `SmartAuthServerModule`. `exports` are the services a host
- * may inject (the bootstrap, a CLI, security-event auditing).
+ * Controllers and providers of the admin REST API (clients, users, audit) and of the public
+ * registration endpoint, wired into `SmartAuthServerModule`.
  */
-export const ADMIN_FEATURE: { controllers: Type[]; providers: Provider[]; exports: Type[] } = {
-  controllers: [ClientsController, AuditController, RegistrationController],
-  providers: [ClientsService, AuditTrailService, AdminApiGuard, RegistrationGuard],
-  exports: [ClientsService, AuditTrailService],
+export const ADMIN_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+  controllers: [ClientsController, UsersController, AuditController, RegistrationController],
+  providers: [
+    ClientsService,
+    UserRevocationService,
+    AuditTrailService,
+    AdminApiGuard,
+    RegistrationGuard,
+  ],
 };

@@ -9,32 +9,48 @@ const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
 
 /** What the listener tells its owner. */
-export interface ClientChangeEvents {
-  /** A client changed on some instance (this one included). */
-  changed(clientId: string): void;
+export interface ChangeNoticeEvents {
+  /** A notice arrived on one of the channels (sent by some instance, this one included). */
+  notice(channel: string, payload: string): void;
   /** The listener is (dis)connected: while down, notices may be missed. */
   connection(up: boolean): void;
 }
 
 /**
- * A dedicated PostgreSQL connection that LISTENs on `smart_client_changed` and reconnects with
- * backoff after an error, so every instance drops its cached copy of a client the moment any
- * instance changes it.
+ * A dedicated PostgreSQL connection that LISTENs on the change channels (client changes, token
+ * revocations) and reconnects with backoff after an error, so every instance hears of a change
+ * the moment any instance commits it. Channels may be added while connected.
  * @see https://www.postgresql.org/docs/current/sql-listen.html
  */
-export class ClientChangeListener {
-  private readonly logger = new Logger('ClientChangeListener');
+export class ChangeNoticeListener {
+  private readonly logger = new Logger('ChangeNoticeListener');
   private client: pg.Client | undefined;
   private retryMs = RECONNECT_MIN_MS;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly channels = new Set<string>();
   /** Connections already given up (one reconnect per lost connection). */
   private readonly dead = new WeakSet<pg.Client>();
 
   constructor(
     private readonly connection: pg.ClientConfig,
-    private readonly events: ClientChangeEvents,
+    private readonly events: ChangeNoticeEvents,
   ) {}
+
+  /** Whether the connection is up and listening. */
+  get up(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** Adds a channel (LISTENed at once when connected, and after every reconnection). */
+  async listen(channel: string): Promise<void> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+    if (this.channels.has(channel)) return;
+    this.channels.add(channel);
+    const client = this.client;
+    if (client)
+      await client.query(`LISTEN ${channel}`).catch((err: Error) => this.lost(client, err));
+  }
 
   /** Connects (the first attempt is awaited; later ones run in the background). */
   async start(): Promise<void> {
@@ -55,13 +71,13 @@ export class ClientChangeListener {
     const { Client } = loadPeerModule<typeof pg>('pg', 'PostgreSQL storage');
     const client = new Client({ ...this.connection, keepAlive: true });
     client.on('notification', (msg) => {
-      if (msg.channel === CLIENT_CHANGE_CHANNEL && msg.payload) this.events.changed(msg.payload);
+      if (this.channels.has(msg.channel)) this.events.notice(msg.channel, msg.payload ?? '');
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${CLIENT_CHANGE_CHANNEL}`);
+      for (const channel of this.channels) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       this.lost(client, err as Error);
       return;
@@ -83,7 +99,7 @@ export class ClientChangeListener {
     this.events.connection(false);
     if (this.stopped) return;
     this.logger.warn(
-      `client change listener lost (${err?.message ?? 'connection ended'}); reconnecting`,
+      `change notice listener lost (${err?.message ?? 'connection ended'}); reconnecting`,
     );
     this.timer = setTimeout(() => void this.connect(), this.retryMs);
     this.timer.unref();

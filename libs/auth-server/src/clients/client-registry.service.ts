@@ -1,10 +1,10 @@
-import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type pg from 'pg';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ExpiringCache } from '../common/expiring.cache.js';
 import { ClientEntity } from '../persistence/client.entity.js';
 import { guardDb } from '../persistence/persistence.errors.js';
-import { CLIENT_CHANGE_CHANNEL, ClientChangeListener } from './client-change.listener.js';
+import { ChangeNoticesService } from '../persistence/change-notices.service.js';
+import { CLIENT_CHANGE_CHANNEL } from './client-change.listener.js';
 import { verifyClientSecret } from './client-secret.js';
 import type { ClientStatus, SmartClient, SmartClientMetadata } from './client.types.js';
 import type { SmartClientType } from '../options/auth-server.options.js';
@@ -37,13 +37,12 @@ export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
  * clients through `findClientMetadata`; only approved clients exist for it.
  */
 @Injectable()
-export class ClientRegistryService implements OnModuleInit, OnApplicationShutdown {
+export class ClientRegistryService {
   private readonly repo: Repository<ClientEntity>;
   private readonly cache = new ExpiringCache<ClientEntity | null>(MAX_CACHED_CLIENTS);
   private readonly echoWaiters = new Map<string, Set<() => void>>();
   private generation = 0;
-  private cacheTtlMs = LOCAL_CACHE_TTL_MS;
-  private listener: ClientChangeListener | undefined;
+  private cacheTtlMs: number;
   private listening = false;
   /** Parsed views of cached rows (keyed by the row object, so they go when the row goes). */
   private readonly views = new WeakMap<
@@ -51,23 +50,17 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
     { client: SmartClient; engine?: Record<string, unknown> }
   >();
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly notices: ChangeNoticesService,
+  ) {
     this.repo = dataSource.getRepository(ClientEntity);
-  }
-
-  async onModuleInit(): Promise<void> {
-    const connection = postgresConnection(this.dataSource);
-    if (!connection) return;
-    this.cacheTtlMs = 0;
-    this.listener = new ClientChangeListener(connection, {
-      changed: (clientId) => this.onNotice(clientId),
+    // With notices, nothing is cached until the listener is up.
+    this.cacheTtlMs = notices.enabled ? 0 : LOCAL_CACHE_TTL_MS;
+    notices.subscribe(CLIENT_CHANGE_CHANNEL, {
+      notice: (clientId) => this.onNotice(clientId),
       connection: (up) => this.onListener(up),
     });
-    await this.listener.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.listener?.stop();
   }
 
   /** Drops cached copies (called after every change, and on change notices from other instances). */
@@ -187,9 +180,7 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
       await guardDb(() =>
         this.dataSource.transaction(async (manager) => {
           await work(manager);
-          if (this.listener) {
-            await manager.query('SELECT pg_notify($1, $2)', [CLIENT_CHANGE_CHANNEL, clientId]);
-          }
+          await this.notices.notify(manager, CLIENT_CHANGE_CHANNEL, clientId);
         }),
       );
     } finally {
@@ -226,30 +217,6 @@ export class ClientRegistryService implements OnModuleInit, OnApplicationShutdow
     this.invalidate();
     this.cacheTtlMs = up ? NOTIFIED_CACHE_TTL_MS : 0;
   }
-}
-
-/** Connection settings for the change listener, or `undefined` when the database is not PostgreSQL. */
-function postgresConnection(dataSource: DataSource): pg.ClientConfig | undefined {
-  const options = dataSource.options as {
-    type: string;
-    url?: string;
-    host?: string;
-    port?: number;
-    username?: string;
-    password?: string;
-    database?: string;
-    ssl?: pg.ClientConfig['ssl'];
-  };
-  if (options.type !== 'postgres') return undefined;
-  if (options.url) return { connectionString: options.url, ssl: options.ssl };
-  return {
-    host: options.host,
-    port: options.port,
-    user: options.username,
-    password: options.password,
-    database: options.database,
-    ssl: options.ssl,
-  };
 }
 
 export function toClient(entity: ClientEntity): SmartClient {

@@ -5,6 +5,8 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import type { ClientEntity } from '../persistence/client.entity.js';
 import { isUniqueViolation } from '../persistence/persistence.errors.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { RevocationListService } from '../revocation/revocation-list.service.js';
+import type { Revocation } from '../revocation/revocation.types.js';
 import { buildClientAuditEvent } from './client-audit.builder.js';
 import { ClientMetadataError } from './client-metadata.error.js';
 import { mergeClientMetadataPatch } from './client-metadata.patch.js';
@@ -63,6 +65,7 @@ export class ClientsService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly registry: ClientRegistryService,
     private readonly audit: AuditTrailService,
+    private readonly revocations: RevocationListService,
   ) {}
 
   /** Validates metadata without storing anything. */
@@ -148,19 +151,38 @@ export class ClientsService {
     return this.setStatus(clientId, 'approved', 'client.approve', by);
   }
 
-  /** Suspends a client: every instance refuses it (`invalid_client`) from its next request on. */
+  /**
+   * Suspends a client: every instance refuses it (`invalid_client`) from its next request on, and
+   * every access token it holds is revoked (the revocation list, in the same transaction).
+   */
   async suspend(clientId: string, by: ClientActor): Promise<SmartClient> {
-    return this.setStatus(clientId, 'suspended', 'client.suspend', by);
+    return this.setStatus(clientId, 'suspended', 'client.suspend', by, [this.cutoff(clientId)]);
   }
 
+  /** Deletes a client and revokes every access token it holds. */
   async remove(clientId: string, by: ClientActor): Promise<void> {
     const before = toClient(await this.entityOrFail(clientId));
-    const removed = await this.registry.remove(clientId, (manager) =>
-      this.audit
-        .record(buildClientAuditEvent('client.delete', by, { target: before, before }), manager)
-        .then(() => undefined),
-    );
+    const revoked = [this.cutoff(clientId)];
+    const removed = await this.registry.remove(clientId, async (manager) => {
+      await this.audit.record(
+        buildClientAuditEvent('client.delete', by, { target: before, before }),
+        manager,
+      );
+      await this.revocations.insert(manager, revoked);
+    });
     if (!removed) throw notFound(clientId);
+    this.revocations.apply(revoked);
+  }
+
+  /** Every token of the client issued up to now. */
+  private cutoff(clientId: string): Revocation {
+    const now = Date.now();
+    return {
+      kind: 'client',
+      target: clientId,
+      issuedBefore: Math.floor(now / 1000),
+      expiresAt: this.revocations.cutoffExpiry(now),
+    };
   }
 
   /**
@@ -266,11 +288,12 @@ export class ClientsService {
     status: ClientStatus,
     action: string,
     by: ClientActor,
+    revoked: Revocation[] = [],
   ): Promise<SmartClient> {
     const entity = await this.entityOrFail(clientId);
     const before = toClient(entity);
     entity.status = status;
-    return this.store(entity, action, before, by);
+    return this.store(entity, action, before, by, {}, revoked);
   }
 
   private async store(
@@ -279,18 +302,19 @@ export class ClientsService {
     before: SmartClient,
     by: ClientActor,
     details: Record<string, unknown> = {},
+    revoked: Revocation[] = [],
   ): Promise<SmartClient> {
     entity.updatedBy = by.actor;
     entity.updatedAt = Math.max(Date.now(), Number(entity.updatedAt) + 1);
     const after = toClient(entity);
-    await this.registry.save(entity, (manager) =>
-      this.audit
-        .record(
-          buildClientAuditEvent(action, by, { target: after, before, after }, details),
-          manager,
-        )
-        .then(() => undefined),
-    );
+    await this.registry.save(entity, async (manager) => {
+      await this.audit.record(
+        buildClientAuditEvent(action, by, { target: after, before, after }, details),
+        manager,
+      );
+      await this.revocations.insert(manager, revoked);
+    });
+    this.revocations.apply(revoked);
     return after;
   }
 

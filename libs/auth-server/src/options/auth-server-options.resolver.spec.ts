@@ -34,9 +34,9 @@ describe(resolveAuthServerOptions.name, () => {
       pkce: 'all',
       requireAud: true,
       accessTokenTtlSeconds: {
-        public: 3600,
-        'confidential-symmetric': 3600,
-        'confidential-asymmetric': 3600,
+        public: 600,
+        'confidential-symmetric': 600,
+        'confidential-asymmetric': 600,
       },
       backendAccessTokenTtlSeconds: 300,
       authorizationCodeTtlSeconds: 60,
@@ -62,7 +62,7 @@ describe(resolveAuthServerOptions.name, () => {
       trustProxy: true,
       pkce: 'public-only',
       requireAud: false,
-      accessTokenTtlSeconds: { public: 600 },
+      accessTokenTtlSeconds: { public: 300 },
       backendAccessTokenTtlSeconds: 120,
       authorizationCodeTtlSeconds: 30,
       refreshTokenTtlSeconds: 86400,
@@ -80,9 +80,9 @@ describe(resolveAuthServerOptions.name, () => {
       pkce: 'public-only',
       requireAud: false,
       accessTokenTtlSeconds: {
-        public: 600,
-        'confidential-symmetric': 3600,
-        'confidential-asymmetric': 3600,
+        public: 300,
+        'confidential-symmetric': 600,
+        'confidential-asymmetric': 600,
       },
       backendAccessTokenTtlSeconds: 120,
       authorizationCodeTtlSeconds: 30,
@@ -99,8 +99,8 @@ describe(resolveAuthServerOptions.name, () => {
   it('does not let a resolved object alter the defaults', () => {
     const sut = resolveAuthServerOptions(minimal);
     sut.accessTokenTtlSeconds.public = 1;
-    expect(SMART_AUTH_SERVER_DEFAULTS.accessTokenTtlSeconds.public).toBe(3600);
-    expect(resolveAuthServerOptions(minimal).accessTokenTtlSeconds.public).toBe(3600);
+    expect(SMART_AUTH_SERVER_DEFAULTS.accessTokenTtlSeconds.public).toBe(600);
+    expect(resolveAuthServerOptions(minimal).accessTokenTtlSeconds.public).toBe(600);
   });
 
   it.each<[string, Record<string, unknown>]>([

@@ -83,8 +83,12 @@ export interface SmartAuthServerOptions {
    */
   requireAud?: boolean;
   /**
-   * Access-token lifetime per client type, in seconds (user-facing flows).
-   * @default { public: 3600, 'confidential-symmetric': 3600, 'confidential-asymmetric': 3600 }
+   * Access-token lifetime per client type, in seconds (user-facing flows). Short on purpose: a
+   * resource server that verifies JWTs locally without checking the revocation list (the
+   * `TokenRevocationChecker` port or the revocation feed) accepts a revoked token until it
+   * expires; apps renew with their refresh token.
+   * @default { public: 600, 'confidential-symmetric': 600, 'confidential-asymmetric': 600 }
+   * @see https://datatracker.ietf.org/doc/html/rfc9700#section-4.14
    */
   accessTokenTtlSeconds?: Partial<Record<SmartClientType, number>>;
   /**
@@ -262,9 +266,9 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   pkce: 'all',
   requireAud: true,
   accessTokenTtlSeconds: {
-    public: 3600,
-    'confidential-symmetric': 3600,
-    'confidential-asymmetric': 3600,
+    public: 600,
+    'confidential-symmetric': 600,
+    'confidential-asymmetric': 600,
   },
   backendAccessTokenTtlSeconds: 300,
   authorizationCodeTtlSeconds: 60,

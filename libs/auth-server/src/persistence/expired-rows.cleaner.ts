@@ -14,6 +14,7 @@ import { LaunchContextEntity } from './launch-context.entity.js';
 import { guardDb } from './persistence.errors.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { sqlRunnerFor } from './sql.runner.js';
+import { TokenRevocationEntity } from './token-revocation.entity.js';
 
 /**
  * Expired `oidc_payload` rows go in batches of this many, with a turn of the event loop between
@@ -27,7 +28,10 @@ const DELETE_EXPIRED_BATCH = {
   postgres: `DELETE FROM oidc_payload WHERE (model, id) IN (SELECT model, id FROM oidc_payload WHERE expires_at < $1 LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`,
 };
 
-/** Scheduled job: deletes expired codes, tokens, sessions, replay records, launches and keys. */
+/**
+ * Scheduled job: deletes expired codes, tokens, sessions, replay records, launches, revocations
+ * and keys.
+ */
 @Injectable()
 export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ExpiredRowsCleaner');
@@ -60,6 +64,7 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
       this.deleteExpiredPayloads(now),
       this.dataSource.getRepository(LaunchContextEntity).delete({ expiresAt: LessThan(now) }),
       this.dataSource.getRepository(RateLimitEntity).delete({ resetAt: LessThan(now) }),
+      this.dataSource.getRepository(TokenRevocationEntity).delete({ expiresAt: LessThan(now) }),
     ]);
     const keys = await this.keys.deleteRetired(now);
     return results.reduce((sum, r) => sum + (r.affected ?? 0), payloads + keys);

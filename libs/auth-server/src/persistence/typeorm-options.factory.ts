@@ -7,9 +7,11 @@ import { LaunchContextEntity } from './launch-context.entity.js';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.migration.js';
 import { PartialPayloadIndexes1764400000000 } from './migrations/1764400000000-partial-payload-indexes.migration.js';
 import { AccountAppGrants1764500000000 } from './migrations/1764500000000-account-app-grants.migration.js';
+import { TokenRevocation1764530000000 } from './migrations/1764530000000-token-revocation.migration.js';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
+import { TokenRevocationEntity } from './token-revocation.entity.js';
 import { TrustedIssuerEntity } from './trusted-issuer.entity.js';
 
 /** Every entity the auth server stores; a host's TypeORM configuration must include them. */
@@ -22,6 +24,7 @@ export const SMART_AUTH_ENTITIES: (new () => object)[] = [
   TrustedIssuerEntity,
   ConsentDecisionEntity,
   RateLimitEntity,
+  TokenRevocationEntity,
 ];
 
 /** The auth server's migrations, in order. */
@@ -29,6 +32,7 @@ export const SMART_AUTH_MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1764300000000,
   PartialPayloadIndexes1764400000000,
   AccountAppGrants1764500000000,
+  TokenRevocation1764530000000,
 ];
 
 export interface SmartDatabaseSettings {

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier, type AccessTokenClaims } from '../tokens/access-token.verifier.js';
 import { ProviderHost } from './provider-host.service.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
+import { RevocationListService } from '../revocation/revocation-list.service.js';
+import { accessTokenRevocation } from '../revocation/revocation.types.js';
 
 /** Launch-context and identity claims echoed by introspection. */
 const CONTEXT_CLAIMS = [
@@ -39,33 +38,28 @@ interface StoredRefreshToken {
 
 /**
  * Finds, describes and revokes the tokens this server issued: JWT access tokens (verified
- * locally, revocations remembered until they expire) and opaque refresh tokens (stored).
+ * locally; revocations go to the revocation list until they expire) and opaque refresh tokens
+ * (stored).
  * @see https://datatracker.ietf.org/doc/html/rfc7662
  * @see https://datatracker.ietf.org/doc/html/rfc7009
  */
 @Injectable()
 export class TokenRegistryService {
-  private readonly revoked: TypeOrmOidcAdapter;
-
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly host: ProviderHost,
     private readonly verifier: AccessTokenVerifier,
     private readonly grantTokens: GrantAccessTokensService,
     private readonly contexts: SmartContextStore,
-    dataSource: DataSource,
-  ) {
-    this.revoked = new TypeOrmOidcAdapter(
-      'RevokedAccessToken',
-      dataSource.getRepository(OidcPayloadEntity),
-    );
-  }
+    private readonly revocations: RevocationListService,
+  ) {}
 
   /** `{ active: false }` for anything unknown, expired or revoked; owner = the client it was issued to. */
   async describe(token: string): Promise<{ result: IntrospectionResult; owner?: string }> {
     if (token.split('.').length === 3) {
       const claims = await this.verifier.verify(token);
-      if (!claims?.jti || (await this.revoked.find(claims.jti)))
+      // The database, not the copy in memory: introspection fails closed when it is unreachable.
+      if (!claims?.jti || (await this.revocations.isRevokedInStore(claims)))
         return { result: { active: false } };
       return { result: this.describeAccessToken(claims), owner: claims.client_id };
     }
@@ -94,8 +88,7 @@ export class TokenRegistryService {
     if (token.split('.').length === 3) {
       const claims = await this.verifier.verify(token);
       if (claims?.jti && claims.client_id === clientId && claims.exp) {
-        const ttl = Math.max(1, claims.exp - Math.floor(Date.now() / 1000) + 5);
-        await this.revoked.upsert(claims.jti, { revoked: true }, ttl);
+        await this.revocations.revoke([accessTokenRevocation(claims.jti, claims.exp)]);
       }
       return;
     }

@@ -1,4 +1,4 @@
-import type { Provider, Type } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { GrantAccessTokensService } from './grant-access-tokens.service.js';
 import { HostCheckService } from './host-check.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
@@ -8,20 +8,14 @@ import { SecurityEventsService } from './security-events.service.js';
 
 /**
  * Providers of the hardening features (rate limiting, login throttling, security headers,
- * security events), wired into `SmartAuthServerModule`; `exports` are what a host may inject.
+ * security events), wired into `SmartAuthServerModule`.
  */
-export const SECURITY_FEATURE: { providers: Provider[]; exports: Type[] } = {
+export const SECURITY_FEATURE: { providers: Provider[] } = {
   providers: [
     RateLimiterService,
     SecurityEventsService,
     RequestGuardService,
     HostCheckService,
-    LoginThrottleService,
-    GrantAccessTokensService,
-  ],
-  exports: [
-    RateLimiterService,
-    SecurityEventsService,
     LoginThrottleService,
     GrantAccessTokensService,
   ],

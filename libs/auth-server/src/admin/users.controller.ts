@@ -1,0 +1,57 @@
+import {
+  BadRequestException,
+  Controller,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  UseFilters,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { ClientActor } from '../clients/clients.service.js';
+import { UserRevocationService } from '../revocation/user-revocation.service.js';
+import { AdminActor } from './admin-actor.decorator.js';
+import { AdminErrorFilter } from './admin-error.filter.js';
+import { AdminScopes } from './admin-scopes.decorator.js';
+import { ErrorResponseDto } from './dto/error-response.dto.js';
+import { toUserRevocationView, UserRevocationViewDto } from './dto/user-revocation-view.dto.js';
+
+/** Users (subjects) as far as the authorization server holds something for them. */
+@ApiTags('users')
+@Controller('admin/users')
+@AdminScopes('admin')
+@UseFilters(AdminErrorFilter)
+export class UsersController {
+  constructor(private readonly users: UserRevocationService) {}
+
+  @Post(':sub/revoke')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "Revoke a user's grants: refresh tokens, access tokens, sessions, on every instance",
+    description:
+      'Idempotent: a subject without grants is answered with zero counts. The user can sign in ' +
+      'again; remembered consent is kept. Audited as user.revoke_grants.',
+  })
+  @ApiParam({ name: 'sub', description: 'The subject (`sub` of its tokens)' })
+  @ApiOkResponse({ type: UserRevocationViewDto })
+  @ApiBadRequestResponse({ description: 'invalid_request', type: ErrorResponseDto })
+  async revoke(
+    @Param('sub') sub: string,
+    @AdminActor() by: ClientActor,
+  ): Promise<UserRevocationViewDto> {
+    if (sub.length === 0 || sub.length > 255) {
+      throw new BadRequestException({
+        error: 'invalid_request',
+        error_description: 'sub must be 1 to 255 characters',
+      });
+    }
+    return toUserRevocationView(await this.users.revokeUser(sub, by));
+  }
+}
