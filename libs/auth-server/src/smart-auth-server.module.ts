@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Provider as NestProvider } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { ADMIN_FEATURE } from './admin/admin.feature.js';
 import { SECURITY_FEATURE } from './security/security.feature.js';
 import { SmartAuthAdmin } from './admin/auth-admin.port.js';
@@ -52,15 +53,25 @@ import { RevocationFeedController } from './revocation/revocation-feed.controlle
 import {
   SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE,
   SMART_AUTH_SERVER_OPTIONS_TYPE,
+  SMART_AUTH_SERVER_MOUNT_PATH,
   SMART_AUTH_SERVER_RAW_OPTIONS,
   SmartAuthServerModuleBase,
 } from './smart-auth-server.module-definition.js';
+import { SmartAuthConfigError } from './options/auth-config.error.js';
 
 const providers: NestProvider[] = [
   {
     provide: SMART_AUTH_SERVER_OPTIONS,
-    inject: [SMART_AUTH_SERVER_RAW_OPTIONS],
-    useFactory: (raw: SmartAuthServerOptions) => resolveAuthServerOptions(raw),
+    inject: [SMART_AUTH_SERVER_RAW_OPTIONS, SMART_AUTH_SERVER_MOUNT_PATH],
+    useFactory: (raw: SmartAuthServerOptions, mountPath: string | undefined) => {
+      if (mountPath !== undefined && raw.mountPath !== undefined && raw.mountPath !== mountPath) {
+        throw new SmartAuthConfigError(
+          'mountPath',
+          'is static: give it to forRoot/forRootAsync, not from the options factory',
+        );
+      }
+      return resolveAuthServerOptions({ ...raw, mountPath: mountPath ?? raw.mountPath });
+    },
   },
   {
     provide: ACCOUNTS,
@@ -127,10 +138,19 @@ const providers: NestProvider[] = [
 })
 export class SmartAuthServerModule {
   static forRoot(options: typeof SMART_AUTH_SERVER_OPTIONS_TYPE): DynamicModule {
-    return { ...SmartAuthServerModuleBase.forRoot(options), module: SmartAuthServerModule };
+    return mounted(SmartAuthServerModuleBase.forRoot(options), options.mountPath);
   }
 
   static forRootAsync(options: typeof SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return { ...SmartAuthServerModuleBase.forRootAsync(options), module: SmartAuthServerModule };
+    return mounted(SmartAuthServerModuleBase.forRootAsync(options), options.mountPath);
   }
+}
+
+/** The module's controllers under `mountPath` (Nest's RouterModule; nothing when at the root). */
+function mounted(definition: DynamicModule, mountPath: string | undefined): DynamicModule {
+  const imports = [...(definition.imports ?? [])];
+  if (mountPath) {
+    imports.push(RouterModule.register([{ path: mountPath, module: SmartAuthServerModule }]));
+  }
+  return { ...definition, module: SmartAuthServerModule, imports };
 }

@@ -20,5 +20,5 @@ export function mountSmartAuthServer(app: INestApplication): void {
   // Strict host names: 421 for a host neither the issuer's nor in `allowedHosts`.
   express.use(app.get(HostCheckService).middleware());
   express.use(app.get(ProviderHost).middleware());
-  setupAdminDocs(app);
+  setupAdminDocs(app, options.routes.admin);
 }

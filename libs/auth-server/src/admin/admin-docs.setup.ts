@@ -3,14 +3,15 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { ADMIN_BEARER_SCHEME } from './admin.constants.js';
 import { swagger } from './openapi.decorators.js';
 
-/** Only the admin API is documented here; OAuth endpoints are described by discovery. */
-const ADMIN_PREFIX = '/admin/';
-
 /**
- * The admin API's OpenAPI document, restricted to `/admin/...` routes; `undefined` when the host
- * has not installed `@nestjs/swagger`.
+ * The admin API's OpenAPI document, restricted to the admin routes (`adminPath`, e.g. `/admin`;
+ * OAuth endpoints are described by discovery); `undefined` when the host has not installed
+ * `@nestjs/swagger`.
  */
-export function buildAdminOpenApi(app: INestApplication): OpenAPIObject | undefined {
+export function buildAdminOpenApi(
+  app: INestApplication,
+  adminPath: string,
+): OpenAPIObject | undefined {
   if (!swagger) return undefined;
   const { DocumentBuilder, SwaggerModule } = swagger;
   const config = new DocumentBuilder()
@@ -24,22 +25,24 @@ export function buildAdminOpenApi(app: INestApplication): OpenAPIObject | undefi
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.paths = Object.fromEntries(
-    Object.entries(document.paths).filter(([path]) => path.startsWith(ADMIN_PREFIX)),
+    Object.entries(document.paths).filter(([path]) => path.startsWith(`${adminPath}/`)),
   );
   return document;
 }
 
 /**
- * Serves the admin API's OpenAPI document and UI at `/admin/docs` (JSON at `/admin/docs-json`)
- * when `@nestjs/swagger` is installed.
+ * Serves the admin API's OpenAPI document and UI at `<adminPath>/docs` (JSON at
+ * `<adminPath>/docs-json`) when `@nestjs/swagger` is installed.
  */
-export function setupAdminDocs(app: INestApplication): void {
+export function setupAdminDocs(app: INestApplication, adminPath: string): void {
   if (!swagger) {
-    new Logger('SmartAuthServer').log('@nestjs/swagger is not installed: no /admin/docs');
+    new Logger('SmartAuthServer').log(`@nestjs/swagger is not installed: no ${adminPath}/docs`);
     return;
   }
-  swagger.SwaggerModule.setup('admin/docs', app, () => buildAdminOpenApi(app) as OpenAPIObject, {
-    jsonDocumentUrl: 'admin/docs-json',
+  const at = adminPath.slice(1);
+  const document = () => buildAdminOpenApi(app, adminPath) as OpenAPIObject;
+  swagger.SwaggerModule.setup(`${at}/docs`, app, document, {
+    jsonDocumentUrl: `${at}/docs-json`,
     raw: ['json'],
     customSiteTitle: 'Admin API',
   });

@@ -13,10 +13,11 @@ import { AuditQueryDto } from './dto/audit-query.dto.js';
 import { toAuditEventView } from './dto/audit-event-view.dto.js';
 import { AuditPageDto } from './dto/audit-page.dto.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** The audit trail of admin changes, registrations and security events. */
 @ApiTags('audit')
-@Controller('admin/audit')
+@Controller(`${ROUTE_SEGMENTS.admin}/audit`)
 @AdminScopes('admin')
 @UseFilters(AdminErrorFilter)
 @UsePipes(new AdminValidationPipe())

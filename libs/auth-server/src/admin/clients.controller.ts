@@ -34,6 +34,7 @@ import { IssuedClientViewDto, toIssuedClientView } from './dto/issued-client-vie
 import { PageQueryDto } from './dto/page-query.dto.js';
 import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 const metadataOf = ({
   trusted: _trusted,
@@ -44,7 +45,7 @@ const metadataOf = ({
 
 /** Admin REST API for SMART apps (clients). Every change is audited. */
 @ApiTags('clients')
-@Controller('admin/clients')
+@Controller(`${ROUTE_SEGMENTS.admin}/clients`)
 @AdminScopes('admin')
 @UseFilters(AdminErrorFilter)
 @UsePipes(new AdminValidationPipe())

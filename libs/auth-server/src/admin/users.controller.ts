@@ -21,10 +21,11 @@ import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminScopes } from './admin-scopes.decorator.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
 import { toUserRevocationView, UserRevocationViewDto } from './dto/user-revocation-view.dto.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** Users (subjects) as far as the authorization server holds something for them. */
 @ApiTags('users')
-@Controller('admin/users')
+@Controller(`${ROUTE_SEGMENTS.admin}/users`)
 @AdminScopes('admin')
 @UseFilters(AdminErrorFilter)
 export class UsersController {

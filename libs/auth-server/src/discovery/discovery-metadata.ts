@@ -43,7 +43,7 @@ export function sharedDiscoveryMetadata(
   options: ResolvedSmartAuthServerOptions,
 ): Record<string, unknown> {
   const origin = new URL(options.issuer).origin;
-  const at = (path: string) => `${origin}${options.mountPath}${path}`;
+  const at = (path: string) => `${origin}${options.routes.oauth}${path}`;
   return {
     issuer: options.issuer,
     jwks_uri: at('/jwks'),
@@ -52,7 +52,7 @@ export function sharedDiscoveryMetadata(
     introspection_endpoint: at('/introspect'),
     revocation_endpoint: at('/revoke'),
     userinfo_endpoint: at('/userinfo'),
-    management_endpoint: `${origin}/account/apps`,
+    management_endpoint: `${origin}${options.routes.account}`,
     ...(options.registration.enabled ? { registration_endpoint: at('/register') } : {}),
     grant_types_supported: GRANT_TYPES,
     response_types_supported: ['code'],

@@ -3,13 +3,14 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { DISCOVERY_CACHE_CONTROL } from './discovery-metadata.js';
 import { buildSmartConfiguration } from './smart-configuration.builder.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /**
  * `/.well-known/smart-configuration`: JSON whatever the `Accept` header, CORS open to any origin.
  * The document is the same for every request it answers (no `Vary` needed): URLs come from the
  * public URL, and requests for other hosts are refused before they get here.
  */
-@Controller('.well-known')
+@Controller(ROUTE_SEGMENTS.wellKnown)
 export class DiscoveryController {
   private readonly document: string;
 

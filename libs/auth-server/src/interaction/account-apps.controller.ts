@@ -7,11 +7,11 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { signedInUser, type SignedInUser } from '../provider/engine-session.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { ACCOUNT_PAGE_PATH } from './account-login.binding.js';
 import { AccountAppsService, type AccountApp } from './account-apps.service.js';
 import { accountAppsPage, type AccountAppView } from './account.pages.js';
 import { messagePage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /**
  * `management_endpoint`: the user sees every app holding access to their records (trusted apps
@@ -19,7 +19,7 @@ import { sendPage } from './page.headers.js';
  * which returns here. Revoke forms carry a CSRF token bound to the session.
  * @see https://hl7.org/fhir/smart-app-launch/conformance.html#metadata (management_endpoint)
  */
-@Controller('account/apps')
+@Controller(ROUTE_SEGMENTS.account)
 export class AccountAppsController {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
@@ -37,10 +37,11 @@ export class AccountAppsController {
       this.accounts.findAccount(user.accountId),
     ]);
     const html = accountAppsPage({
+      base: this.options.routes.account,
       userName: account?.name ?? user.accountId,
       csrf: this.csrf(user),
       apps: apps.map((app) => this.view(app)),
-      logoutUrl: `${this.options.mountPath}/logout`,
+      logoutUrl: `${this.options.routes.oauth}/logout`,
     });
     sendPage(res, this.options, html);
   }
@@ -64,7 +65,7 @@ export class AccountAppsController {
       return sendPage(res, this.options, messagePage('Request refused', text), 403);
     }
     await this.apps.revoke(user.accountId, form.client_id);
-    res.redirect(303, ACCOUNT_PAGE_PATH);
+    res.redirect(303, this.options.routes.account);
   }
 
   private view(app: AccountApp): AccountAppView {
@@ -82,6 +83,6 @@ export class AccountAppsController {
   }
 
   private toSignIn(res: Response): void {
-    res.redirect(303, `${ACCOUNT_PAGE_PATH}/login`);
+    res.redirect(303, `${this.options.routes.account}/login`);
   }
 }

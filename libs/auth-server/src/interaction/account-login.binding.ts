@@ -5,8 +5,6 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 
-/** The account page, the only place its login ever returns to. */
-export const ACCOUNT_PAGE_PATH = '/account/apps';
 /** External logins started by the account page carry this prefix instead of an interaction uid. */
 const EXTERNAL_LOGIN_PREFIX = 'account-page:';
 const COOKIE = 'smart_account_login';
@@ -81,7 +79,7 @@ export class AccountLoginBinding {
     return {
       httpOnly: true,
       sameSite: 'lax' as const,
-      path: ACCOUNT_PAGE_PATH,
+      path: this.options.routes.account,
       secure: this.options.issuer.startsWith('https:'),
     };
   }

@@ -8,11 +8,12 @@ import { ProviderHost } from '../provider/provider-host.service.js';
 import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
 import { requestIdOf } from '../security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { ACCOUNT_PAGE_PATH, AccountLoginBinding } from './account-login.binding.js';
+import { AccountLoginBinding } from './account-login.binding.js';
 import { accountSignInPage } from './account.pages.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { messagePage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 type Form = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ type Form = Record<string, unknown>;
  * as in an authorization. A successful login starts the engine's browser session and always
  * returns to the account page: no parameter names a return target, so none can redirect elsewhere.
  */
-@Controller('account/apps/login')
+@Controller(`${ROUTE_SEGMENTS.account}/login`)
 export class AccountLoginController {
   private readonly logger = new Logger('AccountLogin');
 
@@ -121,7 +122,7 @@ export class AccountLoginController {
   }
 
   private backToPage(res: Response): void {
-    res.redirect(303, ACCOUNT_PAGE_PATH);
+    res.redirect(303, this.options.routes.account);
   }
 
   /** The sign-in page (with its form bound to this browser), or 503 when no login is configured. */
@@ -136,7 +137,12 @@ export class AccountLoginController {
     }
     const csrf = this.binding.csrfToken(this.binding.ensure(req, res));
     const method = this.external.enabled ? 'external' : 'password';
-    sendPage(res, this.options, accountSignInPage({ csrf, method, ...page }), page.status);
+    sendPage(
+      res,
+      this.options,
+      accountSignInPage({ base: this.options.routes.account, csrf, method, ...page }),
+      page.status,
+    );
   }
 
   private refuse(res: Response): void {

@@ -10,6 +10,8 @@ const formatTime = (ms: number) =>
 
 /** The sign-in offered to a visitor without a session: the built-in form or the external provider. */
 export function accountSignInPage(p: {
+  /** The account page's path (`routes.account`). */
+  base: string;
   csrf: string;
   method: 'password' | 'external';
   error?: string;
@@ -18,11 +20,11 @@ export function accountSignInPage(p: {
   const error = p.error ? `<p class="error" role="alert">${escapeHtml(p.error)}</p>` : '';
   const form =
     p.method === 'password'
-      ? `<form method="post" action="/account/apps/login">${hidden('csrf', p.csrf)}
+      ? `<form method="post" action="${escapeHtml(p.base)}/login">${hidden('csrf', p.csrf)}
 <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required value="${escapeHtml(p.username ?? '')}">
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`
-      : `<form method="post" action="/account/apps/login/idp">${hidden('csrf', p.csrf)}
+      : `<form method="post" action="${escapeHtml(p.base)}/login/idp">${hidden('csrf', p.csrf)}
 <button type="submit">Sign in</button></form>`;
   return layout(
     'Sign in',
@@ -40,7 +42,7 @@ export interface AccountAppView {
   lastUsedAt?: number;
 }
 
-function appSection(app: AccountAppView, i: number, csrf: string): string {
+function appSection(app: AccountAppView, i: number, csrf: string, base: string): string {
   const scopes = app.scopes
     .map(
       (s) =>
@@ -55,19 +57,21 @@ function appSection(app: AccountAppView, i: number, csrf: string): string {
     : '';
   return `<section aria-labelledby="app-${i}"><h2 id="app-${i}">${escapeHtml(app.name)}</h2>
 <p>${used}</p>${trusted}<p>It can:</p><ul>${scopes || '<li>Sign you in</li>'}</ul>
-<form method="post" action="/account/apps/revoke">${hidden('csrf', csrf)}${hidden('client_id', app.clientId)}
+<form method="post" action="${escapeHtml(base)}/revoke">${hidden('csrf', csrf)}${hidden('client_id', app.clientId)}
 <button type="submit" aria-describedby="app-${i}">Revoke access</button></form></section>`;
 }
 
 /** The apps holding access for the signed-in user, each with a revoke button. */
 export function accountAppsPage(p: {
+  /** The account page's path (`routes.account`). */
+  base: string;
   userName: string;
   csrf: string;
   apps: AccountAppView[];
   logoutUrl: string;
 }): string {
   const body = p.apps.length
-    ? p.apps.map((app, i) => appSection(app, i, p.csrf)).join('\n')
+    ? p.apps.map((app, i) => appSection(app, i, p.csrf, p.base)).join('\n')
     : '<p>No app has access to your records.</p>';
   return layout(
     'Your apps',

@@ -14,8 +14,6 @@ interface PendingLogin {
   state: string;
 }
 
-const CALLBACK_PATH = '/interaction/callback/idp';
-
 /** Maps an upstream provider's claims to the local account (Keycloak-style roles included). */
 export function accountFromClaims(claims: Record<string, unknown>): SmartAccountClaims {
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -59,7 +57,7 @@ export class ExternalLoginService {
   }
 
   private get redirectUri(): string {
-    return `${this.options.issuer}${CALLBACK_PATH}`;
+    return `${new URL(this.options.issuer).origin}${this.options.routes.interaction}/callback/idp`;
   }
 
   private configuration(): Promise<oidc.Configuration> {

@@ -5,7 +5,7 @@ import { CredentialsVerifier } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { ACCOUNT_PAGE_PATH, isAccountPageLogin } from './account-login.binding.js';
+import { isAccountPageLogin } from './account-login.binding.js';
 import { ExternalLoginService } from './external-login.service.js';
 import {
   InteractionFlowService,
@@ -16,6 +16,7 @@ import { consentPage, loginPage, messagePage, pickerPage } from './interaction.p
 import { sendPage } from './page.headers.js';
 import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
 import { requestIdOf } from '../security/request-guard.service.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 type Form = Record<string, unknown>;
 const list = (v: unknown): string[] =>
@@ -37,7 +38,7 @@ function loginAttempt(req: Request, details: InteractionDetails, username: strin
  * Every form carries a CSRF token bound to the interaction; the engine binds the interaction to
  * the browser with its `_interaction` cookie.
  */
-@Controller('interaction')
+@Controller(ROUTE_SEGMENTS.interaction)
 export class InteractionController {
   private readonly logger = new Logger('Interaction');
 
@@ -62,8 +63,9 @@ export class InteractionController {
       );
     const query = new URL(req.originalUrl, 'http://x').search;
     // The one callback registered at the provider also serves the account page's own sign-in.
-    if (isAccountPageLogin(uid)) return res.redirect(303, `${ACCOUNT_PAGE_PATH}/login/idp${query}`);
-    res.redirect(303, `/interaction/${encodeURIComponent(uid)}/idp${query}`);
+    if (isAccountPageLogin(uid))
+      return res.redirect(303, `${this.options.routes.account}/login/idp${query}`);
+    res.redirect(303, `${this.options.routes.interaction}/${encodeURIComponent(uid)}/idp${query}`);
   }
 
   @Get(':uid')
@@ -147,7 +149,7 @@ export class InteractionController {
       }
       await this.flow.savePick(details.uid, { episodeId: form.episodeId });
     }
-    res.redirect(303, `/interaction/${encodeURIComponent(details.uid)}`);
+    res.redirect(303, `${this.options.routes.interaction}/${encodeURIComponent(details.uid)}`);
   }
 
   @Post(':uid/consent')
@@ -155,7 +157,10 @@ export class InteractionController {
     const details = await this.details(req, res);
     if (!details || !this.csrfOk(details, form, res)) return;
     if (details.prompt.name !== 'consent')
-      return res.redirect(303, `/interaction/${encodeURIComponent(details.uid)}`);
+      return res.redirect(
+        303,
+        `${this.options.routes.interaction}/${encodeURIComponent(details.uid)}`,
+      );
     if (form.decision !== 'allow') {
       await this.host.provider.interactionFinished(
         req,
@@ -182,7 +187,7 @@ export class InteractionController {
           res,
           this.options,
           pickerPage({
-            action: `/interaction/${uid}/pick`,
+            action: `${this.options.routes.interaction}/${uid}/pick`,
             csrf,
             clientName: step.client.metadata.client_name ?? 'The app',
             field: 'ehrId',
@@ -197,7 +202,7 @@ export class InteractionController {
           res,
           this.options,
           pickerPage({
-            action: `/interaction/${uid}/pick`,
+            action: `${this.options.routes.interaction}/${uid}/pick`,
             csrf,
             clientName: step.client.metadata.client_name ?? 'The app',
             field: 'episodeId',
@@ -209,7 +214,7 @@ export class InteractionController {
           res,
           this.options,
           consentPage({
-            action: `/interaction/${uid}/consent`,
+            action: `${this.options.routes.interaction}/${uid}/consent`,
             csrf,
             clientName: step.client.metadata.client_name ?? 'The app',
             items: step.scopes.map((s) => ({ scope: s.raw, description: describeScope(s) })),
@@ -273,7 +278,7 @@ export class InteractionController {
       res,
       this.options,
       loginPage({
-        action: `/interaction/${details.uid}/login`,
+        action: `${this.options.routes.interaction}/${details.uid}/login`,
         csrf: this.flow.csrfToken(details.uid),
         clientName: client?.metadata.client_name ?? 'An app',
       }),
@@ -287,7 +292,7 @@ export class InteractionController {
   ): Promise<void> {
     const client = await this.flow.clientOf(details);
     const html = loginPage({
-      action: `/interaction/${details.uid}/login`,
+      action: `${this.options.routes.interaction}/${details.uid}/login`,
       csrf: this.flow.csrfToken(details.uid),
       clientName: client?.metadata.client_name ?? 'An app',
       error: page.error,

@@ -5,10 +5,11 @@ import { AdminErrorFilter } from '../admin/admin-error.filter.js';
 import { AdminScopes } from '../admin/admin-scopes.decorator.js';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import type { ClientActor } from '../clients/clients.service.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** Key rotation: new keys are published now, sign after every instance has seen them. */
 @ApiTags('keys')
-@Controller('admin/keys')
+@Controller(`${ROUTE_SEGMENTS.admin}/keys`)
 @AdminScopes('admin')
 @UseFilters(AdminErrorFilter)
 export class KeysController {

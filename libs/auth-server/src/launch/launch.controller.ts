@@ -7,10 +7,11 @@ import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import type { ClientActor } from '../clients/clients.service.js';
 import { CreateLaunchDto } from './create-launch.dto.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** The platform's launcher creates EHR launches here (scope `admin` or `launch:create`). */
 @ApiTags('launches')
-@Controller('admin/launches')
+@Controller(`${ROUTE_SEGMENTS.admin}/launches`)
 @UseFilters(AdminErrorFilter)
 @UsePipes(AdminValidationPipe)
 export class LaunchController {

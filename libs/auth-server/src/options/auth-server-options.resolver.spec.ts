@@ -27,7 +27,15 @@ describe(resolveAuthServerOptions.name, () => {
       keyEncryptionSecret: undefined,
     });
     expect(sut).toMatchObject({
-      mountPath: '/auth',
+      mountPath: '',
+      routes: {
+        base: '',
+        oauth: '/auth',
+        wellKnown: '/.well-known',
+        interaction: '/interaction',
+        account: '/account/apps',
+        admin: '/admin',
+      },
       trustProxy: false,
       allowedHosts: [],
       anyHostPaths: [],
@@ -58,7 +66,7 @@ describe(resolveAuthServerOptions.name, () => {
     const sut = resolveAuthServerOptions({
       ...minimal,
       issuer: 'http://localhost:3000/platform',
-      mountPath: '/oauth2/v1',
+      mountPath: '/smart/v1',
       trustProxy: true,
       pkce: 'public-only',
       requireAud: false,
@@ -75,7 +83,11 @@ describe(resolveAuthServerOptions.name, () => {
     });
     expect(sut).toMatchObject({
       issuer: 'http://localhost:3000/platform',
-      mountPath: '/oauth2/v1',
+      mountPath: '/smart/v1',
+      routes: expect.objectContaining({
+        oauth: '/smart/v1/auth',
+        account: '/smart/v1/account/apps',
+      }),
       trustProxy: true,
       pkce: 'public-only',
       requireAud: false,
@@ -110,8 +122,8 @@ describe(resolveAuthServerOptions.name, () => {
     ['issuer', { issuer: 'https://ehr.example/' }],
     ['issuer', { issuer: 'https://ehr.example?tenant=1' }],
     ['issuer', { issuer: 'https://ehr.example#frag' }],
-    ['mountPath', { mountPath: 'auth' }],
-    ['mountPath', { mountPath: '/auth/' }],
+    ['mountPath', { mountPath: 'smart' }],
+    ['mountPath', { mountPath: '/smart/' }],
     ['mountPath', { mountPath: '/' }],
     ['mountPath', { mountPath: '/a b' }],
     ['services', { services: undefined }],

@@ -1,4 +1,5 @@
 import type { SmartSeedClient } from '../admin/auth-admin.port.js';
+import { smartRoutes } from '../common/routes.js';
 import { SmartAuthConfigError } from './auth-config.error.js';
 import { resolveSecurityOptions } from '../security/security-options.resolver.js';
 import { parseHost } from '../security/host-rules.js';
@@ -126,9 +127,13 @@ function resolveAnyHostPaths(value: readonly unknown[]): readonly string[] {
   });
 }
 
-function resolveMountPath(value: string): string {
-  if (!/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(value)) {
-    throw new SmartAuthConfigError('mountPath', 'must be a path like /auth (no trailing slash)');
+function resolveMountPath(value: unknown): string {
+  if (value === '') return '';
+  if (typeof value !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
+    throw new SmartAuthConfigError(
+      'mountPath',
+      "must be '' or a path like /smart (no trailing slash)",
+    );
   }
   return value;
 }
@@ -194,9 +199,11 @@ export function resolveAuthServerOptions(
   if (!Array.isArray(extraScopes) || extraScopes.some((s) => !/^[!#-[\]-~]+$/.test(String(s)))) {
     throw new SmartAuthConfigError('extraScopes', 'must be a list of scope tokens');
   }
+  const mountPath = resolveMountPath(input.mountPath ?? D.mountPath);
   return {
     issuer: absoluteUrl('issuer', input.issuer),
-    mountPath: resolveMountPath(input.mountPath ?? D.mountPath),
+    mountPath,
+    routes: smartRoutes(mountPath),
     services: resolveServices(input.services),
     clients: resolveSeedClients(input.clients ?? D.clients),
     trustProxy: Boolean(input.trustProxy ?? D.trustProxy),

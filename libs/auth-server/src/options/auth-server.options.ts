@@ -7,6 +7,7 @@ import type {
 } from '../security/security.options.js';
 import { SECURITY_DEFAULTS } from '../security/security.options.js';
 import type { SmartSeedClient } from '../admin/auth-admin.port.js';
+import type { SmartRoutes } from '../common/routes.js';
 
 /** A service advertised in the `services` map of `/.well-known/smart-configuration`. */
 export interface SmartServiceDescription {
@@ -32,8 +33,13 @@ export interface SmartAuthServerOptions {
    */
   issuer: string;
   /**
-   * Path prefix of the OAuth endpoints (authorize, token, introspect, revoke, jwks, userinfo...).
-   * @default '/auth'
+   * Where the module is mounted in the host's URL space, e.g. `/smart`: discovery
+   * (`/smart/.well-known/smart-configuration`), the OAuth endpoints (`/smart/auth/token`), the
+   * login, consent and account pages and the admin API all live under it. Set `issuer` to the
+   * public origin plus this path, so that `<issuer>/.well-known/smart-configuration` resolves.
+   * Static: with `forRootAsync`, pass it beside `useFactory` (it decides the routes before the
+   * factory runs).
+   * @default '' (the server root)
    */
   mountPath?: string;
   /**
@@ -258,7 +264,7 @@ export interface SmartRegistrationOptions {
 
 /** All defaults, in one place. */
 export const SMART_AUTH_SERVER_DEFAULTS = {
-  mountPath: '/auth',
+  mountPath: '',
   clients: [],
   trustProxy: false,
   allowedHosts: [],
@@ -293,6 +299,8 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
 export interface ResolvedSmartAuthServerOptions {
   issuer: string;
   mountPath: string;
+  /** Every path the module answers on, under `mountPath`. */
+  routes: SmartRoutes;
   services: Record<string, SmartServiceDescription>;
   clients: readonly SmartSeedClient[];
   trustProxy: boolean;

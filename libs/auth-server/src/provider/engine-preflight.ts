@@ -143,11 +143,11 @@ async function serveFormAsQuery(
  * same request by GET, in place), and client assertions whose `kid` the cached
  * `jwks_uri` keys lack (marked stale so the engine refetches them, rate limited per client).
  */
-export function engineTokenPreflight(provider: Provider, mountPath: string) {
+export function engineTokenPreflight(provider: Provider, oauthPath: string) {
   const lastForced = new Map<string, number>();
-  const tokenPath = `${mountPath}/token`;
-  const authorizePath = `${mountPath}/authorize`;
-  const parPath = `${mountPath}/par`;
+  const tokenPath = `${oauthPath}/token`;
+  const authorizePath = `${oauthPath}/authorize`;
+  const parPath = `${oauthPath}/par`;
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     if (ctx.path === authorizePath && ctx.method === 'GET') {
       const rewritten = withConsentForOfflineAccess(new URLSearchParams(ctx.querystring));

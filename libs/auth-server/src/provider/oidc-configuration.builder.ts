@@ -93,7 +93,7 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
       long: { signed: true, httpOnly: true, sameSite: cookieSameSite(options) },
       short: { signed: true, httpOnly: true, sameSite: cookieSameSite(options) },
     },
-    routes: routes(options.mountPath),
+    routes: routes(options.routes.oauth),
     responseTypes: ['code'],
     // SMART: redirect_uri is a required authorization parameter, even with one registered.
     allowOmittingSingleRegisteredRedirectUri: false,
@@ -123,7 +123,9 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
         claims: () => ({ ...account, sub: account.sub }),
       };
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `${options.routes.interaction}/${interaction.uid}`,
+    },
     extraParams: smartExtraParams(options, deps.launches),
     extraTokenClaims: (_ctx, token) =>
       contextClaims(deps.contexts, (token as { grantId?: string }).grantId),

@@ -139,13 +139,18 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     res: ServerResponse,
     next: Next,
   ) => void {
-    const mount = `${this.options.mountPath}/`;
+    const mount = `${this.options.routes.oauth}/`;
+    const openidConfiguration = `${this.options.routes.wellKnown}/openid-configuration`;
     return (req, res, next) => {
       const path = req.path ?? new URL(req.url ?? '/', 'http://x').pathname;
       const mine =
-        path === '/.well-known/openid-configuration' ||
-        (path.startsWith(mount) && !this.reserved.has(path));
+        path === openidConfiguration || (path.startsWith(mount) && !this.reserved.has(path));
       if (!mine || !this.handler) return next();
+      // The engine serves its discovery document at its own root; under a mount path the
+      // request is handed over as if for that root (every URL in it comes from the options).
+      if (path === openidConfiguration && req.url) {
+        req.url = req.url.slice(this.options.routes.base.length);
+      }
       this.handler(req, res).catch(next);
     };
   }
@@ -202,7 +207,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     const hook = engineSecurityHook({
       guard: this.guard,
       events: this.securityEvents,
-      mountPath: this.options.mountPath,
+      oauthPath: this.options.routes.oauth,
       revokeGrant: async (grantId) => {
         await provider.Grant.adapter.revokeByGrantId(grantId);
         await provider.Grant.adapter.destroy(grantId);
@@ -226,7 +231,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       });
     };
     provider.use(canonicalOrigin(this.options.issuer));
-    provider.use(engineTokenPreflight(provider, this.options.mountPath));
+    provider.use(engineTokenPreflight(provider, this.options.routes.oauth));
     provider.use(this.securityHook(provider));
     provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
       await next();

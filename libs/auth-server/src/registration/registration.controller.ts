@@ -22,7 +22,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RegistrationGuard } from './registration.guard.js';
 
 /**
- * Public dynamic client registration (RFC 7591) at `{mountPath}/register`, served by Nest (the
+ * Public dynamic client registration (RFC 7591) at `{mountPath}/auth/register`, served by Nest (the
  * path is reserved from the engine). Off by default (404). Clients registered here start
  * `pending`: they get no token until an administrator approves them. Unknown metadata members
  * are ignored, as RFC 7591 section 2 requires; `trusted` cannot be set here.
@@ -41,7 +41,7 @@ export class RegistrationController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.host.reservePath(`${this.options.mountPath}/register`);
+    this.host.reservePath(`${this.options.routes.oauth}/register`);
   }
 
   /** The route matches any `.../register`; `RegistrationGuard` admits only the mount's. */

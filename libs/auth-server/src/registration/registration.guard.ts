@@ -30,7 +30,7 @@ export class RegistrationGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     const { enabled, initialAccessToken } = this.options.registration;
-    if (!enabled || req.path !== `${this.options.mountPath}/register`) {
+    if (!enabled || req.path !== `${this.options.routes.oauth}/register`) {
       throw new OAuthError('not_found', 'dynamic client registration is not enabled', 404);
     }
     if (initialAccessToken === undefined) return true;

@@ -9,6 +9,7 @@ import { ProviderHost } from '../provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
 import { RevocationListService } from './revocation-list.service.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** Scopes that may read the feed (a resource server introspects with `introspect`). */
 const FEED_SCOPES = ['introspect', 'admin'];
@@ -42,10 +43,10 @@ export class RevocationFeedController {
     private readonly clients: ClientRegistryService,
     private readonly revocations: RevocationListService,
   ) {
-    host.reservePath(`${options.mountPath}/revocations`);
+    host.reservePath(`${options.routes.oauth}/revocations`);
   }
 
-  @Get('auth/revocations')
+  @Get(`${ROUTE_SEGMENTS.oauth}/revocations`)
   async feed(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -89,7 +90,7 @@ export class RevocationFeedController {
     const client = await authenticateClient(this.host.provider, {
       authorization,
       params: {},
-      audiences: [`${origin}${this.options.mountPath}/token`, this.options.issuer],
+      audiences: [`${origin}${this.options.routes.oauth}/token`, this.options.issuer],
     });
     const registered = await this.clients.find(client.clientId);
     if (!hasFeedScope(registered?.metadata.scope)) {

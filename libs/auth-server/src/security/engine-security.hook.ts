@@ -42,7 +42,7 @@ export interface EngineContext {
 export interface EngineSecurityDependencies {
   guard: RequestGuardService;
   events: SecurityEventsService;
-  mountPath: string;
+  oauthPath: string;
   /** Revokes a grant and every token stored for it. */
   revokeGrant(grantId: string): Promise<void>;
   /** The grant id of an authorization code (consumed or not). */
@@ -102,8 +102,8 @@ const REPLAY_OF: Record<string, SecurityEventType> = {
  * @see https://datatracker.ietf.org/doc/html/rfc9700#section-4.14.2
  */
 export function engineSecurityHook(deps: EngineSecurityDependencies) {
-  const tokenPath = `${deps.mountPath}/token`;
-  const parPath = `${deps.mountPath}/par`;
+  const tokenPath = `${deps.oauthPath}/token`;
+  const parPath = `${deps.oauthPath}/par`;
   return async (ctx: EngineContext, next: () => Promise<void>): Promise<void> => {
     if (ctx.method !== 'POST' || (ctx.path !== tokenPath && ctx.path !== parPath)) return next();
     const caller: CallerInfo = { ip: ctx.ip, requestId: requestIdOf(ctx.req) };

@@ -24,8 +24,8 @@ export class HostCheckService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
   ) {
     this.rules = compileHostRules(options.issuer, options.allowedHosts, options.trustProxy);
-    const mount = options.mountPath;
-    this.pagePrefixes = [`${mount}/authorize`, `${mount}/logout`, '/interaction', '/account'];
+    const { oauth, interaction, account } = options.routes;
+    this.pagePrefixes = [`${oauth}/authorize`, `${oauth}/logout`, interaction, account];
   }
 
   /** Express middleware; install before every route (`mountSmartAuthServer` does). */

@@ -91,15 +91,16 @@ export class RequestGuardService {
   /** Which guarded endpoint a request is for, if any. */
   classify(req: { method?: string; path?: string; url?: string }): GuardedEndpoint | undefined {
     const path = req.path ?? new URL(req.url ?? '/', 'http://x').pathname;
-    const mount = this.options.mountPath;
+    const mount = this.options.routes.oauth;
     if (path === `${mount}/authorize` || path.startsWith(`${mount}/authorize/`)) return 'authorize';
     if (req.method !== 'POST') return undefined;
     if (path === `${mount}/token`) return 'token';
     if (path === `${mount}/par`) return 'par';
     if (path === `${mount}/introspect` || path === `${mount}/revoke`) return 'introspection';
     if (path === `${mount}/register`) return 'registration';
-    if (path.startsWith('/interaction/') && path.endsWith('/login')) return 'login';
-    if (path === '/account/apps/login') return 'login';
+    const { interaction, account } = this.options.routes;
+    if (path.startsWith(`${interaction}/`) && path.endsWith('/login')) return 'login';
+    if (path === `${account}/login`) return 'login';
     return undefined;
   }
 

@@ -48,7 +48,7 @@ export interface SmartRateLimitOptions {
    */
   login?: Pick<SmartEndpointLimits, 'perIp'>;
   /**
-   * Dynamic client registration (`POST {mountPath}/register`).
+   * Dynamic client registration (`POST {mountPath}/auth/register`).
    * @default { perIp: 20 }
    */
   registration?: Pick<SmartEndpointLimits, 'perIp'>;

@@ -10,6 +10,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { RequestGuardService, requestIdOf } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 const INTROSPECT_SCOPE = 'introspect';
 
@@ -39,12 +40,12 @@ export class TokenEndpointsController {
     private readonly guard: RequestGuardService,
     private readonly events: SecurityEventsService,
   ) {
-    host.reservePath(`${options.mountPath}/introspect`);
-    host.reservePath(`${options.mountPath}/revoke`);
+    host.reservePath(`${options.routes.oauth}/introspect`);
+    host.reservePath(`${options.routes.oauth}/revoke`);
   }
 
   /** @see https://hl7.org/fhir/smart-app-launch/token-introspection.html */
-  @Post('auth/introspect')
+  @Post(`${ROUTE_SEGMENTS.oauth}/introspect`)
   @HttpCode(200)
   async introspect(
     @Req() req: Request,
@@ -60,7 +61,7 @@ export class TokenEndpointsController {
     return mayRead ? result : { active: false };
   }
 
-  @Post('auth/revoke')
+  @Post(`${ROUTE_SEGMENTS.oauth}/revoke`)
   @HttpCode(200)
   async revoke(
     @Req() req: Request,
@@ -99,8 +100,8 @@ export class TokenEndpointsController {
       authorization,
       params,
       audiences: [
-        `${origin}${this.options.mountPath}/${endpoint}`,
-        `${origin}${this.options.mountPath}/token`,
+        `${origin}${this.options.routes.oauth}/${endpoint}`,
+        `${origin}${this.options.routes.oauth}/token`,
         this.options.issuer,
       ],
       allowPublic: endpoint === 'revoke',

@@ -5,6 +5,7 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /**
  * OpenID Connect UserInfo for this server's JWT access tokens. The engine's own endpoint only
@@ -21,7 +22,7 @@ export class UserinfoController {
     private readonly tokens: TokenRegistryService,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
   ) {
-    host.reservePath(`${options.mountPath}/userinfo`);
+    host.reservePath(`${options.routes.oauth}/userinfo`);
   }
 
   /** JWT access tokens (every user flow) through the registry; opaque ones through the engine. */
@@ -34,12 +35,12 @@ export class UserinfoController {
       : { active: false };
   }
 
-  @Get('auth/userinfo')
+  @Get(`${ROUTE_SEGMENTS.oauth}/userinfo`)
   get(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
     return this.answer(authorization, res);
   }
 
-  @Post('auth/userinfo')
+  @Post(`${ROUTE_SEGMENTS.oauth}/userinfo`)
   post(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
     return this.answer(authorization, res);
   }

@@ -23,10 +23,11 @@ import { validateClientJwks } from '../clients/jwks.validator.js';
 import { TrustedIssuerDto } from './trusted-issuer.dto.js';
 import { TrustedIssuerService } from './trusted-issuer.service.js';
 import type { TrustedIssuer } from './trusted-issuer.types.js';
+import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** Trusted assertion issuers for the RFC 7523 jwt-bearer grant (scope `admin`). */
 @ApiTags('trusted-issuers')
-@Controller('admin/trusted-issuers')
+@Controller(`${ROUTE_SEGMENTS.admin}/trusted-issuers`)
 @AdminScopes('admin')
 @UseFilters(AdminErrorFilter)
 @UsePipes(AdminValidationPipe)
