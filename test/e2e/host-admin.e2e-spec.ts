@@ -16,7 +16,7 @@ import {
   type SmartSeedClient,
 } from '@smart-openehr/auth-server';
 import { hostTypeOrm } from '../fixtures/apps/host-config.module.js';
-import { createTestStorage, type TestStorage } from '../support/app.harness.js';
+import { createTestStorage, settleFailedBoot, type TestStorage } from '../support/app.harness.js';
 
 const BACKEND: SmartSeedClient = {
   clientId: 'host-backend',
@@ -62,6 +62,9 @@ async function boot(storage: TestStorage, clients: readonly SmartSeedClient[]) {
   const app = await NestFactory.create(SeedingHostModule.register(storage, clients), {
     logger: false,
     abortOnError: false,
+  }).catch(async (err: unknown) => {
+    await settleFailedBoot();
+    throw err;
   });
   mountSmartAuthServer(app);
   try {

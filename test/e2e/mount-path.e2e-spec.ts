@@ -11,7 +11,7 @@ import {
   type SmartSeedClient,
 } from '@smart-openehr/auth-server';
 import { hostTypeOrm } from '../fixtures/apps/host-config.module.js';
-import { createTestStorage, type TestStorage } from '../support/app.harness.js';
+import { createTestStorage, settleFailedBoot, type TestStorage } from '../support/app.harness.js';
 import { freePort } from '../support/free-port.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
 
@@ -94,6 +94,9 @@ async function boot(storage: TestStorage, port: number, factoryMount?: string) {
   const app = await NestFactory.create(MountedHostModule.register(storage, options, factoryMount), {
     logger: false,
     abortOnError: false,
+  }).catch(async (err: unknown) => {
+    await settleFailedBoot();
+    throw err;
   });
   try {
     mountSmartAuthServer(app);

@@ -89,3 +89,10 @@ export async function adminToken(url: string, scope = 'admin'): Promise<string> 
   }
   return body.access_token;
 }
+
+/**
+ * After a host failed to boot on purpose: TypeORM's connection, started in parallel, may still be
+ * loading its driver; let it finish before the test ends (jest refuses `require` after teardown).
+ */
+export const settleFailedBoot = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, 300));
