@@ -21,6 +21,8 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.ts$': swc },
+  // Installed outside hosts (test/hosts/) are cached there; never crawl them for modules or tests.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
 };
 
 /** @type {import('jest').Config} */
