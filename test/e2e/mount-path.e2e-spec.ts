@@ -1,4 +1,12 @@
-import { Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type INestApplication,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   AccountResolver,
@@ -72,6 +80,7 @@ class MountedHostModule {
   ): DynamicModule {
     return {
       module: MountedHostModule,
+      controllers: [PingController],
       imports: [
         hostTypeOrm({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir }),
         SmartAuthServerModule.forRootAsync({
@@ -84,7 +93,21 @@ class MountedHostModule {
   }
 }
 
-async function boot(storage: TestStorage, port: number, factoryMount?: string) {
+/** A route of the host's own, under its global prefix. */
+@Controller('ping')
+class PingController {
+  @Get()
+  ping(): { pong: true } {
+    return { pong: true };
+  }
+}
+
+async function boot(
+  storage: TestStorage,
+  port: number,
+  factoryMount?: string,
+  globalPrefix?: string,
+) {
   const url = `http://127.0.0.1:${port}`;
   const options: SmartAuthServerOptions = {
     issuer: `${url}${MOUNT}`,
@@ -99,6 +122,12 @@ async function boot(storage: TestStorage, port: number, factoryMount?: string) {
     throw err;
   });
   try {
+    if (globalPrefix) {
+      // The host's own routes get the prefix; the auth server's stay under its mount path.
+      app.setGlobalPrefix(globalPrefix, {
+        exclude: [{ path: `${MOUNT.slice(1)}/{*path}`, method: RequestMethod.ALL }],
+      });
+    }
     mountSmartAuthServer(app);
     await app.listen(port, '127.0.0.1');
   } catch (err) {
@@ -238,6 +267,37 @@ describe('mountPath is static', () => {
         SmartAuthConfigError,
       );
     } finally {
+      await storage.dispose();
+    }
+  });
+});
+
+describe('beside a host that sets a global prefix (and excludes the mount path from it)', () => {
+  it('keeps every route of the auth server under the mount path', async () => {
+    const storage = await createTestStorage();
+    const { app, url, base } = await boot(storage, await freePort(), undefined, 'api');
+    try {
+      expect((await fetch(`${url}/api/ping`)).status).toBe(200);
+      const discovery = await fetch(`${base}/.well-known/smart-configuration`);
+      expect(discovery.status).toBe(200);
+      const { token_endpoint } = (await discovery.json()) as { token_endpoint: string };
+      const token = await fetch(token_endpoint, {
+        method: 'POST',
+        headers: {
+          authorization: basic(BACKEND),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin' }),
+      });
+      expect(token.status).toBe(200);
+      const { access_token } = (await token.json()) as { access_token: string };
+      const admin = await fetch(`${base}/admin/clients`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      expect(admin.status).toBe(200);
+      expect((await fetch(`${base}/account/apps/login`)).status).toBe(200);
+    } finally {
+      await app.close();
       await storage.dispose();
     }
   });

@@ -111,6 +111,7 @@ export async function packPackages(destination: string): Promise<Tarball[]> {
       '--pack-destination',
       destination,
       '--json',
+      '--ignore-scripts', // built just above; a prepack script's output would break the JSON
     ],
     { cwd: REPO_ROOT },
   );

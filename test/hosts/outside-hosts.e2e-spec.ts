@@ -244,7 +244,7 @@ describe('outside NestJS hosts consume the packed packages', () => {
           const res = await fetch(`${host.issuer}/admin/docs-json`);
           expect(res.status).toBe(200);
           const doc = (await res.json()) as { paths: Record<string, unknown> };
-          expect(Object.keys(doc.paths)).toContain('/admin/launches');
+          expect(Object.keys(doc.paths)).toContain(`${mountPath}/admin/launches`);
         });
       }
     });

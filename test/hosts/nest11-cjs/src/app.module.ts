@@ -14,7 +14,8 @@ import { CreateNotes1800000000000 } from './notes/create-notes.migration';
 import { Note } from './notes/note.entity';
 import { NotesController } from './notes/notes.controller';
 import { NotesSeed } from './notes/notes.seed';
-import { SeedClients } from './seed-clients';
+import { hostClients } from './seed-clients';
+import { SMART_MOUNT_PATH } from './smart-mount';
 
 /** One DataSource for the host's entities and the auth server's, migrations of both. */
 function dataSource(config: HostConfig): TypeOrmModuleOptions {
@@ -40,9 +41,11 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSource(config)),
         TypeOrmModule.forFeature([Note]),
         SmartAuthServerModule.forRootAsync({
+          mountPath: SMART_MOUNT_PATH,
           imports: [HostAccountsModule],
           useFactory: () => ({
             issuer: config.issuer,
+            clients: hostClients(config),
             services: {
               'org.openehr.rest': { baseUrl: config.apiBaseUrl, description: 'Host notes API' },
             },
@@ -54,7 +57,7 @@ export class AppModule {
         }),
       ],
       controllers: [NotesController],
-      providers: [{ provide: HOST_CONFIG, useValue: config }, NotesSeed, SeedClients],
+      providers: [{ provide: HOST_CONFIG, useValue: config }, NotesSeed],
     };
   }
 }

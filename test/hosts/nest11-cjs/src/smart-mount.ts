@@ -1,6 +1,5 @@
 /**
- * Where this host mounts the SMART authorization server; the issuer is the host's URL plus this
- * path. '' mounts it at the root. The outside-host test reads this constant, so moving the
- * server (e.g. to '/smart') is this one line once the module's `mountPath` option lands.
+ * Where this host mounts the SMART authorization server (the module's `mountPath`); the issuer is
+ * the host's URL plus this path. The outside-host test reads this constant too.
  */
-export const SMART_MOUNT_PATH = '';
+export const SMART_MOUNT_PATH = '/smart';

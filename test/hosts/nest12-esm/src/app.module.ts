@@ -14,7 +14,8 @@ import { CreateNotes1800000000000 } from './notes/create-notes.migration.js';
 import { Note } from './notes/note.entity.js';
 import { NotesController } from './notes/notes.controller.js';
 import { NotesSeed } from './notes/notes.seed.js';
-import { SeedClients } from './seed-clients.js';
+import { hostClients } from './seed-clients.js';
+import { SMART_MOUNT_PATH } from './smart-mount.js';
 
 /** One DataSource for the host's entities and the auth server's, migrations of both. */
 function dataSource(config: HostConfig): TypeOrmModuleOptions {
@@ -41,7 +42,9 @@ export class AppModule {
         TypeOrmModule.forFeature([Note]),
         HostAccountsModule,
         SmartAuthServerModule.forRoot({
+          mountPath: SMART_MOUNT_PATH,
           issuer: config.issuer,
+          clients: hostClients(config),
           services: {
             'org.openehr.rest': { baseUrl: config.apiBaseUrl, description: 'Host notes API' },
           },
@@ -52,7 +55,7 @@ export class AppModule {
         }),
       ],
       controllers: [NotesController],
-      providers: [{ provide: HOST_CONFIG, useValue: config }, NotesSeed, SeedClients],
+      providers: [{ provide: HOST_CONFIG, useValue: config }, NotesSeed],
     };
   }
 }
