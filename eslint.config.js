@@ -120,6 +120,30 @@ export default tseslint.config(
     ]),
   },
   {
+    // Optional peers are loaded on demand (common/optional-module.loader.ts); only types are imported.
+    files: ['libs/auth-server/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/auth-server/src/admin/openapi.decorators.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/swagger',
+              allowTypeImports: true,
+              message: 'an optional peer: import the decorators from admin/openapi.decorators.ts',
+            },
+            {
+              name: 'pg',
+              allowTypeImports: true,
+              message: 'an optional peer: load it with loadPeerModule when PostgreSQL is in use',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/auth-server/**/*.ts'],
     ignores: ['libs/auth-server/src/provider/**'],
     rules: restrict([

@@ -28,6 +28,7 @@ export const ApiNoContentResponse = pick('ApiNoContentResponse');
 export const ApiNotFoundResponse = pick('ApiNotFoundResponse');
 export const ApiOkResponse = pick('ApiOkResponse');
 export const ApiOperation = pick('ApiOperation');
+export const ApiParam = pick('ApiParam');
 export const ApiProperty = pick('ApiProperty');
 export const ApiPropertyOptional = pick('ApiPropertyOptional');
 export const ApiTags = pick('ApiTags');

@@ -13,7 +13,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
-} from '@nestjs/swagger';
+} from './openapi.decorators.js';
 import type { ClientActor } from '../clients/clients.service.js';
 import { UserRevocationService } from '../revocation/user-revocation.service.js';
 import { AdminActor } from './admin-actor.decorator.js';

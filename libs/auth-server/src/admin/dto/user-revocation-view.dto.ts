@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../openapi.decorators.js';
 import type { UserRevocationResult } from '../../revocation/user-revocation.service.js';
 
 /** `POST /admin/users/{sub}/revoke`: what was revoked. */
