@@ -37,6 +37,7 @@ export class AppModule {
           smartAuthDataSourceOptions({
             databaseUrl: config.databaseUrl,
             dataDir: config.dataDir,
+            tablePrefix: config.tablePrefix,
             synchronize: overrides.synchronize,
           }),
         ),

@@ -21,6 +21,7 @@ describe(loadConfig.name, () => {
       publicUrl: 'http://localhost:3000',
       dataDir: './data',
       databaseUrl: undefined,
+      tablePrefix: '',
       keyEncryptionSecret: undefined,
       trustProxy: false,
       openehrBaseUrl: 'http://localhost:3000/openehr/rest/v1',
@@ -125,6 +126,11 @@ describe(loadConfig.name, () => {
     ['SMART_REQUIRE_AUD', { SMART_REQUIRE_AUD: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['SMART_PKCE', { SMART_PKCE: 'sometimes' }],
+    ['SMART_TABLE_PREFIX', { SMART_TABLE_PREFIX: 'Smart_' }],
+    ['SMART_TABLE_PREFIX', { SMART_TABLE_PREFIX: '_smart' }],
+    ['SMART_TABLE_PREFIX', { SMART_TABLE_PREFIX: 'smart-' }],
+    ['SMART_TABLE_PREFIX', { SMART_TABLE_PREFIX: 'smart_; drop table x' }],
+    ['SMART_TABLE_PREFIX', { SMART_TABLE_PREFIX: `s${'x'.repeat(21)}` }],
     ['SMART_ALLOWED_HOSTS', { SMART_ALLOWED_HOSTS: 'https://auth.internal' }],
     ['SMART_ALLOWED_HOSTS', { SMART_ALLOWED_HOSTS: 'auth.internal/path' }],
     ['SMART_ALLOWED_HOSTS', { SMART_ALLOWED_HOSTS: 'auth.internal:99999' }],
@@ -166,6 +172,13 @@ describe(loadConfig.name, () => {
     }
     for (const name of Object.keys(env)) expect(message).toContain(name);
   });
+
+  it.each(['smart_', 'a', 'tenant7_', `s${'x'.repeat(20)}`])(
+    'accepts SMART_TABLE_PREFIX=%s',
+    (p) => {
+      expect(loadConfig({ SMART_TABLE_PREFIX: p }).tablePrefix).toBe(p);
+    },
+  );
 
   it.each(['0', '1', '3000', '65535'])('accepts PORT=%s', (port) => {
     expect(loadConfig({ PORT: port }).port).toBe(Number(port));

@@ -4,6 +4,8 @@ export interface AppConfig {
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Prefix of the auth server's tables, indexes and channels (`SMART_TABLE_PREFIX`); `''` = none. */
+  tablePrefix: string;
   keyEncryptionSecret: string | undefined;
   trustProxy: boolean;
   /** Other `host[:port]` names served besides the public URL's (`SMART_ALLOWED_HOSTS`). */
@@ -60,6 +62,9 @@ export class EnvConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The auth server's rule for table prefixes (`smartAuthNamingStrategy`), `''` included. */
+const TABLE_PREFIX_SYNTAX = /^([a-z][a-z0-9_]{0,20})?$/;
 
 /** `host[:port]`: a DNS name, IPv4 address or bracketed IPv6 address, without a scheme. */
 const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9_~-]+(\.[a-z0-9_~-]+)*)(:\d{1,5})?$/;
@@ -131,6 +136,12 @@ export function loadConfig(env: Env): AppConfig {
   if (databaseUrl && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
     r.problems.push('DATABASE_URL must be a postgres:// URL (unset it for embedded SQLite)');
   }
+  const tablePrefix = r.str('SMART_TABLE_PREFIX', '')!;
+  if (!TABLE_PREFIX_SYNTAX.test(tablePrefix)) {
+    r.problems.push(
+      `SMART_TABLE_PREFIX must be lower-case letters, digits and _ starting with a letter, at most 21 characters (got "${tablePrefix}")`,
+    );
+  }
   const secret = r.str('SMART_KEY_ENCRYPTION_SECRET');
   if (secret !== undefined && secret.length < 16) {
     r.problems.push('SMART_KEY_ENCRYPTION_SECRET must be at least 16 characters');
@@ -164,6 +175,7 @@ export function loadConfig(env: Env): AppConfig {
     publicUrl,
     dataDir: r.str('DATA_DIR', './data')!,
     databaseUrl,
+    tablePrefix,
     keyEncryptionSecret: secret,
     trustProxy: r.bool('SMART_TRUST_PROXY', false),
     allowedHosts: r.list('SMART_ALLOWED_HOSTS').map((h) => h.toLowerCase()),

@@ -31,10 +31,16 @@ async function memoryFixture(): Promise<AdapterFixture> {
   return Promise.resolve({ adapter: adapterFor, close: () => Promise.resolve() });
 }
 
-async function typeOrmFixture(): Promise<AdapterFixture & { dataSource: DataSource }> {
+async function typeOrmFixture(
+  tablePrefix = '',
+): Promise<AdapterFixture & { dataSource: DataSource }> {
   const storage = await createTestStorage();
   const dataSource = new DataSource(
-    smartAuthDataSourceOptions({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir }),
+    smartAuthDataSourceOptions({
+      databaseUrl: storage.databaseUrl,
+      dataDir: storage.dataDir,
+      tablePrefix,
+    }),
   );
   await dataSource.initialize();
   const repo = dataSource.getRepository(OidcPayloadEntity);
@@ -57,7 +63,11 @@ describe('oidc-provider in-memory adapter module', () => {
 });
 
 describeAdapterContract('oidc-provider MemoryAdapter', memoryFixture);
-describeAdapterContract(`TypeOrmOidcAdapter on ${database}`, typeOrmFixture);
+describeAdapterContract(`TypeOrmOidcAdapter on ${database}`, () => typeOrmFixture());
+// Only `smart_oidc_payload` exists there: every statement must name the prefixed table.
+describeAdapterContract(`TypeOrmOidcAdapter on ${database}, table prefix smart_`, () =>
+  typeOrmFixture('smart_'),
+);
 
 describe(`TypeOrmOidcAdapter on ${database}: atomicity and hashed storage`, () => {
   let fixture: Awaited<ReturnType<typeof typeOrmFixture>>;

@@ -76,6 +76,11 @@ export {
   smartAuthDataSourceOptions,
   type SmartDatabaseSettings,
 } from './persistence/typeorm-options.factory.js';
+export {
+  smartAuthNamingStrategy,
+  type SmartAuthNamingStrategy,
+  type SmartNamingStrategyOptions,
+} from './persistence/smart-auth-naming.strategy.js';
 
 // Errors a host may catch.
 export { SmartAuthConfigError } from './options/auth-config.error.js';

@@ -2,8 +2,11 @@ import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { loadPeerModule } from '../common/optional-module.loader.js';
 
-/** The PostgreSQL channel that carries client changes; the payload is the `client_id`. */
-export const CLIENT_CHANGE_CHANNEL = 'smart_client_changed';
+/**
+ * The change-notice channel that carries client changes (the payload is the `client_id`); in
+ * PostgreSQL `<table prefix>smart_client_changed`.
+ */
+export const CLIENT_CHANGE_CHANNEL = 'client_changed';
 
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;

@@ -33,7 +33,7 @@ export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
 /**
  * The client registry (TypeORM table `oauth_client`) with a cache that every change invalidates
  * at once: locally, and on PostgreSQL on every instance through LISTEN/NOTIFY on
- * `smart_client_changed`. While the listener is down nothing is cached. oidc-provider finds
+ * {@link CLIENT_CHANGE_CHANNEL}. While the listener is down nothing is cached. oidc-provider finds
  * clients through `findClientMetadata`; only approved clients exist for it.
  */
 @Injectable()

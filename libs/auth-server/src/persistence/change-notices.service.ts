@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nest
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeNoticeListener } from '../clients/client-change.listener.js';
+import { changeChannelOf } from './smart-tables.js';
 
 /** What a subscriber to a change channel is told. */
 export interface ChangeNoticeSubscriber {
@@ -16,14 +17,16 @@ export interface ChangeNoticeSubscriber {
  * instance for every channel (client changes, token revocations). A change is announced with
  * {@link ChangeNoticesService.notify} inside the transaction that makes it, so PostgreSQL delivers
  * the notice at commit, never without the change. On SQLite (one process) there are no notices:
- * {@link ChangeNoticesService.enabled} is false and owners rely on their own timers.
+ * {@link ChangeNoticesService.enabled} is false and owners rely on their own timers. Channels
+ * are named within the deployment (`client_changed`); in PostgreSQL they carry the table prefix
+ * (`<prefix>smart_client_changed`), so deployments sharing a database do not hear each other.
  */
 @Injectable()
 export class ChangeNoticesService implements OnModuleInit, OnApplicationShutdown {
   private readonly subscribers = new Map<string, ChangeNoticeSubscriber[]>();
   private readonly listener: ChangeNoticeListener | undefined;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     const connection = postgresConnection(dataSource);
     this.listener = connection
       ? new ChangeNoticeListener(connection, {
@@ -49,15 +52,23 @@ export class ChangeNoticesService implements OnModuleInit, OnApplicationShutdown
 
   /** Subscribes to a channel; call it from a constructor so no notice is missed at start. */
   subscribe(channel: string, subscriber: ChangeNoticeSubscriber): void {
-    const list = this.subscribers.get(channel) ?? [];
+    const name = this.channelName(channel);
+    const list = this.subscribers.get(name) ?? [];
     list.push(subscriber);
-    this.subscribers.set(channel, list);
-    void this.listener?.listen(channel);
+    this.subscribers.set(name, list);
+    void this.listener?.listen(name);
   }
 
   /** Sends a notice within `manager`'s transaction (delivered at commit); nothing on SQLite. */
   async notify(manager: EntityManager, channel: string, payload: string): Promise<void> {
-    if (this.listener) await manager.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    if (this.listener) {
+      await manager.query('SELECT pg_notify($1, $2)', [this.channelName(channel), payload]);
+    }
+  }
+
+  /** The PostgreSQL channel of this deployment. */
+  private channelName(channel: string): string {
+    return changeChannelOf(this.dataSource, channel);
   }
 
   async onModuleInit(): Promise<void> {

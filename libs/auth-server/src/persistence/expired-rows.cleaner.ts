@@ -13,6 +13,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
 import { guardDb } from './persistence.errors.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
+import { smartTablesOf } from './smart-tables.js';
 import { sqlRunnerFor } from './sql.runner.js';
 import { TokenRevocationEntity } from './token-revocation.entity.js';
 
@@ -23,10 +24,11 @@ import { TokenRevocationEntity } from './token-revocation.entity.js';
  */
 export const CLEANUP_BATCH_ROWS = 1000;
 
-const DELETE_EXPIRED_BATCH = {
-  sqlite: `DELETE FROM oidc_payload WHERE rowid IN (SELECT rowid FROM oidc_payload WHERE expires_at < ? LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`,
-  postgres: `DELETE FROM oidc_payload WHERE (model, id) IN (SELECT model, id FROM oidc_payload WHERE expires_at < $1 LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`,
-};
+/** One batch of expired rows of `table` (the `oidc_payload` table in the data source's prefix). */
+const deleteExpiredBatch = (postgres: boolean, table: string): string =>
+  postgres
+    ? `DELETE FROM ${table} WHERE (model, id) IN (SELECT model, id FROM ${table} WHERE expires_at < $1 LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`
+    : `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ${CLEANUP_BATCH_ROWS}) RETURNING 1`;
 
 /**
  * Scheduled job: deletes expired codes, tokens, sessions, replay records, launches, revocations
@@ -71,8 +73,10 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async deleteExpiredPayloads(now: number): Promise<number> {
-    const sql =
-      DELETE_EXPIRED_BATCH[this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite'];
+    const sql = deleteExpiredBatch(
+      this.dataSource.options.type === 'postgres',
+      smartTablesOf(this.dataSource).oidcPayload,
+    );
     let total = 0;
     for (;;) {
       const deleted = (await guardDb(() => sqlRunnerFor(this.dataSource).rows(sql, [now]))).length;

@@ -2,9 +2,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Everything oidc-provider stores (sessions, interactions, grants, codes, tokens, replay records...). */
 @Entity({ name: 'oidc_payload' })
-@Index('idx_oidc_payload_grant', ['grantId'], { where: 'grant_id IS NOT NULL' })
-@Index('idx_oidc_payload_uid', ['model', 'uid'], { where: 'uid IS NOT NULL' })
-@Index('idx_oidc_payload_expires', ['expiresAt'])
+// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-tables.ts).
+@Index(['grantId'], { where: 'grant_id IS NOT NULL' })
+@Index(['model', 'uid'], { where: 'uid IS NOT NULL' })
+@Index(['expiresAt'])
 export class OidcPayloadEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   model: string;

@@ -7,8 +7,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * of the revocation feed and of each instance's in-memory copy.
  */
 @Entity({ name: 'token_revocation' })
-@Index('idx_token_revocation_target', ['kind', 'target'])
-@Index('idx_token_revocation_expires', ['expiresAt'])
+// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-tables.ts).
+@Index(['kind', 'target'])
+@Index(['expiresAt'])
 export class TokenRevocationEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string | number;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import type { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { AlreadyConsumedError, guardDb, ReplayDetectedError } from './persistence.errors.js';
+import { smartTablesOf } from './smart-tables.js';
 import { sqlRunnerFor } from './sql.runner.js';
 
 /** What oidc-provider hands the adapter; a loose record. */
@@ -37,26 +38,39 @@ interface Row {
 }
 
 const COLUMNS = 'model, id, payload, grant_id, user_code, uid, expires_at, consumed_at';
-const READ = 'SELECT payload, expires_at, consumed_at FROM oidc_payload';
 
-/** The statements, written once per dialect (`$n` for PostgreSQL, `?` for SQLite). */
-function statements(postgres: boolean) {
+/** The statements on `table`, written once per dialect (`$n` for PostgreSQL, `?` for SQLite). */
+function statements(postgres: boolean, table: string) {
   const $ = (i: number) => (postgres ? `$${i}` : '?');
   const values = Array.from({ length: 8 }, (_, i) => $(i + 1)).join(', ');
   const byKey = (column: string) => `model = ${$(1)} AND ${column} = ${$(2)}`;
+  const read = `SELECT payload, expires_at, consumed_at FROM ${table}`;
   return {
-    upsert: `INSERT INTO oidc_payload (${COLUMNS}) VALUES (${values}) ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at, consumed_at = excluded.consumed_at`,
-    insertOnce: `INSERT INTO oidc_payload (${COLUMNS}) VALUES (${values}) ON CONFLICT (model, id) DO NOTHING RETURNING id`,
-    find: `${READ} WHERE ${byKey('id')}`,
-    findByUid: `${READ} WHERE ${byKey('uid')}`,
-    findByUserCode: `${READ} WHERE ${byKey('user_code')}`,
-    consume: `UPDATE oidc_payload SET consumed_at = ${$(1)} WHERE model = ${$(2)} AND id = ${$(3)} AND consumed_at IS NULL RETURNING id`,
-    destroy: `DELETE FROM oidc_payload WHERE ${byKey('id')}`,
-    revokeByGrantId: `DELETE FROM oidc_payload WHERE grant_id = ${$(1)}`,
+    upsert: `INSERT INTO ${table} (${COLUMNS}) VALUES (${values}) ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at, consumed_at = excluded.consumed_at`,
+    insertOnce: `INSERT INTO ${table} (${COLUMNS}) VALUES (${values}) ON CONFLICT (model, id) DO NOTHING RETURNING id`,
+    find: `${read} WHERE ${byKey('id')}`,
+    findByUid: `${read} WHERE ${byKey('uid')}`,
+    findByUserCode: `${read} WHERE ${byKey('user_code')}`,
+    consume: `UPDATE ${table} SET consumed_at = ${$(1)} WHERE model = ${$(2)} AND id = ${$(3)} AND consumed_at IS NULL RETURNING id`,
+    destroy: `DELETE FROM ${table} WHERE ${byKey('id')}`,
+    revokeByGrantId: `DELETE FROM ${table} WHERE grant_id = ${$(1)}`,
   };
 }
 
-const DIALECTS = { postgres: statements(true), sqlite: statements(false) };
+type Statements = ReturnType<typeof statements>;
+
+/** Statements by dialect and table: one adapter per model shares them. */
+const STATEMENTS = new Map<string, Statements>();
+
+function statementsFor(postgres: boolean, table: string): Statements {
+  const key = `${postgres ? 'postgres' : 'sqlite'}:${table}`;
+  let found = STATEMENTS.get(key);
+  if (found === undefined) {
+    found = statements(postgres, table);
+    STATEMENTS.set(key, found);
+  }
+  return found;
+}
 
 /**
  * oidc-provider storage adapter over TypeORM's connection (SQLite or PostgreSQL), with plain
@@ -65,7 +79,7 @@ const DIALECTS = { postgres: statements(true), sqlite: statements(false) };
  * @see https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js
  */
 export class TypeOrmOidcAdapter {
-  private readonly sql: (typeof DIALECTS)['sqlite'];
+  private readonly sql: Statements;
   private readonly dataSource: DataSource;
 
   constructor(
@@ -73,7 +87,10 @@ export class TypeOrmOidcAdapter {
     repo: Repository<OidcPayloadEntity>,
   ) {
     this.dataSource = repo.manager.connection;
-    this.sql = this.dataSource.options.type === 'postgres' ? DIALECTS.postgres : DIALECTS.sqlite;
+    this.sql = statementsFor(
+      this.dataSource.options.type === 'postgres',
+      smartTablesOf(this.dataSource).oidcPayload,
+    );
   }
 
   private query<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {

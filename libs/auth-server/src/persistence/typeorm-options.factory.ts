@@ -10,6 +10,7 @@ import { AccountAppGrants1764500000000 } from './migrations/1764500000000-accoun
 import { TokenRevocation1764530000000 } from './migrations/1764530000000-token-revocation.migration.js';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
+import { smartAuthNamingStrategy } from './smart-auth-naming.strategy.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
 import { TokenRevocationEntity } from './token-revocation.entity.js';
 import { TrustedIssuerEntity } from './trusted-issuer.entity.js';
@@ -42,17 +43,30 @@ export interface SmartDatabaseSettings {
   dataDir?: string;
   /** Test-only: create the schema without migrations. */
   synchronize?: boolean;
+  /**
+   * Prefix of the auth server's tables, indexes and change-notice channels, and of the
+   * migrations table (`<prefix>migrations`), so that several deployments and the host's own
+   * tables can share one database (see `smartAuthNamingStrategy`). Fixed for the life of a
+   * database: the migrations create the prefixed tables.
+   * @default ''
+   */
+  tablePrefix?: string;
 }
 
 /**
  * TypeORM options for the auth server's storage: PostgreSQL when `databaseUrl` is a postgres URL,
  * embedded SQLite otherwise. Migrations run at start.
+ * @throws SmartAuthConfigError when `tablePrefix` is not a valid prefix.
  */
 export function smartAuthDataSourceOptions(settings: SmartDatabaseSettings): DataSourceOptions {
+  const namingStrategy = smartAuthNamingStrategy({ tablePrefix: settings.tablePrefix ?? '' });
+  const prefix = namingStrategy.smartTablePrefix;
   const common = {
     entities: SMART_AUTH_ENTITIES,
     migrations: SMART_AUTH_MIGRATIONS,
     migrationsRun: !settings.synchronize,
+    ...(prefix ? { migrationsTableName: `${prefix}migrations` } : {}),
+    namingStrategy,
     synchronize: Boolean(settings.synchronize),
     logging: false,
   } as const;

@@ -9,6 +9,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ChangeNoticesService } from '../persistence/change-notices.service.js';
 import { guardDb } from '../persistence/persistence.errors.js';
+import { smartTablesOf } from '../persistence/smart-tables.js';
 import { sqlRunnerFor } from '../persistence/sql.runner.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RevocationSet } from './revocation.set.js';
@@ -21,8 +22,11 @@ import {
   type StoredRevocation,
 } from './revocation.types.js';
 
-/** The PostgreSQL channel that announces new revocations (no payload: read from the cursor). */
-export const TOKEN_REVOCATION_CHANNEL = 'smart_token_revoked';
+/**
+ * The change-notice channel that announces new revocations (no payload: read from the cursor);
+ * in PostgreSQL `<table prefix>smart_token_revoked`.
+ */
+export const TOKEN_REVOCATION_CHANNEL = 'token_revoked';
 /** How often the list is re-read without change notices (SQLite, or the listener is down). */
 const POLL_MS = 1000;
 /** How often it is re-read with change notices (a safety net only). */
@@ -58,7 +62,7 @@ const toStored = (row: Row): StoredRevocation => ({
  * Every revocation (RFC 7009, a replayed code, a reused refresh token, a user revoking an app,
  * an admin suspending or deleting a client or revoking a user's grants) is written here. The
  * instance that writes it applies it at once; on PostgreSQL the write announces itself with
- * `NOTIFY smart_token_revoked` at commit and every instance reads the entries after its cursor
+ * a notice on {@link TOKEN_REVOCATION_CHANNEL} at commit and every instance reads the entries after its cursor
  * (ids only grow, in commit order), so another instance applies it within milliseconds. Without
  * notices (SQLite, a listener reconnecting) the list is re-read every second; with them every
  * 5 s as a safety net. Entries expire with the last token they can concern. The copy is loaded
@@ -101,6 +105,11 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+  }
+
+  /** The `token_revocation` table in the data source's prefix. */
+  private get table(): string {
+    return smartTablesOf(this.dataSource).tokenRevocation;
   }
 
   /**
@@ -148,7 +157,7 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
     });
     if (this.postgres) await manager.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]);
     await manager.query(
-      `INSERT INTO token_revocation (kind, target, issued_before, expires_at, created_at) VALUES ${rows.join(', ')}`,
+      `INSERT INTO ${this.table} (kind, target, issued_before, expires_at, created_at) VALUES ${rows.join(', ')}`,
       params,
     );
     await this.notices.notify(manager, TOKEN_REVOCATION_CHANNEL, '');
@@ -162,7 +171,7 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
   /** Asks the database (authoritative, for introspection): is the token revoked? */
   async isRevokedInStore(claims: RevocableClaims): Promise<boolean> {
     const $ = (i: number) => (this.postgres ? `$${i}` : '?');
-    const sql = `SELECT 1 AS hit FROM token_revocation WHERE expires_at > ${$(1)} AND ((kind = 'jti' AND target = ${$(2)}) OR (kind = 'client' AND target = ${$(3)} AND issued_before >= ${$(4)}) OR (kind = 'subject' AND target = ${$(5)} AND issued_before >= ${$(6)})) LIMIT 1`;
+    const sql = `SELECT 1 AS hit FROM ${this.table} WHERE expires_at > ${$(1)} AND ((kind = 'jti' AND target = ${$(2)}) OR (kind = 'client' AND target = ${$(3)} AND issued_before >= ${$(4)}) OR (kind = 'subject' AND target = ${$(5)} AND issued_before >= ${$(6)})) LIMIT 1`;
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
     const iat = typeof claims.iat === 'number' ? claims.iat : 0;
     const jti = typeof claims.jti === 'string' ? jtiDigest(claims.jti) : '';
@@ -189,7 +198,7 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
     now = Date.now(),
   ): Promise<{ items: StoredRevocation[]; cursor: number; hasMore: boolean }> {
     const $ = (i: number) => (this.postgres ? `$${i}` : '?');
-    const sql = `SELECT id, kind, target, issued_before, expires_at FROM token_revocation WHERE id > ${$(1)} AND expires_at > ${$(2)} ORDER BY id LIMIT ${$(3)}`;
+    const sql = `SELECT id, kind, target, issued_before, expires_at FROM ${this.table} WHERE id > ${$(1)} AND expires_at > ${$(2)} ORDER BY id LIMIT ${$(3)}`;
     const rows = await guardDb(() =>
       sqlRunnerFor(this.dataSource).rows<Row>(sql, [cursor, now, limit]),
     );

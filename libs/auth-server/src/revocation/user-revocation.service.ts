@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { ClientActor } from '../clients/clients.service.js';
 import { guardDb } from '../persistence/persistence.errors.js';
+import { smartTablesOf } from '../persistence/smart-tables.js';
 import { sqlRunnerFor } from '../persistence/sql.runner.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 import { RevocationListService } from './revocation-list.service.js';
@@ -47,13 +48,16 @@ export class UserRevocationService {
     for (const grant of grants) {
       const grantId = (JSON.parse(grant.payload) as { jti?: unknown }).jti;
       if (typeof grantId !== 'string') continue;
-      await this.run('DELETE FROM oidc_payload WHERE grant_id = $1', [grantId]);
-      await this.run('DELETE FROM oidc_payload WHERE model = $1 AND id = $2', ['Grant', grant.id]);
+      await this.run(`DELETE FROM ${this.payloads} WHERE grant_id = $1`, [grantId]);
+      await this.run(`DELETE FROM ${this.payloads} WHERE model = $1 AND id = $2`, [
+        'Grant',
+        grant.id,
+      ]);
       await this.grantTokens.revokeGrant(grantId);
     }
     const sessions = await this.rowsOf('Session', sub);
     for (const session of sessions) {
-      await this.run('DELETE FROM oidc_payload WHERE model = $1 AND id = $2', [
+      await this.run(`DELETE FROM ${this.payloads} WHERE model = $1 AND id = $2`, [
         'Session',
         session.id,
       ]);
@@ -98,7 +102,7 @@ export class UserRevocationService {
   /** The engine's rows of a model whose payload names `accountId` = `sub` exactly. */
   private async rowsOf(model: 'Grant' | 'Session', sub: string): Promise<PayloadRow[]> {
     const rows = await this.run<PayloadRow>(
-      `SELECT id, payload FROM oidc_payload WHERE model = $1 AND payload LIKE $2 ESCAPE '\\'`,
+      `SELECT id, payload FROM ${this.payloads} WHERE model = $1 AND payload LIKE $2 ESCAPE '\\'`,
       [model, memberPattern('accountId', sub)],
     );
     // LIKE is a coarse filter (case-insensitive on SQLite): compare exactly.
@@ -109,6 +113,11 @@ export class UserRevocationService {
         return false;
       }
     });
+  }
+
+  /** The `oidc_payload` table in the data source's prefix. */
+  private get payloads(): string {
+    return smartTablesOf(this.dataSource).oidcPayload;
   }
 
   private run<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { smartTablesOf } from '../persistence/smart-tables.js';
 import {
   BoundedWindows,
   type LocalWindow,
@@ -80,7 +81,7 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   async reset(key: string): Promise<void> {
     this.windows.delete(key);
     this.dirty.delete(key);
-    await this.dataSource.query(`DELETE FROM rate_limit WHERE "key" = ${this.placeholder(1)}`, [
+    await this.dataSource.query(`DELETE FROM ${this.table} WHERE "key" = ${this.placeholder(1)}`, [
       key,
     ]);
   }
@@ -88,6 +89,11 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+  }
+
+  /** The `rate_limit` table in the data source's prefix. */
+  private get table(): string {
+    return smartTablesOf(this.dataSource).rateLimit;
   }
 
   /** Writes every pending count; one flush at a time. */
@@ -171,13 +177,14 @@ export class DatabaseRateLimitStore implements RateLimitStore {
       return this.placeholder(params.length);
     };
     const values = rows.map((row) => `(${p(row.key)}, ${p(row.delta)}, ${p(row.resetAt)})`);
-    const countExpired = `rate_limit.reset_at <= ${p(now)}`;
-    const resetExpired = `rate_limit.reset_at <= ${p(now)}`;
+    const table = this.table;
+    const countExpired = `${table}.reset_at <= ${p(now)}`;
+    const resetExpired = `${table}.reset_at <= ${p(now)}`;
     const result: unknown = await this.dataSource.query(
-      `INSERT INTO rate_limit ("key", "count", reset_at) VALUES ${values.join(', ')}
+      `INSERT INTO ${table} ("key", "count", reset_at) VALUES ${values.join(', ')}
        ON CONFLICT ("key") DO UPDATE SET
-         "count" = CASE WHEN ${countExpired} THEN excluded."count" ELSE rate_limit."count" + excluded."count" END,
-         reset_at = CASE WHEN ${resetExpired} THEN excluded.reset_at ELSE rate_limit.reset_at END
+         "count" = CASE WHEN ${countExpired} THEN excluded."count" ELSE ${table}."count" + excluded."count" END,
+         reset_at = CASE WHEN ${resetExpired} THEN excluded.reset_at ELSE ${table}.reset_at END
        RETURNING "key", "count", reset_at`,
       params,
     );

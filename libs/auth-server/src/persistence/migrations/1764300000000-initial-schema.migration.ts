@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table, type TableColumnOptions } from 'typeorm';
+import { type SmartSchemaNames, smartSchemaNamesOf } from '../smart-tables.js';
 
 const varchar = (name: string, length = 255, nullable = false): TableColumnOptions => ({
   name,
@@ -18,9 +19,10 @@ const bigint = (name: string, nullable = false): TableColumnOptions => ({
 });
 const pk = (column: TableColumnOptions): TableColumnOptions => ({ ...column, isPrimary: true });
 
-const TABLES = [
+/** The tables, named in the data source's table prefix. */
+const tables = ({ table, index }: SmartSchemaNames): Table[] => [
   new Table({
-    name: 'oidc_payload',
+    name: table('oidc_payload'),
     columns: [
       pk(varchar('model', 64)),
       pk(varchar('id')),
@@ -32,13 +34,13 @@ const TABLES = [
       bigint('consumed_at', true),
     ],
     indices: [
-      { name: 'idx_oidc_payload_grant', columnNames: ['grant_id'] },
-      { name: 'idx_oidc_payload_uid', columnNames: ['model', 'uid'] },
-      { name: 'idx_oidc_payload_expires', columnNames: ['expires_at'] },
+      { name: index('oidc_payload', 'grant'), columnNames: ['grant_id'] },
+      { name: index('oidc_payload', 'uid'), columnNames: ['model', 'uid'] },
+      { name: index('oidc_payload', 'expires'), columnNames: ['expires_at'] },
     ],
   }),
   new Table({
-    name: 'signing_key',
+    name: table('signing_key'),
     columns: [
       pk(varchar('kid', 64)),
       varchar('alg', 16),
@@ -49,7 +51,7 @@ const TABLES = [
     ],
   }),
   new Table({
-    name: 'oauth_client',
+    name: table('oauth_client'),
     columns: [
       pk(varchar('client_id')),
       text('metadata'),
@@ -66,7 +68,7 @@ const TABLES = [
     ],
   }),
   new Table({
-    name: 'launch_context',
+    name: table('launch_context'),
     columns: [
       pk(varchar('id')),
       varchar('client_id', 255, true),
@@ -77,7 +79,7 @@ const TABLES = [
     ],
   }),
   new Table({
-    name: 'audit_event',
+    name: table('audit_event'),
     columns: [
       pk(varchar('id', 36)),
       bigint('at'),
@@ -87,10 +89,10 @@ const TABLES = [
       varchar('target_id', 255, true),
       text('details', true),
     ],
-    indices: [{ name: 'idx_audit_event_at', columnNames: ['at'] }],
+    indices: [{ name: index('audit_event', 'at'), columnNames: ['at'] }],
   }),
   new Table({
-    name: 'trusted_issuer',
+    name: table('trusted_issuer'),
     columns: [
       pk(varchar('issuer', 512)),
       text('jwks', true),
@@ -101,7 +103,7 @@ const TABLES = [
     ],
   }),
   new Table({
-    name: 'consent_decision',
+    name: table('consent_decision'),
     columns: [
       pk(varchar('account_id')),
       pk(varchar('client_id')),
@@ -110,20 +112,27 @@ const TABLES = [
     ],
   }),
   new Table({
-    name: 'rate_limit',
+    name: table('rate_limit'),
     columns: [pk(varchar('key')), { name: 'count', type: 'integer' }, bigint('reset_at')],
   }),
 ];
 
-/** The first schema of the auth server. Later changes come as new migrations. */
+/**
+ * The first schema of the auth server. Later changes come as new migrations. Tables and indexes
+ * take the prefix of the data source's naming strategy (`smartAuthNamingStrategy`).
+ */
 export class InitialSchema1764300000000 implements MigrationInterface {
   name = 'InitialSchema1764300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const table of TABLES) await queryRunner.createTable(table, true);
+    for (const table of tables(smartSchemaNamesOf(queryRunner.connection))) {
+      await queryRunner.createTable(table, true);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of [...TABLES].reverse()) await queryRunner.dropTable(table.name, true);
+    for (const table of tables(smartSchemaNamesOf(queryRunner.connection)).reverse()) {
+      await queryRunner.dropTable(table.name, true);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { smartSchemaNamesOf } from '../smart-tables.js';
 
 /**
  * The `grant_id` and `(model, uid)` indexes only cover rows that have those columns: replay
@@ -10,20 +11,30 @@ export class PartialPayloadIndexes1764400000000 implements MigrationInterface {
   name = 'PartialPayloadIndexes1764400000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP INDEX idx_oidc_payload_grant');
-    await runner.query('DROP INDEX idx_oidc_payload_uid');
+    const { table, index } = smartSchemaNamesOf(runner.connection);
+    const [payloads, grant, uid] = [
+      table('oidc_payload'),
+      index('oidc_payload', 'grant'),
+      index('oidc_payload', 'uid'),
+    ];
+    await runner.query(`DROP INDEX ${grant}`);
+    await runner.query(`DROP INDEX ${uid}`);
     await runner.query(
-      'CREATE INDEX idx_oidc_payload_grant ON oidc_payload (grant_id) WHERE grant_id IS NOT NULL',
+      `CREATE INDEX ${grant} ON ${payloads} (grant_id) WHERE grant_id IS NOT NULL`,
     );
-    await runner.query(
-      'CREATE INDEX idx_oidc_payload_uid ON oidc_payload (model, uid) WHERE uid IS NOT NULL',
-    );
+    await runner.query(`CREATE INDEX ${uid} ON ${payloads} (model, uid) WHERE uid IS NOT NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP INDEX idx_oidc_payload_grant');
-    await runner.query('DROP INDEX idx_oidc_payload_uid');
-    await runner.query('CREATE INDEX idx_oidc_payload_grant ON oidc_payload (grant_id)');
-    await runner.query('CREATE INDEX idx_oidc_payload_uid ON oidc_payload (model, uid)');
+    const { table, index } = smartSchemaNamesOf(runner.connection);
+    const [payloads, grant, uid] = [
+      table('oidc_payload'),
+      index('oidc_payload', 'grant'),
+      index('oidc_payload', 'uid'),
+    ];
+    await runner.query(`DROP INDEX ${grant}`);
+    await runner.query(`DROP INDEX ${uid}`);
+    await runner.query(`CREATE INDEX ${grant} ON ${payloads} (grant_id)`);
+    await runner.query(`CREATE INDEX ${uid} ON ${payloads} (model, uid)`);
   }
 }

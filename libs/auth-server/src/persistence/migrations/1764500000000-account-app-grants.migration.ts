@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { smartSchemaNamesOf } from '../smart-tables.js';
 
 /** Ids of `oidc_payload` rows are stored hashed (as the adapter does). */
 const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url');
@@ -29,12 +30,13 @@ export class AccountAppGrants1764500000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const $ = placeholders(runner);
+    const payloads = payloadTable(runner);
     const now = Date.now();
     const live = `(expires_at IS NULL OR expires_at > ${$(1)})`;
     const grantIds = new Set<string>();
     const lists = await rows<{ payload: string }[]>(
       runner,
-      `SELECT payload FROM oidc_payload WHERE model = 'UserGrants' AND ${live}`,
+      `SELECT payload FROM ${payloads} WHERE model = 'UserGrants' AND ${live}`,
       [now],
     );
     for (const row of lists) {
@@ -44,21 +46,22 @@ export class AccountAppGrants1764500000000 implements MigrationInterface {
     }
     const withRefresh = await rows<{ grant_id: string }[]>(
       runner,
-      `SELECT DISTINCT grant_id FROM oidc_payload WHERE model = 'RefreshToken' AND grant_id IS NOT NULL AND ${live}`,
+      `SELECT DISTINCT grant_id FROM ${payloads} WHERE model = 'RefreshToken' AND grant_id IS NOT NULL AND ${live}`,
       [now],
     );
     withRefresh.forEach((row) => grantIds.add(row.grant_id));
     for (const grantId of grantIds) await this.carryOver(runner, grantId, now);
-    await runner.query(`DELETE FROM oidc_payload WHERE model = 'UserGrants'`);
+    await runner.query(`DELETE FROM ${payloads} WHERE model = 'UserGrants'`);
   }
 
   /** Back to one list per user and app (the lists of the previous version). */
   async down(runner: QueryRunner): Promise<void> {
+    const payloads = payloadTable(runner);
     const grants = await rows<
       { payload: string; uid: string; grant_id: string; expires_at: string | null }[]
     >(
       runner,
-      `SELECT payload, uid, grant_id, expires_at FROM oidc_payload WHERE model = 'AccountAppGrant'`,
+      `SELECT payload, uid, grant_id, expires_at FROM ${payloads} WHERE model = 'AccountAppGrant'`,
     );
     const lists = new Map<string, { grantIds: string[]; expiresAt: number | null }>();
     for (const row of grants) {
@@ -75,20 +78,21 @@ export class AccountAppGrants1764500000000 implements MigrationInterface {
     const $ = placeholders(runner);
     for (const [key, list] of lists) {
       await runner.query(
-        `INSERT INTO oidc_payload (model, id, payload, expires_at) VALUES ('UserGrants', ${$(1)}, ${$(2)}, ${$(3)}) ON CONFLICT (model, id) DO NOTHING`,
+        `INSERT INTO ${payloads} (model, id, payload, expires_at) VALUES ('UserGrants', ${$(1)}, ${$(2)}, ${$(3)}) ON CONFLICT (model, id) DO NOTHING`,
         [hashId(key), JSON.stringify({ grantIds: list.grantIds.slice(-50) }), list.expiresAt],
       );
     }
     await runner.query(
-      `DELETE FROM oidc_payload WHERE model IN ('AccountAppGrant', 'AccountAppUse')`,
+      `DELETE FROM ${payloads} WHERE model IN ('AccountAppGrant', 'AccountAppUse')`,
     );
   }
 
   private async carryOver(runner: QueryRunner, grantId: string, now: number): Promise<void> {
     const $ = placeholders(runner);
+    const payloads = payloadTable(runner);
     const [grant] = await rows<{ payload: string; expires_at: string | null }[]>(
       runner,
-      `SELECT payload, expires_at FROM oidc_payload WHERE model = 'Grant' AND id = ${$(1)}`,
+      `SELECT payload, expires_at FROM ${payloads} WHERE model = 'Grant' AND id = ${$(1)}`,
       [hashId(grantId)],
     );
     if (!grant || (grant.expires_at !== null && Number(grant.expires_at) <= now)) return;
@@ -102,7 +106,7 @@ export class AccountAppGrants1764500000000 implements MigrationInterface {
       createdAt: (payload.iat ?? Math.floor(now / 1000)) * 1000,
     };
     await runner.query(
-      `INSERT INTO oidc_payload (model, id, payload, grant_id, uid, expires_at) VALUES ('AccountAppGrant', ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}) ON CONFLICT (model, id) DO NOTHING`,
+      `INSERT INTO ${payloads} (model, id, payload, grant_id, uid, expires_at) VALUES ('AccountAppGrant', ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}) ON CONFLICT (model, id) DO NOTHING`,
       [hashId(grantId), JSON.stringify(row), grantId, payload.accountId, grant.expires_at],
     );
   }
@@ -112,6 +116,10 @@ export class AccountAppGrants1764500000000 implements MigrationInterface {
 function rows<T>(runner: QueryRunner, sql: string, params?: unknown[]): Promise<T> {
   return runner.query(sql, params) as Promise<T>;
 }
+
+/** `oidc_payload` in the data source's table prefix. */
+const payloadTable = (runner: QueryRunner): string =>
+  smartSchemaNamesOf(runner.connection).table('oidc_payload');
 
 function placeholders(runner: QueryRunner): (i: number) => string {
   const postgres = runner.connection.options.type === 'postgres';
