@@ -30,8 +30,11 @@ const BACKEND = { id: 'host-backend', secret: 'host-backend-secret-0123456789' }
 const APP_ID = 'host-app';
 const CLINICIAN = { username: 'clinician', password: 'clinician-password' };
 
-/** The auth server's tables (SMART_AUTH_ENTITIES), which must sit beside the host's `host_note`. */
-const AUTH_TABLES = ['oauth_client', 'oidc_payload', 'signing_key'];
+/**
+ * The auth server's tables (SMART_AUTH_ENTITIES) under the hosts' table prefix (`smart_`, through
+ * `smartAuthNamingStrategy`), which must sit beside the host's `host_note`.
+ */
+const AUTH_TABLES = ['smart_oauth_client', 'smart_oidc_payload', 'smart_signing_key'];
 
 interface HostCase {
   fixture: string;
@@ -237,6 +240,7 @@ describe('outside NestJS hosts consume the packed packages', () => {
           ? await postgresTables(database.url)
           : sqliteTables(join(dataDir, 'host.sqlite'));
         expect(tables).toEqual(expect.arrayContaining(['host_note', ...AUTH_TABLES]));
+        expect(tables).not.toContain('oauth_client');
       });
 
       if (swagger) {

@@ -14,6 +14,7 @@ export { SmartAuthServerModule } from './smart-auth-server.module.js';
 export {
   SMART_AUTH_SERVER_ASYNC_OPTIONS_TYPE,
   SMART_AUTH_SERVER_OPTIONS_TYPE,
+  type SmartAuthServerModuleExtras,
 } from './smart-auth-server.module-definition.js';
 export { mountSmartAuthServer } from './smart-auth-server.mount.js';
 

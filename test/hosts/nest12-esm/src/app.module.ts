@@ -5,6 +5,7 @@ import {
   SMART_AUTH_ENTITIES,
   SMART_AUTH_MIGRATIONS,
   SmartAuthServerModule,
+  smartAuthNamingStrategy,
 } from '@smart-openehr/auth-server';
 import { SmartResourceServerModule } from '@smart-openehr/resource-server';
 import { HostAccountsModule } from './accounts.js';
@@ -24,6 +25,8 @@ function dataSource(config: HostConfig): TypeOrmModuleOptions {
     migrations: [...SMART_AUTH_MIGRATIONS, CreateNotes1800000000000],
     migrationsRun: true,
     synchronize: false,
+    // The auth server's tables as smart_*, so they cannot collide with the host's.
+    namingStrategy: smartAuthNamingStrategy({ tablePrefix: 'smart_' }),
   };
   if (config.databaseUrl?.startsWith('postgres')) {
     return { ...common, type: 'postgres', url: config.databaseUrl };
