@@ -35,9 +35,9 @@ async function revocationProviders() {
   if (!config.revocation) return [];
   const rs = await import('@smart-openehr/resource-server');
   const { RevocationSet } =
-    await import('../../dist/libs/auth-server/src/revocation/revocation.set.js');
+    await import('../../libs/auth-server/dist/revocation/revocation.set.js');
   const { jtiDigest } =
-    await import('../../dist/libs/auth-server/src/revocation/revocation.types.js');
+    await import('../../libs/auth-server/dist/revocation/revocation.types.js');
   const set = new RevocationSet();
   const until = Date.now() + 3_600_000;
   const before = Math.floor(Date.now() / 1000);
