@@ -36,8 +36,7 @@ async function revocationProviders() {
   const rs = await import('@smart-openehr/resource-server');
   const { RevocationSet } =
     await import('../../libs/auth-server/dist/revocation/revocation.set.js');
-  const { jtiDigest } =
-    await import('../../libs/auth-server/dist/revocation/revocation.types.js');
+  const { jtiDigest } = await import('../../libs/auth-server/dist/revocation/revocation.types.js');
   const set = new RevocationSet();
   const until = Date.now() + 3_600_000;
   const before = Math.floor(Date.now() / 1000);
