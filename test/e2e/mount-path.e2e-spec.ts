@@ -77,6 +77,7 @@ class MountedHostModule {
     storage: TestStorage,
     options: SmartAuthServerOptions,
     factoryMount?: string,
+    staticMount: string | null = MOUNT,
   ): DynamicModule {
     return {
       module: MountedHostModule,
@@ -84,7 +85,7 @@ class MountedHostModule {
       imports: [
         hostTypeOrm({ databaseUrl: storage.databaseUrl, dataDir: storage.dataDir }),
         SmartAuthServerModule.forRootAsync({
-          mountPath: MOUNT,
+          mountPath: staticMount ?? undefined,
           imports: [UsersModule],
           useFactory: () => ({ ...options, ...(factoryMount ? { mountPath: factoryMount } : {}) }),
         }),
@@ -107,6 +108,7 @@ async function boot(
   port: number,
   factoryMount?: string,
   globalPrefix?: string,
+  staticMount: string | null = MOUNT,
 ) {
   const url = `http://127.0.0.1:${port}`;
   const options: SmartAuthServerOptions = {
@@ -114,10 +116,13 @@ async function boot(
     services: { 'org.openehr.rest': { baseUrl: `${url}/openehr/rest/v1` } },
     clients: [BACKEND, APP],
   };
-  const app = await NestFactory.create(MountedHostModule.register(storage, options, factoryMount), {
-    logger: false,
-    abortOnError: false,
-  }).catch(async (err: unknown) => {
+  const app = await NestFactory.create(
+    MountedHostModule.register(storage, options, factoryMount, staticMount),
+    {
+      logger: false,
+      abortOnError: false,
+    },
+  ).catch(async (err: unknown) => {
     await settleFailedBoot();
     throw err;
   });
@@ -260,6 +265,17 @@ describe('the module mounted under a path (mountPath /smart)', () => {
 });
 
 describe('mountPath is static', () => {
+  it('refuses an options factory that names a mount path when none was given statically', async () => {
+    const storage = await createTestStorage();
+    try {
+      await expect(boot(storage, await freePort(), MOUNT, undefined, null)).rejects.toThrow(
+        SmartAuthConfigError,
+      );
+    } finally {
+      await storage.dispose();
+    }
+  });
+
   it('refuses an options factory that names another mount path', async () => {
     const storage = await createTestStorage();
     try {

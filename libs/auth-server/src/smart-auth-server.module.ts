@@ -64,13 +64,15 @@ const providers: NestProvider[] = [
     provide: SMART_AUTH_SERVER_OPTIONS,
     inject: [SMART_AUTH_SERVER_RAW_OPTIONS, SMART_AUTH_SERVER_MOUNT_PATH],
     useFactory: (raw: SmartAuthServerOptions, mountPath: string | undefined) => {
-      if (mountPath !== undefined && raw.mountPath !== undefined && raw.mountPath !== mountPath) {
+      // The routes were fixed by the static mount path; options from a factory cannot move them.
+      const fixed = mountPath ?? '';
+      if (raw.mountPath !== undefined && raw.mountPath !== fixed) {
         throw new SmartAuthConfigError(
           'mountPath',
           'is static: give it to forRoot/forRootAsync, not from the options factory',
         );
       }
-      return resolveAuthServerOptions({ ...raw, mountPath: mountPath ?? raw.mountPath });
+      return resolveAuthServerOptions({ ...raw, mountPath: fixed });
     },
   },
   {
