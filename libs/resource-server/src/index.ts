@@ -45,13 +45,12 @@ export { extractBearerToken, type HasHeaders } from './token/bearer-token.extrac
 export { SmartJwtAuthGuard } from './guards/smart-jwt-auth.guard.js';
 export { SmartScopesGuard } from './guards/smart-scopes.guard.js';
 
-export { SmartContext, smartContextOf } from './decorators/smart-context.decorator.js';
+export { SmartContext } from './decorators/smart-context.decorator.js';
+export { smartContextOf } from './token/smart-context.store.js';
 export { InjectSmartResourceServerOptions } from './decorators/inject-smart-resource-server-options.decorator.js';
-export { OpenEhrApi, type OpenEhrApiOptions } from './decorators/openehr-api.decorator.js';
-export {
-  RequireOpenEhr,
-  type RequireOpenEhrOptions,
-} from './decorators/require-openehr.decorator.js';
+export { OpenEhrApi } from './decorators/openehr-api.decorator.js';
+export { RequireOpenEhr } from './decorators/require-openehr.decorator.js';
+export type { OpenEhrApiOptions, RequireOpenEhrOptions } from './openehr/openehr-route.types.js';
 export {
   fromBody,
   fromCompositionTemplate,
@@ -62,7 +61,7 @@ export {
   type ValueSource,
   type ValueSourceContext,
   type ValueSourceRequest,
-} from './decorators/value-sources.js';
+} from './openehr/value-sources.js';
 
 export { resolveOpenEhrOperation } from './openehr/resolve-openehr-operation.js';
 export {

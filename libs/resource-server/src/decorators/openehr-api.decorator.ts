@@ -3,20 +3,7 @@ import { BearerTokenErrorFilter } from '../errors/bearer-token-error.filter.js';
 import { SmartJwtAuthGuard } from '../guards/smart-jwt-auth.guard.js';
 import { SmartScopesGuard } from '../guards/smart-scopes.guard.js';
 import { OPENEHR_API_METADATA } from '../smart-resource-server.constants.js';
-
-/** Options of {@link OpenEhrApi}. */
-export interface OpenEhrApiOptions {
-  /**
-   * The URL path prefix in front of the openEHR REST paths, as the request arrives (including any
-   * global prefix), e.g. `/openehr/rest/v1`.
-   */
-  basePath: string;
-}
-
-/** The metadata {@link OpenEhrApi} stores. */
-export interface OpenEhrApiMetadata {
-  basePath: string;
-}
+import type { OpenEhrApiMetadata, OpenEhrApiOptions } from '../openehr/openehr-route.types.js';
 
 /**
  * Protects openEHR REST routes by their URL: each request is mapped with

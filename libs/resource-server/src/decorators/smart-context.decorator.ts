@@ -1,18 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { SmartTokenContext } from '../token/smart-token-context.types.js';
-
-const contexts = new WeakMap<object, SmartTokenContext>();
-
-/** Stores the verified context on the request (and as `request.user`, as passport does). */
-export function attachSmartContext(request: object, context: SmartTokenContext): void {
-  contexts.set(request, context);
-  (request as { user?: unknown }).user = context;
-}
-
-/** The verified context of a request, or `undefined` when `SmartJwtAuthGuard` has not run. */
-export function smartContextOf(request: object): SmartTokenContext | undefined {
-  return contexts.get(request);
-}
+import { smartContextOf } from '../token/smart-context.store.js';
 
 /**
  * Parameter decorator: the request's {@link SmartTokenContext} (or one of its fields). Use it on

@@ -6,7 +6,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { attachSmartContext } from '../decorators/smart-context.decorator.js';
+import { attachSmartContext } from '../token/smart-context.store.js';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import { TokenRevocationChecker } from '../ports.js';
 import { RevocationFeedService } from '../token/revocation-feed.service.js';

@@ -8,10 +8,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Compartment } from '@smart-openehr/scopes';
 import type { Request } from 'express';
-import type { OpenEhrApiMetadata } from '../decorators/openehr-api.decorator.js';
-import type { RequireOpenEhrMetadata } from '../decorators/require-openehr.decorator.js';
-import { smartContextOf } from '../decorators/smart-context.decorator.js';
-import { fromParam, type ValueSourceContext } from '../decorators/value-sources.js';
+import type { OpenEhrApiMetadata, RequireOpenEhrMetadata } from '../openehr/openehr-route.types.js';
+import { fromParam, type ValueSourceContext } from '../openehr/value-sources.js';
+import { smartContextOf } from '../token/smart-context.store.js';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import { assertOpenEhrAccess } from '../openehr/openehr-access.policy.js';
 import type { ResolvedOpenEhrOperation } from '../openehr/openehr-operation.types.js';

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { compositionTemplateIdOf } from '../openehr/request-values.js';
+import { compositionTemplateIdOf } from './request-values.js';
 import type { CompositionTemplateResolver } from '../ports.js';
-import type { OpenEhrRequestQuery } from '../openehr/openehr-operation.types.js';
+import type { OpenEhrRequestQuery } from './openehr-operation.types.js';
 
 /** The parts of the HTTP request a {@link ValueSource} reads (Express's request has them). */
 export interface ValueSourceRequest {
