@@ -42,7 +42,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       parserOptions: { projectService: false, project: null },
@@ -63,6 +63,7 @@ export default tseslint.config(
         TextEncoder: 'readonly',
         Response: 'readonly',
         Headers: 'readonly',
+        module: 'writable',
       },
     },
   },
