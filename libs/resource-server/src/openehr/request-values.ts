@@ -82,12 +82,6 @@ export function queryEhrIdOf(body: unknown, query: OpenEhrRequestQuery): string 
   return consensus(values);
 }
 
-/** A single string query parameter, `undefined` when absent, repeated or malformed. */
-export function singleQueryValue(query: OpenEhrRequestQuery, name: string): string | undefined {
-  const found = queryValues(query, name);
-  return found !== MALFORMED && found.length === 1 ? found[0] : undefined;
-}
-
 /** True for `application/json` and `…+json` content types. */
 export function isJsonContentType(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
