@@ -1,10 +1,6 @@
-import {
-  type ArgumentMetadata,
-  BadRequestException,
-  ValidationPipe,
-  type ValidationError,
-} from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ClientMetadataError } from '../clients/client-metadata.error.js';
+import { OAuthError } from '../errors/oauth.error.js';
 
 /** Marks a DTO whose validation failures are client metadata errors (RFC 7591). */
 export interface ClientMetadataBody {
@@ -54,7 +50,7 @@ export class AdminValidationPipe extends ValidationPipe {
       if (!(err instanceof ValidationFailed)) throw err;
       const marked = (metadata.metatype as ClientMetadataBody | undefined)?.clientMetadataBody;
       if (metadata.type === 'body' && marked) throw new ClientMetadataError(err.field, err.problem);
-      throw new BadRequestException({ error: 'invalid_request', error_description: err.message });
+      throw OAuthError.invalidRequest(err.message);
     }
   }
 }

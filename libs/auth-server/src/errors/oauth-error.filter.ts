@@ -1,43 +1,23 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DatabaseUnavailableError } from '../persistence/persistence.errors.js';
-import { OAuthError } from './oauth.error.js';
+import { OAUTH_HTTP_CODES, renderJson, toOAuthError } from './error.renderer.js';
 
 /**
- * The one renderer of errors from our OAuth-style Nest endpoints. Status >= 500 is rendered
- * generically; the detail goes only to the log.
+ * Renders whatever an OAuth-style Nest endpoint (introspect, revoke, revocation feed...) throws,
+ * through the one renderer (`errors/error.renderer.ts`): `{ error, error_description }` JSON.
+ * Generic server errors are logged here, their detail never sent. Subclasses choose another
+ * code table (no constructor parameters: Nest instantiates filters itself).
  */
 @Catch()
 export class OAuthErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('OAuthError');
+  protected readonly codes = OAUTH_HTTP_CODES;
+  protected readonly logger = new Logger('OAuthError');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const err = this.toOAuthError(exception);
-    res.status(err.status).set({ 'Cache-Control': 'no-store', ...err.headers });
-    res.json({ error: err.error, error_description: err.description });
-  }
-
-  private toOAuthError(exception: unknown): OAuthError {
-    if (exception instanceof OAuthError) return exception;
-    if (exception instanceof DatabaseUnavailableError) return OAuthError.temporarilyUnavailable();
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const body = exception.getResponse() as { message?: unknown } | string;
-      const message = typeof body === 'string' ? body : body.message;
-      const description = Array.isArray(message)
-        ? message.join('; ')
-        : typeof message === 'string'
-          ? message
-          : exception.message;
-      return new OAuthError('invalid_request', description, exception.getStatus());
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return new OAuthError('server_error', 'the server could not handle the request', 500);
+    const err = toOAuthError(exception, {
+      codes: this.codes,
+      onUnexpected: (e) => this.logger.error(e instanceof Error ? e.stack : String(e)),
+    });
+    renderJson(host.switchToHttp().getResponse<Response>(), err);
   }
 }

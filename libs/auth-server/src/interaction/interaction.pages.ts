@@ -95,6 +95,11 @@ ${escapeHtml(o.label)}</label>`,
   );
 }
 
-export function messagePage(title: string, message: string): string {
-  return layout(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+/**
+ * A page with a title and one message: notices and error pages. `code` (an error code the
+ * page may show, as the engine's error page does) goes in bold above the message.
+ */
+export function messagePage(title: string, message: string, code?: string): string {
+  const shownCode = code === undefined ? '' : `<p><strong>${escapeHtml(code)}</strong></p>`;
+  return layout(title, `<h1>${escapeHtml(title)}</h1>${shownCode}<p>${escapeHtml(message)}</p>`);
 }

@@ -1,25 +1,34 @@
-import type { Response } from 'express';
-import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import type { ServerResponse } from 'node:http';
+
+/** What the headers of a page depend on: the origins that may frame it (SMART launchers). */
+export interface PageFraming {
+  readonly launcherOrigins: readonly string[];
+}
 
 /**
- * Sends an interaction page with its security headers: no caching, no referrer, and framing only
- * by the platform's registered launcher origins (`frame-ancestors 'none'` otherwise).
+ * The headers of every server-rendered page: no caching, no referrer, and framing only by the
+ * platform's registered launcher origins (`frame-ancestors 'none'` otherwise).
  * @see https://datatracker.ietf.org/doc/html/rfc9700#section-4.16
  */
-export function sendPage(
-  res: Response,
-  options: ResolvedSmartAuthServerOptions,
-  html: string,
-  status = 200,
-): void {
-  const ancestors = options.launcherOrigins.length ? options.launcherOrigins.join(' ') : "'none'";
-  res.status(status).set({
+export function pageHeaders(framing: PageFraming): Record<string, string> {
+  const framers = framing.launcherOrigins;
+  const ancestors = framers.length ? framers.join(' ') : "'none'";
+  return {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors ${ancestors}; base-uri 'none'`,
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
-    ...(options.launcherOrigins.length ? {} : { 'X-Frame-Options': 'DENY' }),
-  });
-  res.send(html);
+    ...(framers.length ? {} : { 'X-Frame-Options': 'DENY' }),
+  };
+}
+
+/**
+ * Sends an interaction page with its security headers (`pageHeaders`). Error pages go through
+ * `renderPage` in `errors/error.renderer.ts`, which uses the same headers.
+ */
+export function sendPage(res: ServerResponse, options: PageFraming, html: string, status = 200) {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(pageHeaders(options))) res.setHeader(name, value);
+  res.end(html);
 }

@@ -1,4 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { pageAnswer, writeToContext } from '../errors/error.renderer.js';
+import { OAuthError } from '../errors/oauth.error.js';
 
 const escapeHtml = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,17 +32,22 @@ export function postLogoutSuccessSource(ctx: KoaContextWithOIDC): void {
   page(ctx, 'Signed out', '<p>You are signed out.</p>');
 }
 
-/** The error page for browser requests that cannot be redirected back to the app. */
+/**
+ * The engine's `renderError` hook: the error page for browser requests that cannot be redirected
+ * back to the app, through the one renderer (`renderPage`'s markup and headers). The engine's
+ * `out` carries only its own safe texts; it is shown with its code. Never framable, launchers
+ * included (the page belongs to no launch).
+ */
 export function renderErrorPage(
   ctx: KoaContextWithOIDC,
   out: { error?: string; error_description?: string },
+  _error?: unknown,
 ): void {
-  ctx.type = 'html';
-  ctx.set(
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  const description = out.error_description ?? '';
+  const err = new OAuthError(out.error ?? 'server_error', description, ctx.status).shownOnPage(
+    'Authorization error',
+    description,
+    true,
   );
-  ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorization error</title></head>
-<body><main><h1>Authorization error</h1><p><strong>${escapeHtml(out.error ?? 'server_error')}</strong></p>
-<p>${escapeHtml(out.error_description ?? '')}</p></main></body></html>`;
+  writeToContext(ctx, pageAnswer(err, { launcherOrigins: [] }));
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { renderJson } from '../errors/error.renderer.js';
+import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { compileHostRules, judgeHost, requestedHost, type HostRules } from './host-rules.js';
@@ -58,15 +60,7 @@ export class HostCheckService {
     const description = this.rules.trustProxy
       ? 'the request is for a host this server does not serve (Host / X-Forwarded-Host)'
       : 'the request is for a host this server does not serve (Host)';
-    res.statusCode = 421;
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(
-      JSON.stringify({
-        error: 'invalid_request',
-        error_description: `${description}; use ${this.options.issuer}`,
-      }),
-    );
+    renderJson(res, OAuthError.misdirectedRequest(`${description}; use ${this.options.issuer}`));
   }
 }
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { errorBody, renderJson, renderPage } from '../errors/error.renderer.js';
+import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import {
@@ -46,12 +48,12 @@ export function requestIdOf(req: IncomingMessage & { id?: unknown }): string | u
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : undefined;
 }
 
-/** The 429 body: `temporarily_unavailable` (RFC 6749 §4.1.2.1), the wait in the description. */
+/**
+ * The 429 body: `temporarily_unavailable` (RFC 6749 §4.1.2.1), the wait in the description.
+ * Kept for the engine's security hook until it renders `OAuthError.rateLimited` itself.
+ */
 export function tooManyRequestsBody(decision: RateLimitDecision): Record<string, string> {
-  return {
-    error: 'temporarily_unavailable',
-    error_description: `too many requests; retry after ${decision.retryAfterSeconds} seconds`,
-  };
+  return errorBody(OAuthError.rateLimited(decision.retryAfterSeconds));
 }
 
 /**
@@ -216,13 +218,8 @@ export class RequestGuardService {
 
   /** 413 before any body is read; the connection closes rather than drain the upload. */
   private tooLarge(res: ServerResponse): void {
-    res.statusCode = 413;
     res.setHeader('Connection', 'close');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(
-      JSON.stringify({ error: 'invalid_request', error_description: 'request body too large' }),
-    );
+    renderJson(res, OAuthError.bodyTooLarge());
   }
 
   private refuse(
@@ -231,23 +228,13 @@ export class RequestGuardService {
     res: ServerResponse,
     decision: RateLimitDecision,
   ): void {
-    const body = tooManyRequestsBody(decision);
+    const err = OAuthError.rateLimited(decision.retryAfterSeconds);
     const html =
       (endpoint === 'authorize' || endpoint === 'login') &&
       /text\/html/.test(req.headers.accept ?? '');
-    res.statusCode = 429;
-    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-    res.setHeader('Cache-Control', 'no-store');
     // The body is not read: close the connection rather than drain it.
     if (!req.complete) res.setHeader('Connection', 'close');
-    if (html) {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too many requests</title></head><body><main><h1>Too many requests</h1><p>Please wait ${decision.retryAfterSeconds} seconds and try again.</p></main></body></html>`,
-      );
-    } else {
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(body));
-    }
+    if (html) renderPage(res, err, this.options);
+    else renderJson(res, err);
   }
 }
