@@ -111,12 +111,30 @@ export const OPENEHR_RESOURCES: readonly OpenEhrResource[] = Object.freeze([
   'aql',
 ]);
 
+/**
+ * The identity / session scope names: `openid`, the session scopes, then the user-identity ones
+ * (the order servers list them in `scopes_supported`).
+ */
 export const IDENTITY_NAMES: readonly IdentityName[] = Object.freeze([
   'openid',
-  'fhirUser',
-  'profile',
   'offline_access',
   'online_access',
+  'fhirUser',
+  'profile',
+]);
+
+/**
+ * The launch-context scopes a server lists in `scopes_supported`: bare `launch` (EHR launch) and
+ * the standalone-launch requests for a patient, an encounter, or an openEHR episode. The parser
+ * accepts any `launch/<context>`; these are the contexts servers know.
+ * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#scopes-for-requesting-context-data
+ * @see https://specifications.openehr.org/releases/ITS-REST/development/smart_app_launch.html (Context Selection)
+ */
+export const LAUNCH_SCOPE_NAMES: readonly string[] = Object.freeze([
+  'launch',
+  'launch/patient',
+  'launch/encounter',
+  'launch/episode',
 ]);
 
 /** Longest scope token accepted by the parser. */

@@ -1,14 +1,10 @@
 import { parseScopes } from '@smart-openehr/scopes';
 import type { SmartClientType } from '../options/auth-server.options.js';
 import { ClientMetadataError } from './client-metadata.error.js';
-import {
-  CLIENT_ASSERTION_ALGS,
-  CLIENT_AUTH_METHODS,
-  FORBIDDEN_GRANT_TYPES,
-  GRANTS_BY_CLIENT_TYPE,
-  LAUNCH_MODES,
-  REGISTRABLE_GRANT_TYPES,
-} from './client-type.policy.js';
+import { GRANTS_BY_CLIENT_TYPE, LAUNCH_MODES } from './client-type.policy.js';
+import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
+import { FORBIDDEN_GRANT_TYPES, GRANT_TYPES } from '../vocabulary/grant-type.types.js';
+import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
 import { clientTypeOf, type SmartClientMetadata } from './client.types.js';
 import { validateClientJwks } from './jwks.validator.js';
 import { classifyRedirectUri, validateRedirectUris } from './redirect-uri.validator.js';
@@ -76,10 +72,10 @@ function readGrantTypes(input: Input, type: SmartClientType): string[] {
     if ((FORBIDDEN_GRANT_TYPES as readonly string[]).includes(grant)) {
       throw new ClientMetadataError('grant_types', `${grant} is not supported by this server`);
     }
-    if (!(REGISTRABLE_GRANT_TYPES as readonly string[]).includes(grant)) {
+    if (!(GRANT_TYPES as readonly string[]).includes(grant)) {
       throw new ClientMetadataError('grant_types', `${grant} is not a supported grant type`);
     }
-    if (!GRANTS_BY_CLIENT_TYPE[type].includes(grant)) {
+    if (!(GRANTS_BY_CLIENT_TYPE[type] as readonly string[]).includes(grant)) {
       throw new ClientMetadataError('grant_types', `${grant} is not allowed for ${type} clients`);
     }
   }

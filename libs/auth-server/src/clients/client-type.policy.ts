@@ -1,28 +1,10 @@
 import type { SmartClientType } from '../options/auth-server.options.js';
+import { JWT_BEARER_GRANT, type GrantType } from '../vocabulary/grant-type.types.js';
 
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-
-/** Grant types a client may register; `password` and `implicit` never exist here. */
-export const REGISTRABLE_GRANT_TYPES = [
-  'authorization_code',
-  'refresh_token',
-  'client_credentials',
-  JWT_BEARER_GRANT,
-] as const;
-
-/** Grants that never exist on this server, whatever the configuration (RFC 9700 section 2.4). */
-export const FORBIDDEN_GRANT_TYPES = ['password', 'implicit'] as const;
-
-/** `token_endpoint_auth_method` values a client may register; each decides the client type. */
-export const CLIENT_AUTH_METHODS = [
-  'none',
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-] as const;
-
-/** Algorithms a `private_key_jwt` client may sign its assertions (and declare keys) with. */
-export const CLIENT_ASSERTION_ALGS = ['RS256', 'RS384', 'PS256', 'ES256', 'ES384'] as const;
+// Kept importable from here for the admin DTOs; the names are defined in `vocabulary/`.
+export { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
+export { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
+export { GRANT_TYPES as REGISTRABLE_GRANT_TYPES } from '../vocabulary/grant-type.types.js';
 
 /** SMART launch modes a client may be allowed. */
 export const LAUNCH_MODES = ['ehr', 'standalone'] as const;
@@ -34,7 +16,7 @@ export const LAUNCH_MODES = ['ehr', 'standalone'] as const;
  * - confidential-asymmetric: key pair: as above plus the RFC 7523 jwt-bearer grant.
  * @see https://hl7.org/fhir/smart-app-launch/client-authentication.html
  */
-export const GRANTS_BY_CLIENT_TYPE: Record<SmartClientType, readonly string[]> = {
+export const GRANTS_BY_CLIENT_TYPE: Record<SmartClientType, readonly GrantType[]> = {
   public: ['authorization_code', 'refresh_token'],
   'confidential-symmetric': ['authorization_code', 'refresh_token', 'client_credentials'],
   'confidential-asymmetric': [

@@ -1,4 +1,8 @@
 import type { SmartClientType } from '../options/auth-server.options.js';
+import {
+  CLIENT_AUTH_METHODS,
+  type ClientAuthMethod,
+} from '../vocabulary/client-auth-method.types.js';
 
 export type ClientStatus = 'pending' | 'approved' | 'suspended';
 
@@ -45,17 +49,17 @@ export interface SmartClient {
   updatedAt: number;
 }
 
-/** Client type from the authentication method (contract.md: the type follows from it). */
+/** The client type each authentication method means (contract.md: the type follows from it). */
+const CLIENT_TYPE_BY_AUTH_METHOD: Record<ClientAuthMethod, SmartClientType> = {
+  client_secret_basic: 'confidential-symmetric',
+  client_secret_post: 'confidential-symmetric',
+  private_key_jwt: 'confidential-asymmetric',
+  none: 'public',
+};
+
+/** Client type from the authentication method; undefined for a method this server does not know. */
 export function clientTypeOf(authMethod: string): SmartClientType | undefined {
-  switch (authMethod) {
-    case 'none':
-      return 'public';
-    case 'client_secret_basic':
-    case 'client_secret_post':
-      return 'confidential-symmetric';
-    case 'private_key_jwt':
-      return 'confidential-asymmetric';
-    default:
-      return undefined;
-  }
+  return (CLIENT_AUTH_METHODS as readonly string[]).includes(authMethod)
+    ? CLIENT_TYPE_BY_AUTH_METHOD[authMethod as ClientAuthMethod]
+    : undefined;
 }

@@ -1,6 +1,6 @@
 import { importJWK, type JWK } from 'jose';
 import { ClientMetadataError } from './client-metadata.error.js';
-import { CLIENT_ASSERTION_ALGS } from './client-type.policy.js';
+import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
 
 /** JWK members that hold private or symmetric key material. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;

@@ -41,3 +41,38 @@ export function smartRoutes(mountPath: string): SmartRoutes {
     admin: at(ROUTE_SEGMENTS.admin),
   };
 }
+
+/**
+ * The endpoints under the OAuth path (`SmartRoutes.oauth`) that the engine can serve, keyed by
+ * oidc-provider's route names, as path segments. Some are disabled there and served by Nest
+ * controllers on the same path instead (introspection, revocation, userinfo, registration).
+ */
+export const ENGINE_ENDPOINTS = {
+  authorization: 'authorize',
+  token: 'token',
+  jwks: 'jwks',
+  userinfo: 'userinfo',
+  introspection: 'introspect',
+  revocation: 'revoke',
+  end_session: 'logout',
+  registration: 'register',
+  pushed_authorization_request: 'par',
+  code_verification: 'device',
+  device_authorization: 'device/auth',
+  backchannel_authentication: 'backchannel',
+  challenge: 'challenge',
+  credential: 'credential',
+} as const;
+
+/** Every endpoint under the OAuth path: the engine's, and the revocation feed only we have. */
+export const OAUTH_ENDPOINTS = { ...ENGINE_ENDPOINTS, revocation_feed: 'revocations' } as const;
+
+export type OAuthEndpoint = keyof typeof OAUTH_ENDPOINTS;
+
+/** The path of an OAuth endpoint, e.g. `/smart/auth/token` (prefix it with the origin for a URL). */
+export const oauthEndpointPath = (routes: Pick<SmartRoutes, 'oauth'>, endpoint: OAuthEndpoint) =>
+  `${routes.oauth}/${OAUTH_ENDPOINTS[endpoint]}`;
+
+/** The route an endpoint's controller declares (Nest prefixes it with the mount path). */
+export const oauthEndpointRoute = (endpoint: OAuthEndpoint) =>
+  `${ROUTE_SEGMENTS.oauth}/${OAUTH_ENDPOINTS[endpoint]}`;

@@ -1,11 +1,9 @@
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import {
-  CLIENT_AUTH_ALGS,
-  CLIENT_AUTH_METHODS,
-  GRANT_TYPES,
-  IDENTITY_SCOPES,
-  LAUNCH_SCOPES,
-} from '../provider/oidc-configuration.builder.js';
+import { IDENTITY_NAMES, LAUNCH_SCOPE_NAMES } from '@smart-openehr/scopes';
+import { oauthEndpointPath, type OAuthEndpoint } from '../common/routes.js';
+import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
+import { GRANT_TYPES } from '../vocabulary/grant-type.types.js';
+import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
 import { capabilitiesFor } from './capabilities.js';
 
 /** The maximal openEHR scopes of the spec's table, listed as examples of what is supported. */
@@ -26,8 +24,8 @@ export const DISCOVERY_CACHE_CONTROL = 'public, max-age=300';
 /** The scopes this configuration supports: identity, launch (episode only when on), openEHR. */
 export function supportedScopes(options: ResolvedSmartAuthServerOptions): string[] {
   return [
-    ...IDENTITY_SCOPES,
-    ...LAUNCH_SCOPES.filter((s) => s !== 'launch/episode' || options.launch.episodeContext),
+    ...IDENTITY_NAMES,
+    ...LAUNCH_SCOPE_NAMES.filter((s) => s !== 'launch/episode' || options.launch.episodeContext),
     ...OPENEHR_SCOPES,
   ];
 }
@@ -43,22 +41,22 @@ export function sharedDiscoveryMetadata(
   options: ResolvedSmartAuthServerOptions,
 ): Record<string, unknown> {
   const origin = new URL(options.issuer).origin;
-  const at = (path: string) => `${origin}${options.routes.oauth}${path}`;
+  const at = (endpoint: OAuthEndpoint) => `${origin}${oauthEndpointPath(options.routes, endpoint)}`;
   return {
     issuer: options.issuer,
-    jwks_uri: at('/jwks'),
-    authorization_endpoint: at('/authorize'),
-    token_endpoint: at('/token'),
-    introspection_endpoint: at('/introspect'),
-    revocation_endpoint: at('/revoke'),
-    userinfo_endpoint: at('/userinfo'),
+    jwks_uri: at('jwks'),
+    authorization_endpoint: at('authorization'),
+    token_endpoint: at('token'),
+    introspection_endpoint: at('introspection'),
+    revocation_endpoint: at('revocation'),
+    userinfo_endpoint: at('userinfo'),
     management_endpoint: `${origin}${options.routes.account}`,
-    ...(options.registration.enabled ? { registration_endpoint: at('/register') } : {}),
-    grant_types_supported: GRANT_TYPES,
+    ...(options.registration.enabled ? { registration_endpoint: at('registration') } : {}),
+    grant_types_supported: [...GRANT_TYPES],
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
-    token_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     scopes_supported: supportedScopes(options),
     capabilities: capabilitiesFor(options),
   };

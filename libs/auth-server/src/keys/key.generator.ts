@@ -1,11 +1,12 @@
 import { generateKeyPair, randomBytes, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
+import { TOKEN_SIGNING_ALGS, type SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 
 const generate = promisify(generateKeyPair);
 
-/** Algorithms the server always keeps a key for: RS256 for id_tokens, ES256/ES384 for access tokens. */
-export const SIGNING_ALGS = ['RS256', 'ES256', 'ES384'] as const;
-export type SigningAlg = (typeof SIGNING_ALGS)[number];
+// The algorithms the server always keeps a key for, under the names the key service imports.
+export { TOKEN_SIGNING_ALGS as SIGNING_ALGS };
+export type SigningAlg = SmartSigningAlg;
 
 export type PrivateJwk = JsonWebKey & { kid: string; alg: string; use: 'sig' };
 

@@ -1,3 +1,5 @@
+import { LAUNCH_CONTEXT_KEYS } from '../vocabulary/launch-context-key.types.js';
+
 /**
  * Launch context returned beside the access token (SMART 2.2 + SMART on openEHR).
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#launch-context-arrives-with-your-access_token
@@ -14,19 +16,6 @@ export interface SmartLaunchContext {
   smart_style_url?: string;
   tenant?: string;
 }
-
-/** The keys of `SmartLaunchContext`, in the order responses list them. */
-export const LAUNCH_CONTEXT_KEYS = [
-  'patient',
-  'ehrId',
-  'episodeId',
-  'encounter',
-  'fhirContext',
-  'intent',
-  'need_patient_banner',
-  'smart_style_url',
-  'tenant',
-] as const satisfies readonly (keyof SmartLaunchContext)[];
 
 /** Only the launch-context keys of `source`, without undefined values. */
 export function pickLaunchContext(source: Record<string, unknown>): SmartLaunchContext {

@@ -9,8 +9,7 @@ import {
   type SmartAuthServerOptions,
   type SmartServiceDescription,
 } from './auth-server.options.js';
-
-const SIGNING_ALGS = ['ES256', 'ES384', 'RS256'] as const;
+import { TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
 
 function absoluteUrl(option: string, value: unknown): string {
   if (typeof value !== 'string' || !URL.canParse(value)) {
@@ -231,7 +230,7 @@ export function resolveAuthServerOptions(
     accessTokenSigningAlg: oneOf(
       'accessTokenSigningAlg',
       input.accessTokenSigningAlg ?? D.accessTokenSigningAlg,
-      SIGNING_ALGS,
+      TOKEN_SIGNING_ALGS,
     ),
     keyEncryptionSecret: secret,
     keyRefreshIntervalSeconds: positiveInt(

@@ -8,6 +8,7 @@ import type {
 import { SECURITY_DEFAULTS } from '../security/security.options.js';
 import type { SmartSeedClient } from '../admin/auth-admin.port.js';
 import type { SmartRoutes } from '../common/routes.js';
+import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 
 /** A service advertised in the `services` map of `/.well-known/smart-configuration`. */
 export interface SmartServiceDescription {
@@ -22,8 +23,8 @@ export interface SmartServiceDescription {
 /** How clients are typed; follows from `token_endpoint_auth_method`. */
 export type SmartClientType = 'public' | 'confidential-symmetric' | 'confidential-asymmetric';
 
-/** Access-token signing algorithms we generate keys for. */
-export type SmartSigningAlg = 'ES256' | 'ES384' | 'RS256';
+// Access-token signing algorithms; defined with the protocol vocabulary, public from here.
+export type { SmartSigningAlg };
 
 /** Options of `SmartAuthServerModule`. Every optional field is defaulted in `SMART_AUTH_SERVER_DEFAULTS`. */
 export interface SmartAuthServerOptions {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REVOCATION_MARGIN_SECONDS } from '../vocabulary/clock-skew.constants.js';
 
 /**
  * What a revocation names: one access token (`jti`), or every token of a client or a subject
@@ -34,8 +35,8 @@ export interface RevocableClaims {
 export const jtiDigest = (jti: string): string =>
   createHash('sha256').update(jti).digest('base64url');
 
-/** Clock skew allowed on `exp` by the verifiers; revocations outlive their tokens by this much. */
-export const REVOCATION_MARGIN_SECONDS = 60;
+// Revocations outlive their tokens by this margin; importable from here for the list services.
+export { REVOCATION_MARGIN_SECONDS };
 
 /** The revocation of one access token (`exp` in epoch seconds). */
 export const accessTokenRevocation = (jti: string, exp: number): Revocation => ({

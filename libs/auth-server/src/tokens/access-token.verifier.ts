@@ -4,6 +4,8 @@ import { ExpiringCache } from '../common/expiring.cache.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ACCESS_TOKEN_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
+import { TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
 
 /** Claims of our JWT access tokens (RFC 9068) plus the SMART launch context. */
 export interface AccessTokenClaims extends JWTPayload {
@@ -15,7 +17,6 @@ export interface AccessTokenClaims extends JWTPayload {
   fhirUser?: string;
 }
 
-const CLOCK_TOLERANCE_SECONDS = 5;
 /** How many verified tokens are remembered (oldest forgotten first). */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
@@ -55,12 +56,12 @@ export class AccessTokenVerifier {
         issuer: this.options.issuer,
         audience: this.options.issuer,
         typ: 'at+jwt',
-        algorithms: ['ES256', 'ES384', 'RS256'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        algorithms: [...TOKEN_SIGNING_ALGS],
+        clockTolerance: ACCESS_TOKEN_CLOCK_SKEW_SECONDS,
         requiredClaims: ['exp'],
         currentDate: new Date(now),
       });
-      const until = (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000;
+      const until = (payload.exp! + ACCESS_TOKEN_CLOCK_SKEW_SECONDS) * 1000;
       this.verified.set(token, Object.freeze(payload), until);
       return payload;
     } catch {

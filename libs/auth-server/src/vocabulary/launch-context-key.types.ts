@@ -1,0 +1,44 @@
+import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+
+/**
+ * The members of the launch context a token response carries (`SmartLaunchContext`), in the order
+ * responses list them. Written as the keys of a `Record` so the compiler refuses a list that
+ * misses or invents a member.
+ * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#launch-context-arrives-with-your-access_token
+ */
+export const LAUNCH_CONTEXT_KEYS = Object.freeze(
+  Object.keys({
+    patient: 0,
+    ehrId: 0,
+    episodeId: 0,
+    encounter: 0,
+    fhirContext: 0,
+    intent: 0,
+    need_patient_banner: 0,
+    smart_style_url: 0,
+    tenant: 0,
+  } satisfies Record<keyof SmartLaunchContext, 0>),
+) as readonly LaunchContextKey[];
+
+export type LaunchContextKey = keyof SmartLaunchContext;
+
+/**
+ * The keys naming whose record is in context (EHR, patient, episode). A `launch-base64-json`
+ * value the app can read must say exactly what the server stored for these (decisions.md item 7).
+ */
+export const RECORD_CONTEXT_KEYS = [
+  'ehrId',
+  'patient',
+  'episodeId',
+] as const satisfies readonly LaunchContextKey[];
+
+/**
+ * Claims introspection echoes from an access token: every launch-context member of the token
+ * response (SMART: "every launch context parameter returned in the token response") and the
+ * user's `fhirUser`.
+ * @see https://hl7.org/fhir/smart-app-launch/token-introspection.html#conditional-fields
+ */
+export const INTROSPECTED_CONTEXT_CLAIMS = Object.freeze([
+  ...LAUNCH_CONTEXT_KEYS,
+  'fhirUser',
+] as const);
