@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ExpiringCache } from '../common/expiring.cache.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 
 /** Claims of our JWT access tokens (RFC 9068) plus the SMART launch context. */
@@ -38,7 +38,7 @@ export class AccessTokenVerifier {
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    private readonly host: EngineKeys,
   ) {}
 
   /** Returns the claims, or `undefined` for anything that is not a valid, current access token. */
@@ -69,7 +69,7 @@ export class AccessTokenVerifier {
   }
 
   private keySet(): ReturnType<typeof createLocalJWKSet> {
-    const current = this.host.jwks;
+    const current = this.host.publishedJwks();
     if (!this.jwks || this.jwksSource !== current) {
       this.jwks = createLocalJWKSet(current);
       this.jwksSource = current;
