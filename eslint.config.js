@@ -152,6 +152,12 @@ export default tseslint.config(
         group: ['oidc-provider'],
         message: 'only libs/auth-server/src/provider/ imports oidc-provider',
       },
+      {
+        // The engine instance stays in provider/: other folders use the ports in provider/ports/.
+        group: ['**/provider/provider-host.service*'],
+        message:
+          'reach the engine through the ports in provider/ports/ (the module and the mount use provider/engine.providers.ts)',
+      },
     ]),
   },
 );

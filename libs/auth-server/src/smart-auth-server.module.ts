@@ -22,6 +22,8 @@ import { AccountLoginBinding } from './interaction/account-login.binding.js';
 import { AccountLoginController } from './interaction/account-login.controller.js';
 import { AppGrantsStore } from './interaction/app-grants.store.js';
 import { InteractionFlowService } from './interaction/interaction-flow.service.js';
+import { InteractionLoginService } from './interaction/interaction-login.service.js';
+import { InteractionStepsService } from './interaction/interaction-steps.service.js';
 import { ClientRegistryService } from './clients/client-registry.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
@@ -29,7 +31,7 @@ import { resolveAuthServerOptions } from './options/auth-server-options.resolver
 import type { SmartAuthServerOptions } from './options/auth-server.options.js';
 import { ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
 import { EnginePolicyService } from './provider/engine-policy.service.js';
-import { ProviderHost } from './provider/provider-host.service.js';
+import { ENGINE_PROVIDERS } from './provider/engine.providers.js';
 import {
   ACCOUNTS,
   PATIENTS,
@@ -96,6 +98,8 @@ const providers: NestProvider[] = [
   { provide: SmartTokenRevocations, useExisting: RevocationListService },
   ExternalLoginService,
   InteractionFlowService,
+  InteractionStepsService,
+  InteractionLoginService,
   ConsentStoreService,
   AppGrantsStore,
   AccountAppsService,
@@ -103,7 +107,7 @@ const providers: NestProvider[] = [
   SigningKeysService,
   ClientRegistryService,
   EnginePolicyService,
-  ProviderHost,
+  ...ENGINE_PROVIDERS,
   ExpiredRowsCleaner,
   AccessTokenVerifier,
   TokenRegistryService,

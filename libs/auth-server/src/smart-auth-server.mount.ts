@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { setupAdminDocs } from './admin/admin-docs.setup.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ResolvedSmartAuthServerOptions } from './options/auth-server.options.js';
-import { ProviderHost } from './provider/provider-host.service.js';
+import { engineMiddleware } from './provider/engine.providers.js';
 import { HostCheckService } from './security/host-check.service.js';
 import { RequestGuardService } from './security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from './smart-auth-server.constants.js';
@@ -19,6 +19,6 @@ export function mountSmartAuthServer(app: INestApplication): void {
   express.use(app.get(RequestGuardService).middleware());
   // Strict host names: 421 for a host neither the issuer's nor in `allowedHosts`.
   express.use(app.get(HostCheckService).middleware());
-  express.use(app.get(ProviderHost).middleware());
+  express.use(engineMiddleware(app));
   setupAdminDocs(app, options.routes.admin);
 }

@@ -7,7 +7,7 @@ import { SigningKeysService } from '../keys/signing-keys.service.js';
 import type { SmartLaunchContext } from '../launch/launch-context.types.js';
 import { LaunchService } from '../launch/launch.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import {
   SmartAuthAdmin,
@@ -29,7 +29,7 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
-    private readonly host: ProviderHost,
+    private readonly host: EngineKeys,
     private readonly launches: LaunchService,
     private readonly audit: AuditTrailService,
   ) {
@@ -109,7 +109,7 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
 
   async rotateSigningKeys(by: SmartAdminActor = HOST): Promise<string[]> {
     const published = (await this.keys.rotate()).filter((kid) => !kid.startsWith('cookie'));
-    await this.host.refreshKeys();
+    await this.host.refresh();
     await this.audit.record({
       actor: by.actor,
       action: 'keys.rotate',

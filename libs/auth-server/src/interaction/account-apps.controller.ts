@@ -4,8 +4,8 @@ import type { Request, Response } from 'express';
 import { describeScope, parseScopes } from '@smart-openehr/scopes';
 import type { AccountResolver } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { signedInUser, type SignedInUser } from '../provider/engine-session.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
+import { EngineSessions, type SignedInUser } from '../provider/ports/engine-sessions.port.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccountAppsService, type AccountApp } from './account-apps.service.js';
 import { accountAppsPage, type AccountAppView } from './account.pages.js';
@@ -24,13 +24,14 @@ export class AccountAppsController {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
-    private readonly host: ProviderHost,
+    private readonly sessions: EngineSessions,
+    private readonly keys: EngineKeys,
     private readonly apps: AccountAppsService,
   ) {}
 
   @Get()
   async list(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = await signedInUser(this.host.provider, req, res);
+    const user = await this.sessions.signedInUser(req, res);
     if (!user) return this.toSignIn(res);
     const [apps, account] = await Promise.all([
       this.apps.list(user.accountId),
@@ -52,7 +53,7 @@ export class AccountAppsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const user = await signedInUser(this.host.provider, req, res);
+    const user = await this.sessions.signedInUser(req, res);
     if (!user) return this.toSignIn(res);
     const given = Buffer.from(typeof form.csrf === 'string' ? form.csrf : '');
     const expected = Buffer.from(this.csrf(user));
@@ -77,7 +78,7 @@ export class AccountAppsController {
   }
 
   private csrf(user: SignedInUser): string {
-    return createHmac('sha256', this.host.cookieSecret)
+    return createHmac('sha256', this.keys.cookieSecret())
       .update(`apps:${user.sessionUid}`)
       .digest('base64url');
   }

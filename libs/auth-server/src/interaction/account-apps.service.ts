@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineGrants } from '../provider/ports/engine-grants.port.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 import { AppGrantsStore } from './app-grants.store.js';
 import { ConsentStoreService } from './consent-store.service.js';
@@ -24,7 +24,7 @@ export interface AccountApp {
 @Injectable()
 export class AccountAppsService {
   constructor(
-    private readonly host: ProviderHost,
+    private readonly engineGrants: EngineGrants,
     private readonly clients: ClientRegistryService,
     private readonly consents: ConsentStoreService,
     private readonly grants: AppGrantsStore,
@@ -93,9 +93,7 @@ export class AccountAppsService {
    * Revocation propagation to resource servers hooks in here, with the other revocation paths.
    */
   private async revokeGrantEverywhere(grantId: string): Promise<void> {
-    const grants = this.host.provider.Grant.adapter;
     await this.grantTokens.revokeGrant(grantId);
-    await grants.revokeByGrantId(grantId);
-    await grants.destroy(grantId);
+    await this.engineGrants.revoke(grantId);
   }
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 
 /** External logins started by the account page carry this prefix instead of an interaction uid. */
@@ -24,7 +24,7 @@ export const isAccountPageLogin = (uid: string): boolean => uid.startsWith(EXTER
 export class AccountLoginBinding {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    private readonly host: EngineKeys,
   ) {}
 
   /** The browser's binding; a new one (cookie set on `res`) when it has none. */
@@ -65,7 +65,7 @@ export class AccountLoginBinding {
   }
 
   csrfToken(binding: string): string {
-    return createHmac('sha256', this.host.cookieSecret)
+    return createHmac('sha256', this.host.cookieSecret())
       .update(`account-login:${binding}`)
       .digest('base64url');
   }

@@ -2,9 +2,8 @@ import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from 
 import type { Request, Response } from 'express';
 import { CredentialsVerifier } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { signedInUser, signInBrowser } from '../provider/engine-session.js';
 import { cookieSameSite } from '../provider/oidc-configuration.builder.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineSessions } from '../provider/ports/engine-sessions.port.js';
 import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
 import { requestIdOf } from '../security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
@@ -29,7 +28,7 @@ export class AccountLoginController {
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    private readonly sessions: EngineSessions,
     private readonly binding: AccountLoginBinding,
     private readonly external: ExternalLoginService,
     private readonly throttle: LoginThrottleService,
@@ -38,7 +37,7 @@ export class AccountLoginController {
 
   @Get()
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (await signedInUser(this.host.provider, req, res)) return this.backToPage(res);
+    if (await this.sessions.signedInUser(req, res)) return this.backToPage(res);
     this.offer(req, res);
   }
 
@@ -112,7 +111,7 @@ export class AccountLoginController {
   }
 
   private async signIn(req: Request, res: Response, accountId: string): Promise<void> {
-    await signInBrowser(this.host.provider, req, res, {
+    await this.sessions.signIn(req, res, {
       accountId,
       ttlSeconds: this.options.sessionTtlSeconds,
       sameSite: cookieSameSite(this.options),

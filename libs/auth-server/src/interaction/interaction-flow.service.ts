@@ -17,7 +17,9 @@ import { SmartContextStore } from '../launch/smart-context.store.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
 import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineGrants } from '../provider/ports/engine-grants.port.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
+import type { InteractionDetails } from '../provider/ports/engine-interactions.port.js';
 import {
   ACCOUNTS,
   PATIENTS,
@@ -28,15 +30,7 @@ import { AppGrantsStore } from './app-grants.store.js';
 import { ConsentStoreService } from './consent-store.service.js';
 import { selectScopes } from './scope-selection.js';
 
-/** The engine's interaction, as far as we use it. */
-export interface InteractionDetails {
-  uid: string;
-  prompt: { name: string };
-  params: Record<string, unknown>;
-  session?: { accountId?: string };
-  exp: number;
-  save(ttlSeconds: number): Promise<string>;
-}
+export type { InteractionDetails };
 
 /** What the consent step needs from the user next, or that it can finish. */
 export type ConsentStep =
@@ -63,7 +57,8 @@ export class InteractionFlowService {
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    private readonly keys: EngineKeys,
+    private readonly grants: EngineGrants,
     private readonly clients: ClientRegistryService,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
     @Inject(PATIENTS) private readonly directory: PatientDirectory,
@@ -79,7 +74,7 @@ export class InteractionFlowService {
 
   /** A CSRF token bound to the interaction (HMAC with the shared cookie secret). */
   csrfToken(uid: string): string {
-    return createHmac('sha256', this.host.cookieSecret).update(`csrf:${uid}`).digest('base64url');
+    return createHmac('sha256', this.keys.cookieSecret()).update(`csrf:${uid}`).digest('base64url');
   }
 
   checkCsrf(uid: string, token: unknown): boolean {
@@ -166,13 +161,14 @@ export class InteractionFlowService {
       if (record)
         context = { ehrId: record.ehrId, patient: record.patient, episodeId: pick?.episodeId };
     }
-    const grant = new this.host.provider.Grant({ accountId, clientId: client.clientId });
     const oidc = scopes.filter((s) => OIDC_KINDS.has(s.kind)).map((s) => s.raw);
-    if (oidc.length) grant.addOIDCScope(oidc.join(' '));
-    // The resource server's share lists every granted scope (see EnginePolicyService).
-    if (scopes.length)
-      grant.addResourceScope(this.options.issuer, scopes.map((s) => s.raw).join(' '));
-    const grantId = await grant.save();
+    const grantId = await this.grants.create({
+      accountId,
+      clientId: client.clientId,
+      openidScope: oidc.join(' '),
+      // The resource server's share lists every granted scope (see EnginePolicyService).
+      resourceScope: { resource: this.options.issuer, scope: scopes.map((s) => s.raw).join(' ') },
+    });
     await this.contexts.save(
       grantId,
       this.tokenContext(context, account),

@@ -1,12 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-
-/** The account signed in to the engine's browser session, and the session's stable uid. */
-export interface SignedInUser {
-  accountId: string;
-  /** Stays the same for the session's life (the cookie value changes at every login). */
-  sessionUid: string;
-}
+import type { BrowserLogin, SignedInUser } from './ports/engine-sessions.port.js';
 
 /** Who is signed in to the browser's engine session (cookie `_session`), if anyone. */
 export async function signedInUser(
@@ -29,7 +23,7 @@ export async function signInBrowser(
   provider: Provider,
   req: IncomingMessage,
   res: ServerResponse,
-  login: { accountId: string; ttlSeconds: number; sameSite: 'lax' | 'none' },
+  login: BrowserLogin,
 ): Promise<void> {
   const ctx = provider.createContext(req, res);
   let session = await provider.Session.get(ctx);

@@ -1,6 +1,7 @@
 import { errors } from 'oidc-provider';
 import type { Repository } from 'typeorm';
 import type { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import { ConsumedTwiceError } from './consumed-twice.error.js';
 import {
   AlreadyConsumedError,
   DatabaseUnavailableError,
@@ -26,7 +27,7 @@ export function temporarilyUnavailable(): Error {
 export function toEngineError(err: unknown): unknown {
   if (err instanceof AlreadyConsumedError) {
     const what = err.model === 'RefreshToken' ? 'refresh token' : 'authorization code';
-    return new errors.InvalidGrant(`${what} already used`);
+    return new ConsumedTwiceError(what);
   }
   if (err instanceof ReplayDetectedError) {
     return new errors.InvalidClientAuth('client assertion tokens must only be used once');

@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import Provider from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import type { AccountResolver } from '../accounts/account.port.js';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
@@ -17,47 +17,22 @@ import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { EnginePolicyService } from './engine-policy.service.js';
 import { buildOidcConfiguration } from './oidc-configuration.builder.js';
-import { engineAdapterFactory, toEngineError } from './provider-adapter.js';
+import { engineAdapterFactory } from './provider-adapter.js';
 import { installAtomicReplayDetection } from './replay-detection.js';
 import { guardedFetch } from './guarded-fetch.js';
-import { addContextToTokenResponse } from './smart-authorization.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
-import { engineTokenPreflight } from './engine-preflight.js';
-import { canonicalOrigin } from './canonical-origin.js';
-import {
-  DISCOVERY_CACHE_CONTROL,
-  sharedDiscoveryMetadata,
-} from '../discovery/discovery-metadata.js';
+import { sharedDiscoveryMetadata } from '../discovery/discovery-metadata.js';
 import { registerJwtBearerGrant } from './jwt-bearer.grant.js';
 import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
-import {
-  engineSecurityHook,
-  GRANT_REVOKED_STATE,
-  type EngineContext,
-} from '../security/engine-security.hook.js';
 import { RequestGuardService } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
-import { AppGrantsStore, type UsedGrant } from '../interaction/app-grants.store.js';
+import { AppGrantsStore } from '../interaction/app-grants.store.js';
+import { installEngineHooks } from './hooks/engine-hooks.installer.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type Next = (err?: unknown) => void;
-
-/** RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`. */
-function reportUnauthorizedGrant(ctx: KoaContextWithOIDC): void {
-  const body = ctx.body as { error?: string } | undefined;
-  const grantType = ctx.oidc.params?.grant_type;
-  const client = ctx.oidc.client;
-  if (
-    ctx.status === 400 &&
-    body?.error === 'invalid_request' &&
-    client &&
-    typeof grantType === 'string'
-  ) {
-    if (!client.grantTypeAllowed(grantType)) body.error = 'unauthorized_client';
-  }
-}
 
 /**
  * Owns the one oidc-provider instance: builds it from the resolved options and the stored keys,
@@ -183,7 +158,18 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       fetch: guardedFetch(fetchPolicy),
       signingAlg: this.options.accessTokenSigningAlg,
     });
-    this.customise(provider);
+    installEngineHooks(provider, {
+      issuer: this.options.issuer,
+      oauthPath: this.options.routes.oauth,
+      sharedDiscovery: this.sharedDiscovery,
+      secrets: this.clients,
+      contexts: this.contexts,
+      guard: this.guard,
+      events: this.securityEvents,
+      grantTokens: this.grantTokens,
+      appGrants: this.appGrants,
+      logger: this.logger,
+    });
     installAtomicReplayDetection(provider, repo);
     this.current = provider;
     this.handler = provider.callback();
@@ -200,87 +186,5 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   /** The published JWKS (public keys), as the engine serves it. */
   get jwks(): { keys: Record<string, unknown>[] } {
     return this.publicKeys;
-  }
-
-  /** Per-client limits, failure accounting, security events and replay revocation (token, PAR). */
-  private securityHook(provider: Provider) {
-    const hook = engineSecurityHook({
-      guard: this.guard,
-      events: this.securityEvents,
-      oauthPath: this.options.routes.oauth,
-      revokeGrant: async (grantId) => {
-        await provider.Grant.adapter.revokeByGrantId(grantId);
-        await provider.Grant.adapter.destroy(grantId);
-      },
-      grantOfCode: async (code) => (await provider.AuthorizationCode.find(code))?.grantId,
-      grantTokens: this.grantTokens,
-    });
-    return (ctx: KoaContextWithOIDC, next: () => Promise<void>) =>
-      hook(ctx as unknown as EngineContext, next);
-  }
-
-  private customise(provider: Provider): void {
-    const clients = this.clients;
-    const ClientClass = provider.Client as unknown as { prototype: Record<string, unknown> };
-    ClientClass.prototype.compareClientSecret = function (
-      this: { clientId: string },
-      actual: string,
-    ) {
-      return clients.verifySecret(this.clientId, actual).catch((err: unknown) => {
-        throw toEngineError(err);
-      });
-    };
-    provider.use(canonicalOrigin(this.options.issuer));
-    provider.use(engineTokenPreflight(provider, this.options.routes.oauth));
-    provider.use(this.securityHook(provider));
-    provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-      await next();
-      const route = ctx.oidc?.route;
-      if (route === 'token') {
-        ctx.set('Pragma', 'no-cache');
-        reportUnauthorizedGrant(ctx);
-        await addContextToTokenResponse(ctx, this.contexts);
-      }
-      if (ctx.status === 503) ctx.set('Retry-After', '5');
-      if (route === 'discovery' && ctx.status === 200) {
-        // One source with the smart-configuration for every member both carry (and the
-        // endpoints we serve beside the engine); cacheable like it, `Vary: Origin` kept.
-        Object.assign(ctx.body as object, this.sharedDiscovery);
-        ctx.set('Cache-Control', DISCOVERY_CACHE_CONTROL);
-      }
-    });
-    // Name the rule that failed (never secrets): the engine keeps it in error_detail.
-    const nameRule = (
-      ctx: KoaContextWithOIDC,
-      err: { error_detail?: string; expose?: boolean },
-    ) => {
-      const body = ctx.body as { error_description?: string } | undefined;
-      if (err.expose && err.error_detail && body && typeof body === 'object') {
-        body.error_description = err.error_detail;
-      }
-    };
-    provider.on('grant.error', nameRule);
-    provider.on('authorization.error', nameRule);
-    // The account page's "last used": a code redeemed or a token refreshed under a user grant.
-    provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
-      const grant = ctx.oidc.entities.Grant as UsedGrant | undefined;
-      void this.appGrants.recordUse(grant ?? {});
-    });
-    provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
-      ctx.state[GRANT_REVOKED_STATE] = grantId;
-    });
-    provider.on('server_error', (_ctx: unknown, err: Error) =>
-      this.logger.error(`engine server_error: ${err.message}`, err.stack),
-    );
-    // Koa's own error event (e.g. a client that cut its upload short after being answered):
-    // logged here instead of Koa printing it to stderr; client disconnects are routine.
-    (provider as unknown as NodeJS.EventEmitter).on('error', (err: Error & { code?: string }) => {
-      const code = err.code ?? '';
-      if (code.startsWith('HPE_') || ['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code)) {
-        this.logger.debug(`client connection error: ${err.message}`);
-      } else {
-        this.logger.warn(`engine error: ${err.message}`);
-      }
-    });
   }
 }

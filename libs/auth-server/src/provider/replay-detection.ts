@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type Provider from 'oidc-provider';
+import Provider from 'oidc-provider';
 import type { Repository } from 'typeorm';
 import type { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
 import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
 import { toEngineError } from './provider-adapter.js';
+import { setProofReplayed } from './hooks/engine-state.js';
 
 type Unique = (iss: string, jti: string, exp: number) => Promise<boolean>;
 
@@ -11,7 +12,8 @@ type Unique = (iss: string, jti: string, exp: number) => Promise<boolean>;
  * Makes the engine's `ReplayDetection.unique(iss, jti, exp)` (client assertions, DPoP proofs,
  * JWT-bearer grants) one atomic insert-if-absent instead of a read followed by a write: one round
  * trip instead of two, and of concurrent uses of one `jti` exactly one wins, each loser getting
- * the engine's own error for its kind of proof.
+ * the engine's own error for its kind of proof. A monkey patch because the engine has no option
+ * for it: its `ReplayDetection` model reads (`find`) and then writes (`upsert`) through the adapter.
  */
 export function installAtomicReplayDetection(
   provider: Provider,
@@ -22,7 +24,10 @@ export function installAtomicReplayDetection(
     const id = createHash('sha256').update(`${iss}${jti}`).digest('base64url');
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000));
     try {
-      return await records.insertOnce(id, { iss, jti: id }, ttl);
+      const inserted = await records.insertOnce(id, { iss, jti: id }, ttl);
+      // The typed signal for hooks (an assertion replay is `assertion.replay`, not a failure).
+      if (!inserted && Provider.ctx) setProofReplayed(Provider.ctx);
+      return inserted;
     } catch (err) {
       throw toEngineError(err);
     }

@@ -17,7 +17,7 @@ import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
 import { ClientMetadataDto } from '../admin/dto/client-metadata.dto.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RegistrationGuard } from './registration.guard.js';
 
@@ -36,7 +36,7 @@ import { RegistrationGuard } from './registration.guard.js';
 export class RegistrationController implements OnModuleInit {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    private readonly host: EngineRoutes,
     private readonly clients: ClientsService,
   ) {}
 

@@ -4,8 +4,8 @@ import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import { OAuthErrorFilter } from '../errors/oauth-error.filter.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { authenticateClient } from '../provider/client-authenticator.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
+import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
 import { RevocationListService } from './revocation-list.service.js';
@@ -38,12 +38,13 @@ interface FeedItem {
 export class RevocationFeedController {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    routes: EngineRoutes,
+    private readonly engine: EngineTokens,
     private readonly verifier: AccessTokenVerifier,
     private readonly clients: ClientRegistryService,
     private readonly revocations: RevocationListService,
   ) {
-    host.reservePath(`${options.routes.oauth}/revocations`);
+    routes.reservePath(`${options.routes.oauth}/revocations`);
   }
 
   @Get(`${ROUTE_SEGMENTS.oauth}/revocations`)
@@ -87,7 +88,7 @@ export class RevocationFeedController {
       });
     }
     const origin = `${req.protocol}://${req.host}`;
-    const client = await authenticateClient(this.host.provider, {
+    const client = await this.engine.authenticateClient({
       authorization,
       params: {},
       audiences: [`${origin}${this.options.routes.oauth}/token`, this.options.issuer],

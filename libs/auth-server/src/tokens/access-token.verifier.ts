@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ExpiringCache } from '../common/expiring.cache.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ACCESS_TOKEN_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
 import { TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
@@ -39,7 +39,7 @@ export class AccessTokenVerifier {
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    private readonly host: EngineKeys,
   ) {}
 
   /** Returns the claims, or `undefined` for anything that is not a valid, current access token. */
@@ -70,7 +70,7 @@ export class AccessTokenVerifier {
   }
 
   private keySet(): ReturnType<typeof createLocalJWKSet> {
-    const current = this.host.jwks;
+    const current = this.host.publishedJwks();
     if (!this.jwks || this.jwksSource !== current) {
       this.jwks = createLocalJWKSet(current);
       this.jwksSource = current;

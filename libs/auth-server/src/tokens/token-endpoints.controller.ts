@@ -3,8 +3,8 @@ import type { Request } from 'express';
 import { OAuthError } from '../errors/oauth.error.js';
 import { OAuthErrorFilter } from '../errors/oauth-error.filter.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { authenticateClient, type EngineClient } from '../provider/client-authenticator.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
+import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
@@ -34,14 +34,15 @@ function formParams(body: unknown): Record<string, string> {
 export class TokenEndpointsController {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    routes: EngineRoutes,
+    private readonly engine: EngineTokens,
     private readonly tokens: TokenRegistryService,
     private readonly verifier: AccessTokenVerifier,
     private readonly guard: RequestGuardService,
     private readonly events: SecurityEventsService,
   ) {
-    host.reservePath(`${options.routes.oauth}/introspect`);
-    host.reservePath(`${options.routes.oauth}/revoke`);
+    routes.reservePath(`${options.routes.oauth}/introspect`);
+    routes.reservePath(`${options.routes.oauth}/revoke`);
   }
 
   /** @see https://hl7.org/fhir/smart-app-launch/token-introspection.html */
@@ -96,19 +97,21 @@ export class TokenEndpointsController {
     }
     // The audiences a client assertion may name: this server's own URLs, never the request's.
     const origin = new URL(this.options.issuer).origin;
-    const client: EngineClient = await authenticateClient(this.host.provider, {
-      authorization,
-      params,
-      audiences: [
-        `${origin}${this.options.routes.oauth}/${endpoint}`,
-        `${origin}${this.options.routes.oauth}/token`,
-        this.options.issuer,
-      ],
-      allowPublic: endpoint === 'revoke',
-    }).catch(async (err: unknown) => {
-      if (!(err instanceof OAuthError) || err.error !== 'invalid_client') throw err;
-      throw await this.authenticationFailed(req, endpoint, err, params.client_id);
-    });
+    const client = await this.engine
+      .authenticateClient({
+        authorization,
+        params,
+        audiences: [
+          `${origin}${this.options.routes.oauth}/${endpoint}`,
+          `${origin}${this.options.routes.oauth}/token`,
+          this.options.issuer,
+        ],
+        allowPublic: endpoint === 'revoke',
+      })
+      .catch(async (err: unknown) => {
+        if (!(err instanceof OAuthError) || err.error !== 'invalid_client') throw err;
+        throw await this.authenticationFailed(req, endpoint, err, params.client_id);
+      });
     return { clientId: client.clientId, anyToken: false };
   }
 

@@ -2,7 +2,8 @@ import { Controller, Get, Headers, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { AccountResolver } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { ProviderHost } from '../provider/provider-host.service.js';
+import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
+import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
@@ -18,18 +19,18 @@ import { ROUTE_SEGMENTS } from '../common/routes.js';
 export class UserinfoController {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) options: ResolvedSmartAuthServerOptions,
-    private readonly host: ProviderHost,
+    routes: EngineRoutes,
+    private readonly engine: EngineTokens,
     private readonly tokens: TokenRegistryService,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
   ) {
-    host.reservePath(`${options.routes.oauth}/userinfo`);
+    routes.reservePath(`${options.routes.oauth}/userinfo`);
   }
 
   /** JWT access tokens (every user flow) through the registry; opaque ones through the engine. */
   private async describe(token: string): Promise<Record<string, unknown>> {
     if (token.split('.').length === 3) return (await this.tokens.describe(token)).result;
-    const found = (await this.host.provider.AccessToken.find(token).catch(() => undefined)) as
-      { isValid?: boolean; accountId?: string; scope?: string } | undefined;
+    const found = await this.engine.findAccessToken(token);
     return found?.isValid && found.accountId
       ? { active: true, token_type: 'Bearer', sub: found.accountId, scope: found.scope }
       : { active: false };

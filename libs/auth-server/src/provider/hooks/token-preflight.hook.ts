@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { FORM_PARAMS_STATE } from '../security/engine-security.hook.js';
+import { clientAssertionOf, setFormParams, type DecodedAssertion } from './engine-state.js';
 
 /** The engine's own body limit. */
 const BODY_LIMIT = 56 * 1024;
@@ -167,13 +166,14 @@ export function engineTokenPreflight(provider: Provider, oauthPath: string) {
     const body = await readBody(ctx.req);
     if (!Buffer.isBuffer(body)) return refuseBody(ctx, body);
     const params = new URLSearchParams(body.toString('utf8'));
-    ctx.state[FORM_PARAMS_STATE] = params;
+    // Parsed once here, the client assertion too; the later hooks read both from the state.
+    setFormParams(ctx, params);
     if (ctx.path === authorizePath) {
       return serveFormAsQuery(ctx, withConsentForOfflineAccess(params) ?? params, next);
     }
     ctx.req = replayBody(ctx.req, body);
-    const assertion = ctx.path === tokenPath ? params.get('client_assertion') : null;
-    if (assertion) {
+    if (ctx.path === tokenPath && params.get('client_assertion')) {
+      const assertion = clientAssertionOf(ctx);
       const problem = await inspectAssertion(provider, assertion, lastForced).catch(
         () => undefined,
       );
@@ -190,17 +190,11 @@ export function engineTokenPreflight(provider: Provider, oauthPath: string) {
 /** Returns a rule the assertion breaks that the engine would misreport, or undefined. */
 async function inspectAssertion(
   provider: Provider,
-  assertion: string,
+  assertion: DecodedAssertion | undefined,
   lastForced: Map<string, number>,
 ): Promise<string | undefined> {
-  let header: { kid?: unknown; alg?: unknown };
-  let claims: { iss?: unknown; sub?: unknown };
-  try {
-    header = decodeProtectedHeader(assertion);
-    claims = decodeJwt(assertion);
-  } catch {
-    return undefined; // the engine reports the malformed assertion
-  }
+  if (!assertion) return undefined; // the engine reports the malformed assertion
+  const { header, claims } = assertion;
   // The engine looks the client up by `sub`; a mismatch would read as "client not found".
   if (claims.iss !== claims.sub) return 'sub (JWT subject) must equal iss (the client_id)';
   const { kid, alg } = header;

@@ -1,4 +1,4 @@
-import { claimedClientId } from './engine-security.hook.js';
+import { claimedClientId } from './client-identity.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 

@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CredentialsVerifier } from '../accounts/account.port.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import type { InteractionDetails } from '../provider/ports/engine-interactions.port.js';
+import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
+import { requestIdOf } from '../security/request-guard.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ExternalLoginService } from './external-login.service.js';
+import { InteractionFlowService } from './interaction-flow.service.js';
+import { InteractionStepsService } from './interaction-steps.service.js';
+import { loginPage, messagePage } from './interaction.pages.js';
+import { sendPage } from './page.headers.js';
+
+/** Who tries to log in, for throttling and security events. */
+function loginAttempt(req: Request, details: InteractionDetails, username: string): LoginAttempt {
+  const clientId = details.params.client_id;
+  return {
+    username,
+    clientId: typeof clientId === 'string' ? clientId : undefined,
+    ip: req.ip,
+    requestId: requestIdOf(req),
+  };
+}
+
+/**
+ * The login step of an interaction: the login page (or the redirect to the identity provider),
+ * a password login (throttled), and the identity provider's answer.
+ */
+@Injectable()
+export class InteractionLoginService {
+  private readonly logger = new Logger('Interaction');
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly steps: InteractionStepsService,
+    private readonly flow: InteractionFlowService,
+    private readonly external: ExternalLoginService,
+    private readonly throttle: LoginThrottleService,
+    @Optional() private readonly credentials?: CredentialsVerifier,
+  ) {}
+
+  /** The login page, or the redirect to the identity provider when one is configured. */
+  async show(details: InteractionDetails, res: Response): Promise<void> {
+    if (this.external.enabled) {
+      const url = await this.external.start(details.uid).catch((err: Error) => {
+        this.logger.warn(`identity provider unavailable: ${err.message}`);
+        return undefined;
+      });
+      if (url) return res.redirect(303, url);
+      res.set('Retry-After', '30');
+      return sendPage(
+        res,
+        this.options,
+        messagePage(
+          'Sign-in unavailable',
+          'The identity provider cannot be reached right now. Try again in a moment.',
+        ),
+        503,
+      );
+    }
+    const client = await this.flow.clientOf(details);
+    if (!this.credentials) {
+      return sendPage(
+        res,
+        this.options,
+        messagePage('Sign-in unavailable', 'No login method is configured on this platform.'),
+        503,
+      );
+    }
+    sendPage(
+      res,
+      this.options,
+      loginPage({
+        action: `${this.options.routes.interaction}/${details.uid}/login`,
+        csrf: this.flow.csrfToken(details.uid),
+        clientName: client?.metadata.client_name ?? 'An app',
+      }),
+    );
+  }
+
+  /** A submitted username and password (the CSRF token already checked). */
+  async withPassword(
+    details: InteractionDetails,
+    form: Record<string, unknown>,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
+    const username = typeof form.username === 'string' ? form.username : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const attempt = loginAttempt(req, details, username);
+    const throttled = this.throttle.blocked(attempt);
+    if (throttled) {
+      res.set('Retry-After', String(throttled.retryAfterSeconds));
+      const minutes = Math.ceil(throttled.retryAfterSeconds / 60);
+      const error = `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+      return this.loginAgain(details, res, { error, username, status: 429 });
+    }
+    const accountId =
+      this.credentials && username && password
+        ? await this.credentials.verify(username, password)
+        : undefined;
+    if (!accountId) {
+      await this.throttle.failed(attempt);
+      const error = 'Invalid username or password.';
+      return this.loginAgain(details, res, { error, username, status: 401 });
+    }
+    await this.throttle.succeeded({ ...attempt, accountId });
+    await this.steps.finishLogin(req, res, accountId);
+  }
+
+  /** The browser back from the identity provider. */
+  async withIdentityProvider(
+    details: InteractionDetails,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
+    const accountId = await this.external
+      .complete(details.uid, req.originalUrl)
+      .catch((err: Error) => {
+        this.logger.warn(`external login failed: ${err.message}`);
+        return undefined;
+      });
+    if (!accountId)
+      return sendPage(
+        res,
+        this.options,
+        messagePage('Sign-in failed', 'The identity provider did not confirm who you are.'),
+        401,
+      );
+    await this.steps.finishLogin(req, res, accountId);
+  }
+
+  private async loginAgain(
+    details: InteractionDetails,
+    res: Response,
+    page: { error: string; username: string; status: number },
+  ): Promise<void> {
+    const client = await this.flow.clientOf(details);
+    const html = loginPage({
+      action: `${this.options.routes.interaction}/${details.uid}/login`,
+      csrf: this.flow.csrfToken(details.uid),
+      clientName: client?.metadata.client_name ?? 'An app',
+      error: page.error,
+      username: page.username,
+    });
+    sendPage(res, this.options, html, page.status);
+  }
+}

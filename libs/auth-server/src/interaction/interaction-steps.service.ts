@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { describeScope } from '@smart-openehr/scopes';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import {
+  EngineInteractions,
+  type InteractionDetails,
+} from '../provider/ports/engine-interactions.port.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { InteractionFlowService, type ConsentStep } from './interaction-flow.service.js';
+import { consentPage, messagePage, pickerPage } from './interaction.pages.js';
+import { sendPage } from './page.headers.js';
+
+/**
+ * The steps every interaction page shares: finding the interaction the browser is in, checking
+ * a form's CSRF token, and showing the next consent step (picker, consent page) or ending the
+ * interaction with the engine.
+ */
+@Injectable()
+export class InteractionStepsService {
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly engine: EngineInteractions,
+    private readonly flow: InteractionFlowService,
+  ) {}
+
+  /** The interaction the URL names and the browser is in; otherwise a page says it expired. */
+  async details(req: Request, res: Response): Promise<InteractionDetails | undefined> {
+    try {
+      const details = await this.engine.details(req, res);
+      // The engine finds the interaction by its cookie: it must be the one the URL names.
+      const named = (req.params as Record<string, string | undefined>).uid;
+      if (named !== undefined && named !== details.uid) throw new Error('interaction mismatch');
+      return details;
+    } catch {
+      sendPage(
+        res,
+        this.options,
+        messagePage(
+          'Session expired',
+          'This sign-in session has expired or belongs to another browser. Go back to the app and start again.',
+        ),
+        400,
+      );
+      return undefined;
+    }
+  }
+
+  /** Whether the form's CSRF token is the interaction's; otherwise a 403 page is sent. */
+  csrfOk(details: InteractionDetails, form: Record<string, unknown>, res: Response): boolean {
+    if (this.flow.checkCsrf(details.uid, form.csrf)) return true;
+    sendPage(
+      res,
+      this.options,
+      messagePage(
+        'Request refused',
+        'The form has expired or did not come from this site. Go back and try again.',
+      ),
+      403,
+    );
+    return false;
+  }
+
+  /** Ends the interaction with an OAuth error for the app (after the login, which is kept). */
+  async refuse(req: Request, res: Response, error: string, description: string): Promise<void> {
+    await this.engine.finish(
+      req,
+      res,
+      { error, error_description: description },
+      { mergeWithLastSubmission: true },
+    );
+  }
+
+  /** Ends the interaction with a login (a new login replaces any earlier result). */
+  async finishLogin(req: Request, res: Response, accountId: string): Promise<void> {
+    await this.engine.finish(
+      req,
+      res,
+      { login: { accountId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /** Shows the page the consent step asks for, or ends the interaction. */
+  async advance(
+    details: InteractionDetails,
+    req: Request,
+    res: Response,
+    step: ConsentStep,
+  ): Promise<void> {
+    const uid = details.uid;
+    const csrf = this.flow.csrfToken(uid);
+    switch (step.kind) {
+      case 'pick-patient':
+        return sendPage(
+          res,
+          this.options,
+          pickerPage({
+            action: `${this.options.routes.interaction}/${uid}/pick`,
+            csrf,
+            clientName: step.client.metadata.client_name ?? 'The app',
+            field: 'ehrId',
+            options: step.candidates.map((c) => ({
+              value: c.ehrId,
+              label: c.birthDate ? `${c.name} (born ${c.birthDate})` : c.name,
+            })),
+          }),
+        );
+      case 'pick-episode':
+        return sendPage(
+          res,
+          this.options,
+          pickerPage({
+            action: `${this.options.routes.interaction}/${uid}/pick`,
+            csrf,
+            clientName: step.client.metadata.client_name ?? 'The app',
+            field: 'episodeId',
+            options: (step.record.episodes ?? []).map((e) => ({ value: e.id, label: e.name })),
+          }),
+        );
+      case 'ask':
+        return sendPage(
+          res,
+          this.options,
+          consentPage({
+            action: `${this.options.routes.interaction}/${uid}/consent`,
+            csrf,
+            clientName: step.client.metadata.client_name ?? 'The app',
+            items: step.scopes.map((s) => ({ scope: s.raw, description: describeScope(s) })),
+            context: step.context.ehrId
+              ? `For the patient record ${step.context.patient ?? step.context.ehrId}.`
+              : undefined,
+          }),
+        );
+      case 'refuse':
+        return this.refuse(req, res, step.error, step.description);
+      case 'finish': {
+        const result = await this.flow.finish(details, step.scopes);
+        if ('kind' in result) return this.refuse(req, res, result.error, result.description);
+        await this.engine.finish(req, res, result, { mergeWithLastSubmission: true });
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { INestApplicationContext, Provider as NestProvider } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EngineGrantsAdapter } from './adapters/engine-grants.adapter.js';
+import { EngineInteractionsAdapter } from './adapters/engine-interactions.adapter.js';
+import { EngineKeysAdapter } from './adapters/engine-keys.adapter.js';
+import { EngineRoutesAdapter } from './adapters/engine-routes.adapter.js';
+import { EngineSessionsAdapter } from './adapters/engine-sessions.adapter.js';
+import { EngineTokensAdapter } from './adapters/engine-tokens.adapter.js';
+import { EngineGrants } from './ports/engine-grants.port.js';
+import { EngineInteractions } from './ports/engine-interactions.port.js';
+import { EngineKeys } from './ports/engine-keys.port.js';
+import { EngineRoutes } from './ports/engine-routes.port.js';
+import { EngineSessions } from './ports/engine-sessions.port.js';
+import { EngineTokens } from './ports/engine-tokens.port.js';
+import { ProviderHost } from './provider-host.service.js';
+
+/**
+ * The engine host and the ports the rest of the server reaches it through (nothing outside
+ * provider/ holds the oidc-provider instance).
+ */
+export const ENGINE_PROVIDERS: NestProvider[] = [
+  ProviderHost,
+  { provide: EngineInteractions, useClass: EngineInteractionsAdapter },
+  { provide: EngineGrants, useClass: EngineGrantsAdapter },
+  { provide: EngineSessions, useClass: EngineSessionsAdapter },
+  { provide: EngineTokens, useClass: EngineTokensAdapter },
+  { provide: EngineRoutes, useClass: EngineRoutesAdapter },
+  { provide: EngineKeys, useClass: EngineKeysAdapter },
+];
+
+/** The Express middleware that hands engine paths to oidc-provider (see mountSmartAuthServer). */
+export function engineMiddleware(
+  app: INestApplicationContext,
+): (
+  req: IncomingMessage & { path?: string },
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void {
+  return app.get(ProviderHost).middleware();
+}

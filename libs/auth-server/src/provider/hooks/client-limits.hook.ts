@@ -1,0 +1,33 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import {
+  tooManyRequestsBody,
+  type RequestGuardService,
+} from '../../security/request-guard.service.js';
+import { callerOf, claimedClientOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
+
+type Next = () => Promise<void>;
+
+/**
+ * Per-client token limits: a client over its limit gets 429 before the engine runs; afterwards
+ * every answer to a client that authenticated counts (a failed client authentication counts
+ * against the IP instead, see failed-auth.hook.ts).
+ */
+export function clientLimitsHook(guard: RequestGuardService, oauthPath: string) {
+  return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
+    if (hookedEndpoint(ctx, oauthPath) !== 'token') return next();
+    const blocked = guard.clientBlock(claimedClientOf(ctx));
+    if (blocked) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(blocked.retryAfterSeconds));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = tooManyRequestsBody(blocked);
+      return;
+    }
+    await next();
+    const body = tokenBodyOf(ctx);
+    const client = ctx.oidc?.client?.clientId;
+    const issued = ctx.status === 200 && Boolean(body.access_token);
+    const refused = !issued && Boolean(body.error) && body.error !== 'invalid_client';
+    if (client && (issued || refused)) await guard.countClient(client, callerOf(ctx));
+  };
+}

@@ -1,0 +1,67 @@
+import type { Logger } from '@nestjs/common';
+import type Provider from 'oidc-provider';
+import type { AppGrantsStore } from '../../interaction/app-grants.store.js';
+import type { SmartContextStore } from '../../launch/smart-context.store.js';
+import type { GrantAccessTokensService } from '../../security/grant-access-tokens.service.js';
+import type { RequestGuardService } from '../../security/request-guard.service.js';
+import type { SecurityEventsService } from '../../security/security-events.service.js';
+import { canonicalOrigin } from './canonical-origin.hook.js';
+import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
+import { clientLimitsHook } from './client-limits.hook.js';
+import { discoveryHook } from './discovery.hook.js';
+import { logEngineErrors, recordAppGrantUse } from './engine-events.hook.js';
+import { failedAuthHook } from './failed-auth.hook.js';
+import { grantTokensHook } from './grant-tokens.hook.js';
+import { listenForReplaySignals, replayRevocationHook } from './replay-revocation.hook.js';
+import { securityEventsHook } from './security-events.hook.js';
+import { engineTokenPreflight } from './token-preflight.hook.js';
+import { nameFailedRule, tokenResponseHook } from './token-response.hook.js';
+
+export interface EngineHookDependencies {
+  issuer: string;
+  oauthPath: string;
+  sharedDiscovery: Record<string, unknown>;
+  secrets: SecretVerifier;
+  contexts: SmartContextStore;
+  guard: RequestGuardService;
+  events: SecurityEventsService;
+  grantTokens: GrantAccessTokensService;
+  appGrants: AppGrantsStore;
+  logger: Logger;
+}
+
+/**
+ * Installs every hook of ours in the engine, in this fixed order (Koa: the first runs outermost,
+ * so after the engine answered the last runs first: the response is shaped before the hooks
+ * that count and report it read it).
+ */
+export function installEngineHooks(provider: Provider, deps: EngineHookDependencies): void {
+  const { oauthPath } = deps;
+  verifyHashedClientSecrets(provider, deps.secrets);
+  provider.use(canonicalOrigin(deps.issuer));
+  provider.use(engineTokenPreflight(provider, oauthPath));
+  provider.use(clientLimitsHook(deps.guard, oauthPath));
+  provider.use(securityEventsHook(deps.events, oauthPath));
+  provider.use(failedAuthHook(deps.guard, oauthPath));
+  provider.use(
+    replayRevocationHook(
+      {
+        revokeGrant: async (grantId) => {
+          await provider.Grant.adapter.revokeByGrantId(grantId);
+          await provider.Grant.adapter.destroy(grantId);
+        },
+        grantOfCode: async (code) => (await provider.AuthorizationCode.find(code))?.grantId,
+        grantTokens: deps.grantTokens,
+      },
+      oauthPath,
+    ),
+  );
+  provider.use(grantTokensHook(deps.grantTokens, oauthPath));
+  provider.use(tokenResponseHook(deps.contexts, oauthPath));
+  provider.use(discoveryHook(deps.sharedDiscovery));
+  provider.on('grant.error', nameFailedRule);
+  provider.on('authorization.error', nameFailedRule);
+  listenForReplaySignals(provider);
+  recordAppGrantUse(provider, deps.appGrants);
+  logEngineErrors(provider, deps.logger);
+}

@@ -1,0 +1,19 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { RequestGuardService } from '../../security/request-guard.service.js';
+import { callerOf, claimedClientOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
+
+type Next = () => Promise<void>;
+
+/** A failed client authentication at the token or PAR endpoint counts against the caller's IP. */
+export function failedAuthHook(guard: RequestGuardService, oauthPath: string) {
+  return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
+    const endpoint = hookedEndpoint(ctx, oauthPath);
+    await next();
+    if (!endpoint || tokenBodyOf(ctx).error !== 'invalid_client') return;
+    const clientId =
+      endpoint === 'token'
+        ? (ctx.oidc?.client?.clientId ?? claimedClientOf(ctx))
+        : claimedClientOf(ctx);
+    await guard.recordFailure(callerOf(ctx), { endpoint, clientId });
+  };
+}

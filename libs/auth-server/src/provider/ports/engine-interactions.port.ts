@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The engine's interaction (login, picker, consent), as far as the pages use it. */
+export interface InteractionDetails {
+  uid: string;
+  prompt: { name: string };
+  params: Record<string, unknown>;
+  session?: { accountId?: string };
+  exp: number;
+  /** Stores the interaction again (e.g. after `params.scope` changed); returns its uid. */
+  save(ttlSeconds: number): Promise<string>;
+}
+
+/** How an interaction ends: a login, a consent (the grant), or an OAuth error for the app. */
+export type InteractionResult =
+  | { login: { accountId: string } }
+  | { consent: { grantId: string } }
+  | { error: string; error_description: string };
+
+/**
+ * The interaction pages' view of the engine: which interaction a browser request belongs to, and
+ * ending it (the engine then redirects the browser back to the authorization endpoint).
+ */
+export abstract class EngineInteractions {
+  /** The interaction bound to the browser (its `_interaction` cookie); throws when none is. */
+  abstract details(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
+
+  /**
+   * Ends the interaction with `result` and answers the browser with the engine's redirect.
+   * `mergeWithLastSubmission` keeps the results of earlier steps (the login before a consent).
+   */
+  abstract finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: InteractionResult,
+    options: { mergeWithLastSubmission: boolean },
+  ): Promise<void>;
+}
