@@ -1,11 +1,6 @@
 import type { SmartClientType } from '../options/auth-server.options.js';
 import { JWT_BEARER_GRANT, type GrantType } from '../vocabulary/grant-type.types.js';
 
-// Kept importable from here for the admin DTOs; the names are defined in `vocabulary/`.
-export { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
-export { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
-export { GRANT_TYPES as REGISTRABLE_GRANT_TYPES } from '../vocabulary/grant-type.types.js';
-
 /** SMART launch modes a client may be allowed. */
 export const LAUNCH_MODES = ['ehr', 'standalone'] as const;
 

@@ -1,9 +1,8 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
 
 /** SMART: the assertion expires at most five minutes ahead. */
 const MAX_LIFETIME_SECONDS = 300;
-/** Clock skew accepted on `exp`, `iat` and `nbf`. */
-const SKEW_SECONDS = 10;
 /** Key-location headers that would let the assertion bring its own key. */
 const FORBIDDEN_HEADERS = ['jwk', 'x5u', 'x5c'];
 
@@ -34,12 +33,15 @@ export function assertSmartClientAssertion(
   // Audience injection (draft-ietf-oauth-rfc7523bis): one audience, this server's.
   if (Array.isArray(claims.aud) && claims.aud.length !== 1) fail('aud must be a single value');
   if (typeof claims.exp !== 'number') fail('exp must be a number');
-  if ((claims.exp as number) > now + MAX_LIFETIME_SECONDS + SKEW_SECONDS) {
+  if ((claims.exp as number) > now + MAX_LIFETIME_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS) {
     fail('exp must be at most 5 minutes in the future');
   }
   for (const claim of ['iat', 'nbf']) {
     const value = claims[claim];
-    if (value !== undefined && (typeof value !== 'number' || value > now + SKEW_SECONDS)) {
+    if (
+      value !== undefined &&
+      (typeof value !== 'number' || value > now + ASSERTION_CLOCK_SKEW_SECONDS)
+    ) {
       fail(`${claim} must not be in the future`);
     }
   }

@@ -1,7 +1,8 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import { OAuthError } from '../errors/oauth.error.js';
-import { CLIENT_AUTH_ALGS } from './oidc-configuration.builder.js';
+import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
+import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -124,9 +125,11 @@ async function verifyAssertion(
     const { payload, protectedHeader } = await jwtVerify(assertion, keys, {
       issuer: client.clientId,
       audience: audiences,
-      algorithms: client.clientAuthSigningAlg ? [client.clientAuthSigningAlg] : CLIENT_AUTH_ALGS,
+      algorithms: client.clientAuthSigningAlg
+        ? [client.clientAuthSigningAlg]
+        : [...CLIENT_ASSERTION_ALGS],
       requiredClaims: ['exp', 'jti', 'sub'],
-      clockTolerance: 10,
+      clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
     });
     assertSmartClientAssertion(undefined as never, payload, protectedHeader, client);
     const unique = await provider.ReplayDetection.unique(

@@ -6,13 +6,10 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { decideBackendScope } from '../policy/backend-scope.policy.js';
 import { narrowUserRequest } from '../policy/user-scope.policy.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { BACKEND_GRANT_TYPES } from '../vocabulary/grant-type.types.js';
 import type { EnginePolicy } from './oidc-configuration.builder.js';
 
-/** Grant types where no user is involved. */
-export const BACKEND_GRANTS = new Set([
-  'client_credentials',
-  'urn:ietf:params:oauth:grant-type:jwt-bearer',
-]);
+const BACKEND_GRANTS: ReadonlySet<string> = new Set(BACKEND_GRANT_TYPES);
 
 const USER_OR_SYSTEM = ['user', 'system'] as const;
 

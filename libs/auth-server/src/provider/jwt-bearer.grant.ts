@@ -12,11 +12,11 @@ import { decideBackendScope } from '../policy/backend-scope.policy.js';
 import type { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import { subjectAllowed, type TrustedIssuer } from '../trusted-issuers/trusted-issuer.types.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
-import { CLIENT_AUTH_ALGS } from './oidc-configuration.builder.js';
+import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
+import { JWT_BEARER_GRANT } from '../vocabulary/grant-type.types.js';
+import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
 import type { GuardedFetch } from './guarded-fetch.js';
 import type { EnginePolicy } from './oidc-configuration.builder.js';
-
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
 
@@ -72,9 +72,9 @@ async function verifyAssertion(
     const { payload } = await jwtVerify(assertion, keysFor(issuer, deps, cache), {
       issuer: issuer.issuer,
       audience: [tokenUrl, ctx.oidc.issuer],
-      algorithms: CLIENT_AUTH_ALGS,
+      algorithms: [...CLIENT_ASSERTION_ALGS],
       requiredClaims: ['sub', 'exp', 'jti'],
-      clockTolerance: 10,
+      clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
     });
     // Same rules as client assertions, but `sub` is the user, so checked against the issuer's allow-list.
     assertSmartClientAssertion(ctx, { ...payload, sub: issuer.issuer }, header, {

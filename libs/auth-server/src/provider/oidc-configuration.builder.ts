@@ -1,5 +1,10 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { IDENTITY_NAMES, LAUNCH_SCOPE_NAMES } from '@smart-openehr/scopes';
 import type { AccountResolver } from '../accounts/account.port.js';
+import { ENGINE_ENDPOINTS } from '../common/routes.js';
+import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
+import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
+import { CLIENT_ASSERTION_ALGS, TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
 import type { KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
@@ -8,30 +13,6 @@ import { contextClaims, smartExtraParams } from './smart-authorization.js';
 import type { LaunchService } from '../launch/launch.service.js';
 import type { SmartContextStore } from '../launch/smart-context.store.js';
 import { guardedFetch, type FetchPolicy } from './guarded-fetch.js';
-
-/** Identity scopes the engine knows statically; SMART resource scopes are resolved per request. */
-export const IDENTITY_SCOPES = ['openid', 'offline_access', 'online_access', 'fhirUser', 'profile'];
-
-/** Launch-context scopes, static in the engine like the identity scopes. */
-export const LAUNCH_SCOPES = ['launch', 'launch/patient', 'launch/encounter', 'launch/episode'];
-
-/** Grant types that exist at all; implicit and password never do. */
-export const GRANT_TYPES = [
-  'authorization_code',
-  'refresh_token',
-  'client_credentials',
-  'urn:ietf:params:oauth:grant-type:jwt-bearer',
-];
-
-export const CLIENT_AUTH_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-  'none',
-] as const;
-
-/** Client-assertion algorithms: SMART requires RS384 and ES384. */
-export const CLIENT_AUTH_ALGS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS256'];
 
 /** The pluggable policy decisions the engine asks for. */
 export interface EnginePolicy {
@@ -57,23 +38,11 @@ export function cookieSameSite(options: ResolvedSmartAuthServerOptions): 'none' 
   return options.launcherOrigins.length > 0 && options.issuer.startsWith('https:') ? 'none' : 'lax';
 }
 
-function routes(mount: string): Configuration['routes'] {
-  return {
-    authorization: `${mount}/authorize`,
-    token: `${mount}/token`,
-    jwks: `${mount}/jwks`,
-    userinfo: `${mount}/userinfo`,
-    introspection: `${mount}/introspect`,
-    revocation: `${mount}/revoke`,
-    end_session: `${mount}/logout`,
-    registration: `${mount}/register`,
-    pushed_authorization_request: `${mount}/par`,
-    code_verification: `${mount}/device`,
-    device_authorization: `${mount}/device/auth`,
-    backchannel_authentication: `${mount}/backchannel`,
-    challenge: `${mount}/challenge`,
-    credential: `${mount}/credential`,
-  };
+/** The engine's endpoint paths, from the one list in `common/routes.ts`. */
+function routes(oauthPath: string): Configuration['routes'] {
+  return Object.fromEntries(
+    Object.entries(ENGINE_ENDPOINTS).map(([name, segment]) => [name, `${oauthPath}/${segment}`]),
+  );
 }
 
 /**
@@ -99,14 +68,14 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: [...CLIENT_AUTH_METHODS],
     enabledJWA: {
-      clientAuthSigningAlgValues: CLIENT_AUTH_ALGS as never,
-      idTokenSigningAlgValues: ['RS256', 'ES256', 'ES384'],
-      userinfoSigningAlgValues: ['RS256', 'ES256', 'ES384'],
+      clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
+      idTokenSigningAlgValues: [...TOKEN_SIGNING_ALGS],
+      userinfoSigningAlgValues: [...TOKEN_SIGNING_ALGS],
     },
     pkce: {
       required: (_ctx, client) => options.pkce === 'all' || client.clientAuthMethod === 'none',
     },
-    scopes: [...IDENTITY_SCOPES, ...LAUNCH_SCOPES],
+    scopes: [...IDENTITY_NAMES, ...LAUNCH_SCOPE_NAMES],
     claims: {
       openid: ['sub'],
       fhirUser: ['fhirUser'],
@@ -114,7 +83,7 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     },
     conformIdTokenClaims: false,
     // Clock skew on assertion and DPoP times: 10 s accepted, 60 s refused (B.3 clock skew).
-    clockTolerance: 10,
+    clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
     findAccount: async (_ctx, sub) => {
       const account = await accounts.findAccount(sub);
       if (!account) return undefined;

@@ -7,20 +7,7 @@ import { GrantAccessTokensService } from '../security/grant-access-tokens.servic
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
 import { accessTokenRevocation } from '../revocation/revocation.types.js';
-
-/** Launch-context and identity claims echoed by introspection. */
-const CONTEXT_CLAIMS = [
-  'patient',
-  'ehrId',
-  'episodeId',
-  'encounter',
-  'fhirContext',
-  'fhirUser',
-  'need_patient_banner',
-  'smart_style_url',
-  'intent',
-  'tenant',
-] as const;
+import { INTROSPECTED_CONTEXT_CLAIMS } from '../vocabulary/launch-context-key.types.js';
 
 /** What introspection says about a token (RFC 7662). */
 export type IntrospectionResult = { active: false } | ({ active: true } & Record<string, unknown>);
@@ -130,6 +117,6 @@ export class TokenRegistryService {
 
 function pickContext(source: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    CONTEXT_CLAIMS.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]),
+    INTROSPECTED_CONTEXT_CLAIMS.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]),
   );
 }

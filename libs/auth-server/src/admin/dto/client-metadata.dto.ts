@@ -1,11 +1,9 @@
 import { ApiPropertyOptional } from '../openapi.decorators.js';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import {
-  CLIENT_ASSERTION_ALGS,
-  CLIENT_AUTH_METHODS,
-  LAUNCH_MODES,
-  REGISTRABLE_GRANT_TYPES,
-} from '../../clients/client-type.policy.js';
+import { LAUNCH_MODES } from '../../clients/client-type.policy.js';
+import { CLIENT_AUTH_METHODS } from '../../vocabulary/client-auth-method.types.js';
+import { GRANT_TYPES } from '../../vocabulary/grant-type.types.js';
+import { CLIENT_ASSERTION_ALGS } from '../../vocabulary/signing-alg.types.js';
 
 /**
  * RFC 7591 client metadata plus SMART extras, in wire casing. Shapes are checked here; the
@@ -36,7 +34,7 @@ export class ClientMetadataDto {
 
   @ApiPropertyOptional({
     type: [String],
-    enum: REGISTRABLE_GRANT_TYPES,
+    enum: GRANT_TYPES,
     default: ['authorization_code'],
     description:
       'public: authorization_code, refresh_token; secret clients add client_credentials; private_key_jwt clients add jwt-bearer.',
