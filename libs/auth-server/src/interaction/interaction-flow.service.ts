@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { isScopeWithin, parseScopes, type ValidScope } from '@smart-openehr/scopes';
 import type {
   AccountResolver,
@@ -15,8 +14,7 @@ import type { SmartLaunchContext } from '../launch/launch-context.types.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { PickerStateRepository } from '../persistence/repositories/picker-state.repository.js';
 import { ProviderHost } from '../provider/provider-host.service.js';
 import {
   ACCOUNTS,
@@ -59,8 +57,6 @@ const OIDC_KINDS = new Set(['identity', 'launch']);
  */
 @Injectable()
 export class InteractionFlowService {
-  private readonly picks: TypeOrmOidcAdapter;
-
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly host: ProviderHost,
@@ -72,10 +68,8 @@ export class InteractionFlowService {
     private readonly contexts: SmartContextStore,
     private readonly consents: ConsentStoreService,
     private readonly appGrants: AppGrantsStore,
-    dataSource: DataSource,
-  ) {
-    this.picks = new TypeOrmOidcAdapter('SmartPick', dataSource.getRepository(OidcPayloadEntity));
-  }
+    private readonly picks: PickerStateRepository,
+  ) {}
 
   /** A CSRF token bound to the interaction (HMAC with the shared cookie secret). */
   csrfToken(uid: string): string {
@@ -93,7 +87,7 @@ export class InteractionFlowService {
   }
 
   async savePick(uid: string, pick: Pick): Promise<void> {
-    await this.picks.upsert(uid, { ...(await this.picks.find(uid)), ...pick }, 600);
+    await this.picks.save(uid, { ...(await this.picks.find(uid)), ...pick }, 600);
   }
 
   /** Decides the next consent step. */
