@@ -153,4 +153,34 @@ export default tseslint.config(
       },
     ]),
   },
+  // Storage boundary. Flat config replaces (does not merge) the options of a rule set by two
+  // blocks, so where this block applies it repeats the oidc-provider pattern of the block above.
+  {
+    files: ['libs/auth-server/src/**/*.ts'],
+    ignores: [
+      'libs/auth-server/src/persistence/**',
+      'libs/auth-server/src/provider/**',
+      '**/*.spec.ts',
+    ],
+    rules: restrict([
+      {
+        group: ['oidc-provider'],
+        message: 'only libs/auth-server/src/provider/ imports oidc-provider',
+      },
+      {
+        group: ['typeorm', 'typeorm/*', '@nestjs/typeorm'],
+        message: 'storage goes through persistence/ repositories',
+      },
+    ]),
+  },
+  {
+    files: ['libs/auth-server/src/provider/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: restrict([
+      {
+        group: ['typeorm', 'typeorm/*', '@nestjs/typeorm'],
+        message: 'storage goes through persistence/ repositories',
+      },
+    ]),
+  },
 );
