@@ -6,6 +6,21 @@ const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 });
 
+const ENGINE_ONLY_IN_PROVIDER = {
+  group: ['oidc-provider'],
+  message: 'only libs/auth-server/src/provider/ imports oidc-provider',
+};
+const HOST_ONLY_IN_PROVIDER = {
+  // The engine instance stays in provider/: other folders use the ports in provider/ports/.
+  group: ['**/provider/provider-host.service*'],
+  message:
+    'reach the engine through the ports in provider/ports/ (the module and the mount use provider/engine.providers.ts)',
+};
+const STORAGE_ONLY_IN_PERSISTENCE = {
+  group: ['typeorm', 'typeorm/*', '@nestjs/typeorm'],
+  message: 'storage goes through persistence/ repositories',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -144,20 +159,30 @@ export default tseslint.config(
       ],
     },
   },
+  // The auth server's seams. Flat config replaces (does not merge) a rule's options when two
+  // blocks set it on one file, so each folder gets one block listing all the patterns it needs.
   {
-    files: ['libs/auth-server/**/*.ts'],
+    files: ['libs/auth-server/src/**/*.ts'],
+    ignores: [
+      'libs/auth-server/src/provider/**',
+      'libs/auth-server/src/persistence/**',
+      '**/*.spec.ts',
+    ],
+    rules: restrict([ENGINE_ONLY_IN_PROVIDER, HOST_ONLY_IN_PROVIDER, STORAGE_ONLY_IN_PERSISTENCE]),
+  },
+  {
+    files: ['libs/auth-server/src/persistence/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: restrict([ENGINE_ONLY_IN_PROVIDER, HOST_ONLY_IN_PROVIDER]),
+  },
+  {
+    files: ['libs/auth-server/src/provider/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: restrict([STORAGE_ONLY_IN_PERSISTENCE]),
+  },
+  {
+    files: ['libs/auth-server/src/**/*.spec.ts'],
     ignores: ['libs/auth-server/src/provider/**'],
-    rules: restrict([
-      {
-        group: ['oidc-provider'],
-        message: 'only libs/auth-server/src/provider/ imports oidc-provider',
-      },
-      {
-        // The engine instance stays in provider/: other folders use the ports in provider/ports/.
-        group: ['**/provider/provider-host.service*'],
-        message:
-          'reach the engine through the ports in provider/ports/ (the module and the mount use provider/engine.providers.ts)',
-      },
-    ]),
+    rules: restrict([ENGINE_ONLY_IN_PROVIDER]),
   },
 );

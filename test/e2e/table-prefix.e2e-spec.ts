@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { mountSmartAuthServer } from '@smart-openehr/auth-server';
 import { ExpiredRowsCleaner } from '../../libs/auth-server/src/persistence/expired-rows.cleaner.js';
+import { RateLimitRepository } from '../../libs/auth-server/src/persistence/repositories/rate-limit.repository.js';
 import { DatabaseRateLimitStore } from '../../libs/auth-server/src/security/database-rate-limit.store.js';
 import { makeAdminApi, secretToken } from '../factories/admin-api.factory.js';
 import { makeSymmetricClient } from '../factories/client.factory.js';
@@ -242,7 +243,10 @@ describe('table prefixes: two auth servers and a host table in one database', ()
     expect(await sessions('a_')).toEqual([]);
     expect(await sessions('b_')).toEqual(['old-b']);
 
-    const store = new DatabaseRateLimitStore(db, { syncIntervalMs: 60_000, exactFraction: 0 });
+    const store = new DatabaseRateLimitStore(new RateLimitRepository(db), {
+      syncIntervalMs: 60_000,
+      exactFraction: 0,
+    });
     try {
       expect((await store.hit('prefix-key', 60_000, 5)).count).toBe(1);
       expect(await rows(`SELECT "key", "count" FROM b_rate_limit`)).toEqual([

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { smartAuthDataSourceOptions } from '@smart-openehr/auth-server';
+import { RateLimitRepository } from '../../libs/auth-server/src/persistence/repositories/rate-limit.repository.js';
 import { DatabaseRateLimitStore } from '../../libs/auth-server/src/security/database-rate-limit.store.js';
 import { createPostgresDatabase, postgresForTests } from '../support/test-database.js';
 
@@ -45,8 +46,10 @@ describe.each([
   const key = () => `test:${++seq}:${Date.now()}`;
 
   const store = (source: DataSource, exactFraction = 0.5) =>
-    new DatabaseRateLimitStore(source, { syncIntervalMs: 60_000, exactFraction }, (e) =>
-      errors.push(e),
+    new DatabaseRateLimitStore(
+      new RateLimitRepository(source),
+      { syncIntervalMs: 60_000, exactFraction },
+      (e) => errors.push(e),
     );
   const storedCount = async (k: string) => {
     const placeholder = sources[0].options.type === 'postgres' ? '$1' : '?';

@@ -30,6 +30,7 @@ import { SigningKeysService } from './keys/signing-keys.service.js';
 import { resolveAuthServerOptions } from './options/auth-server-options.resolver.js';
 import type { SmartAuthServerOptions } from './options/auth-server.options.js';
 import { ExpiredRowsCleaner } from './persistence/expired-rows.cleaner.js';
+import { PERSISTENCE_PROVIDERS } from './persistence/persistence.providers.js';
 import { EnginePolicyService } from './provider/engine-policy.service.js';
 import { ENGINE_PROVIDERS } from './provider/engine.providers.js';
 import {
@@ -138,7 +139,12 @@ const providers: NestProvider[] = [
     KeysController,
     ...ADMIN_FEATURE.controllers,
   ],
-  providers: [...providers, ...ADMIN_FEATURE.providers, ...SECURITY_FEATURE.providers],
+  providers: [
+    ...PERSISTENCE_PROVIDERS,
+    ...providers,
+    ...ADMIN_FEATURE.providers,
+    ...SECURITY_FEATURE.providers,
+  ],
   // What a host may inject: the public ports (the rest stays inside the module).
   exports: [SmartAuthAdmin, SmartTokenRevocations],
 })

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ExpiringCache } from '../common/expiring.cache.js';
-import { ClientEntity } from '../persistence/client.entity.js';
-import { guardDb } from '../persistence/persistence.errors.js';
+import type { ClientEntity } from '../persistence/client.entity.js';
 import { ChangeNoticesService } from '../persistence/change-notices.service.js';
+import { ClientRepository } from '../persistence/repositories/client.repository.js';
+import { TransactionRunner, type StorageTransaction } from '../persistence/transaction.runner.js';
 import { CLIENT_CHANGE_CHANNEL } from './client-change.listener.js';
 import { verifyClientSecret } from './client-secret.js';
 import type { ClientStatus, SmartClient, SmartClientMetadata } from './client.types.js';
@@ -28,7 +28,7 @@ const PROPAGATION_GRACE_MS = 50;
 const MAX_CACHED_CLIENTS = 10_000;
 
 /** Work done inside the same transaction as a client change (e.g. the audit record). */
-export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
+export type ClientChangeWork = (tx: StorageTransaction) => Promise<void>;
 
 /**
  * The client registry (TypeORM table `oauth_client`) with a cache that every change invalidates
@@ -38,7 +38,6 @@ export type ClientChangeWork = (manager: EntityManager) => Promise<void>;
  */
 @Injectable()
 export class ClientRegistryService {
-  private readonly repo: Repository<ClientEntity>;
   private readonly cache = new ExpiringCache<ClientEntity | null>(MAX_CACHED_CLIENTS);
   private readonly echoWaiters = new Map<string, Set<() => void>>();
   private generation = 0;
@@ -51,10 +50,10 @@ export class ClientRegistryService {
   >();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly clients: ClientRepository,
+    private readonly transactions: TransactionRunner,
     private readonly notices: ChangeNoticesService,
   ) {
-    this.repo = dataSource.getRepository(ClientEntity);
     // With notices, nothing is cached until the listener is up.
     this.cacheTtlMs = notices.enabled ? 0 : LOCAL_CACHE_TTL_MS;
     notices.subscribe(CLIENT_CHANGE_CHANNEL, {
@@ -74,7 +73,7 @@ export class ClientRegistryService {
     const hit = this.cache.get(clientId);
     if (hit !== undefined) return hit;
     const generation = this.generation;
-    const entity = await guardDb(() => this.repo.findOneBy({ clientId }));
+    const entity = await this.clients.find(clientId);
     // A change notice that arrived during the read makes the row stale: do not cache it.
     if (this.cacheTtlMs > 0 && generation === this.generation) {
       this.cache.set(clientId, entity, Date.now() + this.cacheTtlMs);
@@ -84,7 +83,7 @@ export class ClientRegistryService {
 
   /** Reads the row from the database, bypassing the cache (for read-modify-write). */
   load(clientId: string): Promise<ClientEntity | null> {
-    return guardDb(() => this.repo.findOneBy({ clientId }));
+    return this.clients.find(clientId);
   }
 
   async find(clientId: string): Promise<SmartClient | undefined> {
@@ -133,40 +132,34 @@ export class ClientRegistryService {
     limit: number;
     offset: number;
   }): Promise<{ items: SmartClient[]; total: number }> {
-    const [rows, total] = await guardDb(() =>
-      this.repo.findAndCount({
-        order: { createdAt: 'ASC', clientId: 'ASC' },
-        take: page.limit,
-        skip: page.offset,
-      }),
-    );
-    return { items: rows.map(toClient), total };
+    const { items, total } = await this.clients.page(page);
+    return { items: items.map(toClient), total };
   }
 
   /** Inserts a new client (a duplicate `client_id` throws the driver's unique violation). */
   async insert(entity: ClientEntity, also?: ClientChangeWork): Promise<void> {
-    await this.write(entity.clientId, async (manager) => {
-      await manager.insert(ClientEntity, entity);
-      await also?.(manager);
+    await this.write(entity.clientId, async (tx) => {
+      await this.clients.insert(entity, tx);
+      await also?.(tx);
     });
   }
 
   /** Inserts or replaces a client. */
   async save(entity: ClientEntity, also?: ClientChangeWork): Promise<void> {
-    await this.write(entity.clientId, async (manager) => {
-      await manager.save(ClientEntity, entity);
-      await also?.(manager);
+    await this.write(entity.clientId, async (tx) => {
+      await this.clients.save(entity, tx);
+      await also?.(tx);
     });
   }
 
   /** Deletes a client; returns whether it existed. */
   async remove(clientId: string, also?: ClientChangeWork): Promise<boolean> {
-    let affected = 0;
-    await this.write(clientId, async (manager) => {
-      affected = (await manager.delete(ClientEntity, { clientId })).affected ?? 0;
-      if (affected > 0) await also?.(manager);
+    let existed = false;
+    await this.write(clientId, async (tx) => {
+      existed = await this.clients.delete(clientId, tx);
+      if (existed) await also?.(tx);
     });
-    return affected > 0;
+    return existed;
   }
 
   /**
@@ -177,12 +170,10 @@ export class ClientRegistryService {
   private async write(clientId: string, work: ClientChangeWork): Promise<void> {
     const echo = this.listening ? this.waitForEcho(clientId) : Promise.resolve();
     try {
-      await guardDb(() =>
-        this.dataSource.transaction(async (manager) => {
-          await work(manager);
-          await this.notices.notify(manager, CLIENT_CHANGE_CHANNEL, clientId);
-        }),
-      );
+      await this.transactions.run(async (tx) => {
+        await work(tx);
+        await this.notices.notify(tx, CLIENT_CHANGE_CHANNEL, clientId);
+      });
     } finally {
       this.invalidate(clientId);
     }

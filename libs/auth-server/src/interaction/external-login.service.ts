@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
-import { DataSource } from 'typeorm';
 import type { SmartAccountClaims } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { ExternalLoginRepository } from '../persistence/repositories/external-login.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 
 interface PendingLogin {
@@ -40,17 +38,10 @@ export function accountFromClaims(claims: Record<string, unknown>): SmartAccount
 @Injectable()
 export class ExternalLoginService {
   private config: Promise<oidc.Configuration> | undefined;
-  private readonly pending: TypeOrmOidcAdapter;
-  private readonly accounts: TypeOrmOidcAdapter;
-
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    dataSource: DataSource,
-  ) {
-    const repo = dataSource.getRepository(OidcPayloadEntity);
-    this.pending = new TypeOrmOidcAdapter('ExternalLogin', repo);
-    this.accounts = new TypeOrmOidcAdapter('ExternalAccount', repo);
-  }
+    private readonly logins: ExternalLoginRepository,
+  ) {}
 
   get enabled(): boolean {
     return this.options.externalLogin !== undefined;
@@ -82,7 +73,7 @@ export class ExternalLoginService {
       nonce: oidc.randomNonce(),
       state: oidc.randomState(),
     };
-    await this.pending.upsert(login.state, { ...login }, 600);
+    await this.logins.savePending(login.state, { ...login }, 600);
     return oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri,
       scope: this.options.externalLogin!.scope,
@@ -96,16 +87,16 @@ export class ExternalLoginService {
   /** The interaction a callback belongs to (by its `state`). */
   async uidForCallback(state: unknown): Promise<string | undefined> {
     if (typeof state !== 'string' || state.length > 200) return undefined;
-    return ((await this.pending.find(state)) as PendingLogin | undefined)?.uid;
+    return ((await this.logins.findPending(state)) as PendingLogin | undefined)?.uid;
   }
 
   /** Exchanges the code, checks state/nonce/PKCE and the ID token; returns the local account id. */
   async complete(uid: string, originalUrl: string): Promise<string | undefined> {
     const query = new URL(originalUrl, this.options.issuer).searchParams;
     const state = query.get('state') ?? '';
-    const login = (await this.pending.find(state)) as PendingLogin | undefined;
+    const login = (await this.logins.findPending(state)) as PendingLogin | undefined;
     if (!login || login.uid !== uid) return undefined;
-    await this.pending.destroy(state);
+    await this.logins.deletePending(state);
     const callback = new URL(this.redirectUri);
     callback.search = query.toString();
     const tokens = await oidc.authorizationCodeGrant(await this.configuration(), callback, {
@@ -117,7 +108,7 @@ export class ExternalLoginService {
     const claims = tokens.claims();
     if (!claims?.sub) return undefined;
     const account = accountFromClaims(claims);
-    await this.accounts.upsert(
+    await this.logins.saveAccount(
       account.sub,
       { ...account },
       this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
@@ -128,6 +119,6 @@ export class ExternalLoginService {
   /** An account that logged in through the external provider. */
   async findAccount(sub: string): Promise<SmartAccountClaims | undefined> {
     if (!this.enabled) return undefined;
-    return (await this.accounts.find(sub)) as SmartAccountClaims | undefined;
+    return (await this.logins.findAccount(sub)) as SmartAccountClaims | undefined;
   }
 }

@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { isScopeWithin, parseScopes, type ValidScope } from '@smart-openehr/scopes';
 import type {
   AccountResolver,
@@ -15,8 +14,7 @@ import type { SmartLaunchContext } from '../launch/launch-context.types.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { PickerStateRepository } from '../persistence/repositories/picker-state.repository.js';
 import { EngineGrants } from '../provider/ports/engine-grants.port.js';
 import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import type { InteractionDetails } from '../provider/ports/engine-interactions.port.js';
@@ -53,8 +51,6 @@ const OIDC_KINDS = new Set(['identity', 'launch']);
  */
 @Injectable()
 export class InteractionFlowService {
-  private readonly picks: TypeOrmOidcAdapter;
-
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly keys: EngineKeys,
@@ -67,10 +63,8 @@ export class InteractionFlowService {
     private readonly contexts: SmartContextStore,
     private readonly consents: ConsentStoreService,
     private readonly appGrants: AppGrantsStore,
-    dataSource: DataSource,
-  ) {
-    this.picks = new TypeOrmOidcAdapter('SmartPick', dataSource.getRepository(OidcPayloadEntity));
-  }
+    private readonly picks: PickerStateRepository,
+  ) {}
 
   /** A CSRF token bound to the interaction (HMAC with the shared cookie secret). */
   csrfToken(uid: string): string {
@@ -88,7 +82,7 @@ export class InteractionFlowService {
   }
 
   async savePick(uid: string, pick: Pick): Promise<void> {
-    await this.picks.upsert(uid, { ...(await this.picks.find(uid)), ...pick }, 600);
+    await this.picks.save(uid, { ...(await this.picks.find(uid)), ...pick }, 600);
   }
 
   /** Decides the next consent step. */

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, LessThan, type Repository } from 'typeorm';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { SigningKeyEntity } from '../persistence/signing-key.entity.js';
+import {
+  SigningKeyRepository,
+  type SigningKeyRecord,
+} from '../persistence/repositories/signing-key.repository.js';
 import { KeyCipher } from './key-cipher.js';
 import {
   generateCookieSecret,
@@ -23,7 +25,7 @@ export interface KeyMaterial {
 }
 
 const COOKIE = 'cookie';
-const num = (v: string | number | null): number => Number(v ?? 0);
+const num = (v: number | null): number => v ?? 0;
 
 /**
  * Signing keys generated on first start, stored in the database (encrypted at rest when a secret
@@ -34,14 +36,12 @@ const num = (v: string | number | null): number => Number(v ?? 0);
 @Injectable()
 export class SigningKeysService {
   private readonly cipher: KeyCipher;
-  private readonly repo: Repository<SigningKeyEntity>;
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    dataSource: DataSource,
+    private readonly keys: SigningKeyRepository,
   ) {
     this.cipher = new KeyCipher(options.keyEncryptionSecret);
-    this.repo = dataSource.getRepository(SigningKeyEntity);
   }
 
   /** The longest lifetime of anything signed: old keys stay published at least this long. */
@@ -56,7 +56,7 @@ export class SigningKeysService {
 
   /** Creates missing keys, encrypts clear-text rows when a secret is set, and loads the set. */
   async ensureKeys(): Promise<KeyMaterial> {
-    const rows = await this.repo.find();
+    const rows = await this.keys.list();
     const now = Date.now();
     for (const alg of [...SIGNING_ALGS, COOKIE]) {
       if (!rows.some((r) => r.alg === alg && (r.retireAt === null || num(r.retireAt) > now))) {
@@ -66,7 +66,7 @@ export class SigningKeysService {
     if (this.cipher.enabled) {
       for (const row of rows.filter((r) => !KeyCipher.isEncrypted(r.material))) {
         row.material = this.cipher.seal(row.material);
-        await this.repo.update({ kid: row.kid }, { material: row.material });
+        await this.keys.updateMaterial(row.kid, row.material);
       }
     }
     return this.toMaterial(rows, now);
@@ -74,7 +74,7 @@ export class SigningKeysService {
 
   /** Reads the current set (every instance calls this periodically). */
   async load(): Promise<KeyMaterial> {
-    return this.toMaterial(await this.repo.find(), Date.now());
+    return this.toMaterial(await this.keys.list(), Date.now());
   }
 
   /**
@@ -84,7 +84,7 @@ export class SigningKeysService {
   async rotate(publishDelayMs = this.options.keyRefreshIntervalSeconds * 2000): Promise<string[]> {
     const now = Date.now();
     const activateAt = now + publishDelayMs;
-    const current = await this.repo.find();
+    const current = await this.keys.list();
     const kids: string[] = [];
     for (const alg of [...SIGNING_ALGS, COOKIE] as const) {
       kids.push((await this.insertKey(alg, activateAt)).kid);
@@ -93,26 +93,25 @@ export class SigningKeysService {
       const retireAt =
         activateAt +
         (row.alg === COOKIE ? this.options.sessionTtlSeconds * 1000 : this.maxTokenLifetimeMs);
-      await this.repo.update({ kid: row.kid }, { retireAt });
+      await this.keys.retire(row.kid, retireAt);
     }
     return kids;
   }
 
   /** Deletes keys whose retirement time has passed. */
-  async deleteRetired(now = Date.now()): Promise<number> {
-    const result = await this.repo.delete({ retireAt: LessThan(now) });
-    return result.affected ?? 0;
+  deleteRetired(now = Date.now()): Promise<number> {
+    return this.keys.deleteRetiredBefore(now);
   }
 
   private async insertKey(
     alg: SigningAlg | typeof COOKIE,
     activateAt: number,
-  ): Promise<SigningKeyEntity> {
+  ): Promise<SigningKeyRecord> {
     const material =
       alg === COOKIE ? generateCookieSecret() : JSON.stringify(await generateSigningJwk(alg));
     const kid =
       alg === COOKIE ? `cookie-${material.slice(0, 12)}` : (JSON.parse(material) as PrivateJwk).kid;
-    const row: SigningKeyEntity = {
+    const row: SigningKeyRecord = {
       kid,
       alg,
       material: this.cipher.seal(material),
@@ -120,13 +119,13 @@ export class SigningKeysService {
       activateAt,
       retireAt: null,
     };
-    await this.repo.insert(row);
+    await this.keys.insert(row);
     return row;
   }
 
-  private toMaterial(rows: SigningKeyEntity[], now: number): KeyMaterial {
+  private toMaterial(rows: SigningKeyRecord[], now: number): KeyMaterial {
     const live = rows.filter((r) => r.retireAt === null || num(r.retireAt) > now);
-    const active = (r: SigningKeyEntity) => num(r.activateAt) <= now;
+    const active = (r: SigningKeyRecord) => num(r.activateAt) <= now;
     // Active keys first (newest activation first), then published-not-yet-active keys.
     const ordered = [...live].sort(
       (a, b) =>

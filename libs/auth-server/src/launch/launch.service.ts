@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { LaunchContextEntity } from '../persistence/launch-context.entity.js';
-import { guardDb } from '../persistence/persistence.errors.js';
+import { LaunchRepository } from '../persistence/repositories/launch.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { pickLaunchContext, type SmartLaunchContext } from './launch-context.types.js';
 
@@ -23,14 +21,10 @@ const HANDLE = /^[A-Za-z0-9_-]{20,100}$/;
  */
 @Injectable()
 export class LaunchService {
-  private readonly repo: Repository<LaunchContextEntity>;
-
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    dataSource: DataSource,
-  ) {
-    this.repo = dataSource.getRepository(LaunchContextEntity);
-  }
+    private readonly launches: LaunchRepository,
+  ) {}
 
   /** Creates a launch; returns the value the app receives as `launch`. */
   async create(
@@ -40,16 +34,13 @@ export class LaunchService {
   ): Promise<{ launch: string; expires_in: number }> {
     const handle = randomBytes(32).toString('base64url');
     const ttl = this.options.launch.ttlSeconds;
-    await guardDb(() =>
-      this.repo.insert({
-        id: hash(handle),
-        clientId: clientId ?? null,
-        context: JSON.stringify(pickLaunchContext(context as Record<string, unknown>)),
-        createdBy,
-        expiresAt: Date.now() + ttl * 1000,
-        consumedAt: null,
-      }),
-    );
+    await this.launches.insert({
+      handleHash: hash(handle),
+      clientId: clientId ?? null,
+      context: JSON.stringify(pickLaunchContext(context as Record<string, unknown>)),
+      createdBy,
+      expiresAt: Date.now() + ttl * 1000,
+    });
     return { launch: this.encode(handle, context), expires_in: ttl };
   }
 
@@ -57,10 +48,10 @@ export class LaunchService {
   async inspect(value: string, clientId: string): Promise<LaunchCheck> {
     const decoded = this.decode(value);
     if (!decoded) return { ok: false, reason: 'unknown' };
-    const row = await guardDb(() => this.repo.findOneBy({ id: hash(decoded.handle) }));
+    const row = await this.launches.find(hash(decoded.handle));
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.consumedAt !== null) return { ok: false, reason: 'used' };
-    if (Number(row.expiresAt) <= Date.now()) return { ok: false, reason: 'expired' };
+    if (row.expiresAt <= Date.now()) return { ok: false, reason: 'expired' };
     if (row.clientId !== null && row.clientId !== clientId)
       return { ok: false, reason: 'other_client' };
     const context = JSON.parse(row.context) as SmartLaunchContext;
@@ -70,18 +61,8 @@ export class LaunchService {
   }
 
   /** Uses a handle up; of concurrent callers exactly one gets `true`. */
-  async consume(handle: string, clientId: string): Promise<boolean> {
-    const now = Date.now();
-    const result = await guardDb(() =>
-      this.repo
-        .createQueryBuilder()
-        .update()
-        .set({ consumedAt: now })
-        .where('id = :id AND consumed_at IS NULL AND expires_at > :now', { id: hash(handle), now })
-        .andWhere('(client_id IS NULL OR client_id = :clientId)', { clientId })
-        .execute(),
-    );
-    return Boolean(result.affected);
+  consume(handle: string, clientId: string): Promise<boolean> {
+    return this.launches.consume(hash(handle), clientId, Date.now());
   }
 
   private encode(handle: string, context: SmartLaunchContext): string {

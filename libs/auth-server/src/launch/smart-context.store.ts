@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { SmartContextRepository } from '../persistence/repositories/smart-context.repository.js';
 import type { SmartLaunchContext } from './launch-context.types.js';
 
 /** What an authorization established beside its grant: launch context and the user's fhirUser. */
@@ -15,18 +13,12 @@ export interface GrantContext extends SmartLaunchContext {
  */
 @Injectable()
 export class SmartContextStore {
-  private readonly adapter: TypeOrmOidcAdapter;
   private readonly cache = new Map<string, { value: GrantContext | undefined; until: number }>();
 
-  constructor(dataSource: DataSource) {
-    this.adapter = new TypeOrmOidcAdapter(
-      'SmartContext',
-      dataSource.getRepository(OidcPayloadEntity),
-    );
-  }
+  constructor(private readonly contexts: SmartContextRepository) {}
 
   async save(grantId: string, context: GrantContext, ttlSeconds: number): Promise<void> {
-    await this.adapter.upsert(grantId, { ...context, grantId }, ttlSeconds);
+    await this.contexts.save(grantId, { ...context }, ttlSeconds);
     this.cache.delete(grantId);
   }
 
@@ -34,12 +26,7 @@ export class SmartContextStore {
     if (!grantId) return undefined;
     const hit = this.cache.get(grantId);
     if (hit && hit.until > Date.now()) return hit.value;
-    const stored = await this.adapter.find(grantId);
-    let value: GrantContext | undefined;
-    if (stored) {
-      const { grantId: _id, ...context } = stored;
-      value = context as GrantContext;
-    }
+    const value = (await this.contexts.find(grantId)) as GrantContext | undefined;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(grantId, { value, until: Date.now() + 5_000 });
     return value;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { LaunchContextEntity } from './launch-context.entity.js';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { TokenRevocationEntity } from './token-revocation.entity.js';
@@ -91,6 +92,7 @@ export function tablePrefixOf(dataSource: Pick<DataSource, 'namingStrategy'>): s
 /** The names run-time SQL uses, resolved once per data source. */
 export interface SmartTables {
   readonly oidcPayload: string;
+  readonly launchContext: string;
   readonly rateLimit: string;
   readonly tokenRevocation: string;
 }
@@ -112,6 +114,7 @@ export function smartTablesOf(dataSource: DataSource): SmartTables {
     };
     tables = {
       oidcPayload: name(OidcPayloadEntity),
+      launchContext: name(LaunchContextEntity),
       rateLimit: name(RateLimitEntity),
       tokenRevocation: name(TokenRevocationEntity),
     };

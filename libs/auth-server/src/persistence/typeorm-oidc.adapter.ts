@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import type { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { AlreadyConsumedError, guardDb, ReplayDetectedError } from './persistence.errors.js';
+import { consumeOnce } from './single-use.js';
 import { smartTablesOf } from './smart-tables.js';
 import { sqlRunnerFor } from './sql.runner.js';
 
@@ -51,7 +52,6 @@ function statements(postgres: boolean, table: string) {
     find: `${read} WHERE ${byKey('id')}`,
     findByUid: `${read} WHERE ${byKey('uid')}`,
     findByUserCode: `${read} WHERE ${byKey('user_code')}`,
-    consume: `UPDATE ${table} SET consumed_at = ${$(1)} WHERE model = ${$(2)} AND id = ${$(3)} AND consumed_at IS NULL RETURNING id`,
     destroy: `DELETE FROM ${table} WHERE ${byKey('id')}`,
     revokeByGrantId: `DELETE FROM ${table} WHERE grant_id = ${$(1)}`,
   };
@@ -81,16 +81,15 @@ function statementsFor(postgres: boolean, table: string): Statements {
 export class TypeOrmOidcAdapter {
   private readonly sql: Statements;
   private readonly dataSource: DataSource;
+  private readonly table: string;
 
   constructor(
     private readonly model: string,
     repo: Repository<OidcPayloadEntity>,
   ) {
     this.dataSource = repo.manager.connection;
-    this.sql = statementsFor(
-      this.dataSource.options.type === 'postgres',
-      smartTablesOf(this.dataSource).oidcPayload,
-    );
+    this.table = smartTablesOf(this.dataSource).oidcPayload;
+    this.sql = statementsFor(this.dataSource.options.type === 'postgres', this.table);
   }
 
   private query<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {
@@ -144,8 +143,10 @@ export class TypeOrmOidcAdapter {
 
   /** Atomic: of concurrent callers exactly one succeeds, the others get `AlreadyConsumedError`. */
   async consume(id: string): Promise<void> {
-    const updated = await this.query(this.sql.consume, [Date.now(), this.model, hashId(id)]);
-    if (updated.length === 0) throw new AlreadyConsumedError(this.model);
+    const target = { table: this.table, key: { model: this.model, id: hashId(id) } };
+    if (!(await consumeOnce(this.dataSource, target, Date.now()))) {
+      throw new AlreadyConsumedError(this.model);
+    }
   }
 
   async destroy(id: string): Promise<void> {

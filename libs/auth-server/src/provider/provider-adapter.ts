@@ -1,13 +1,12 @@
 import { errors } from 'oidc-provider';
-import type { Repository } from 'typeorm';
-import type { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
 import { ConsumedTwiceError } from './consumed-twice.error.js';
 import {
   AlreadyConsumedError,
   DatabaseUnavailableError,
   ReplayDetectedError,
 } from '../persistence/persistence.errors.js';
-import { TypeOrmOidcAdapter, type OidcStoredPayload } from '../persistence/typeorm-oidc.adapter.js';
+import type { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
+import type { OidcStoredPayload, TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
 
 /** Where oidc-provider's `Client` model looks clients up (the client registry). */
 export interface ClientLookup {
@@ -80,12 +79,9 @@ class EngineAdapter {
 
 /** The `adapter` factory for oidc-provider's configuration. */
 export function engineAdapterFactory(
-  repo: Repository<OidcPayloadEntity>,
+  payloads: OidcPayloadRepository,
   clients: ClientLookup,
 ): (model: string) => EngineAdapter {
   return (model) =>
-    new EngineAdapter(
-      new TypeOrmOidcAdapter(model, repo),
-      model === 'Client' ? clients : undefined,
-    );
+    new EngineAdapter(payloads.forModel(model), model === 'Client' ? clients : undefined);
 }

@@ -7,13 +7,12 @@ import {
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
-import { DataSource } from 'typeorm';
 import type { AccountResolver } from '../accounts/account.port.js';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { toPublicJwk } from '../keys/key.generator.js';
 import { SigningKeysService, type KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
+import { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { EnginePolicyService } from './engine-policy.service.js';
 import { buildOidcConfiguration } from './oidc-configuration.builder.js';
@@ -54,7 +53,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly dataSource: DataSource,
+    private readonly payloads: OidcPayloadRepository,
     private readonly keys: SigningKeysService,
     private readonly clients: ClientRegistryService,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
@@ -135,13 +134,12 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       allowPrivateHosts: this.options.fetchAllowPrivateHosts,
       maxBodyBytes: this.options.fetchMaxBodyBytes,
     };
-    const repo = this.dataSource.getRepository(OidcPayloadEntity);
     const provider = new Provider(
       this.options.issuer,
       buildOidcConfiguration({
         options: this.options,
         keys: material,
-        adapter: engineAdapterFactory(repo, this.clients),
+        adapter: engineAdapterFactory(this.payloads, this.clients),
         accounts: this.accounts,
         policy: this.policy,
         fetchPolicy,
@@ -170,7 +168,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       appGrants: this.appGrants,
       logger: this.logger,
     });
-    installAtomicReplayDetection(provider, repo);
+    installAtomicReplayDetection(provider, this.payloads);
     this.current = provider;
     this.handler = provider.callback();
     this.fingerprint = material.fingerprint;

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import Provider from 'oidc-provider';
-import type { Repository } from 'typeorm';
-import type { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import type { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
 import { toEngineError } from './provider-adapter.js';
 import { setProofReplayed } from './hooks/engine-state.js';
 
@@ -17,9 +15,9 @@ type Unique = (iss: string, jti: string, exp: number) => Promise<boolean>;
  */
 export function installAtomicReplayDetection(
   provider: Provider,
-  repo: Repository<OidcPayloadEntity>,
+  payloads: OidcPayloadRepository,
 ): void {
-  const records = new TypeOrmOidcAdapter('ReplayDetection', repo);
+  const records = payloads.forModel('ReplayDetection');
   const unique: Unique = async (iss, jti, exp) => {
     const id = createHash('sha256').update(`${iss}${jti}`).digest('base64url');
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000));

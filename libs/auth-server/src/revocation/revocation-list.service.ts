@@ -5,12 +5,10 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ChangeNoticesService } from '../persistence/change-notices.service.js';
-import { guardDb } from '../persistence/persistence.errors.js';
-import { smartTablesOf } from '../persistence/smart-tables.js';
-import { sqlRunnerFor } from '../persistence/sql.runner.js';
+import { RevocationRepository } from '../persistence/repositories/revocation.repository.js';
+import { TransactionRunner, type StorageTransaction } from '../persistence/transaction.runner.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RevocationSet } from './revocation.set.js';
 import {
@@ -18,7 +16,6 @@ import {
   REVOCATION_MARGIN_SECONDS,
   type RevocableClaims,
   type Revocation,
-  type RevocationKind,
   type StoredRevocation,
 } from './revocation.types.js';
 
@@ -35,24 +32,6 @@ const SAFETY_SYNC_MS = 5000;
 export const REVOCATION_LIST_MAX_STALENESS_MS = 10_000;
 const SYNC_BATCH = 5000;
 const PRUNE_EVERY_MS = 60_000;
-/** Serialises revocation inserts on PostgreSQL, so that ids become visible in commit order. */
-const INSERT_LOCK = 0x534d5254;
-
-interface Row {
-  id: string | number;
-  kind: string;
-  target: string;
-  issued_before: string | number | null;
-  expires_at: string | number;
-}
-
-const toStored = (row: Row): StoredRevocation => ({
-  id: Number(row.id),
-  kind: row.kind as RevocationKind,
-  target: row.target,
-  issuedBefore: row.issued_before === null ? null : Number(row.issued_before),
-  expiresAt: Number(row.expires_at),
-});
 
 /**
  * The revocation list (table `token_revocation`) and its copy in memory on every instance, so a
@@ -74,7 +53,6 @@ const toStored = (row: Row): StoredRevocation => ({
 export class RevocationListService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationList');
   private readonly set = new RevocationSet();
-  private readonly postgres: boolean;
   private cursor = 0;
   private syncedAt = 0;
   private prunedAt = 0;
@@ -85,10 +63,10 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly dataSource: DataSource,
+    private readonly store: RevocationRepository,
+    private readonly transactions: TransactionRunner,
     private readonly notices: ChangeNoticesService,
   ) {
-    this.postgres = dataSource.options.type === 'postgres';
     notices.subscribe(TOKEN_REVOCATION_CHANNEL, {
       notice: () => void this.syncQuietly(),
       connection: (up) => {
@@ -105,11 +83,6 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
-  }
-
-  /** The `token_revocation` table in the data source's prefix. */
-  private get table(): string {
-    return smartTablesOf(this.dataSource).tokenRevocation;
   }
 
   /**
@@ -137,7 +110,7 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
   /** Writes revocations (one transaction) and applies them here at once. */
   async revoke(entries: readonly Revocation[]): Promise<void> {
     if (entries.length === 0) return;
-    await guardDb(() => this.dataSource.transaction((manager) => this.insert(manager, entries)));
+    await this.transactions.run((tx) => this.insert(tx, entries));
     this.apply(entries);
   }
 
@@ -145,22 +118,10 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
    * Writes revocations inside the caller's transaction (e.g. with a client's suspension); call
    * {@link apply} after it committed.
    */
-  async insert(manager: EntityManager, entries: readonly Revocation[]): Promise<void> {
+  async insert(tx: StorageTransaction, entries: readonly Revocation[]): Promise<void> {
     if (entries.length === 0) return;
-    const now = Date.now();
-    const params: unknown[] = [];
-    const rows = entries.map((e) => {
-      params.push(e.kind, e.target.slice(0, 255), e.issuedBefore, e.expiresAt, now);
-      const n = params.length;
-      const p = (i: number) => (this.postgres ? `$${n - 5 + i}` : '?');
-      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
-    });
-    if (this.postgres) await manager.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]);
-    await manager.query(
-      `INSERT INTO ${this.table} (kind, target, issued_before, expires_at, created_at) VALUES ${rows.join(', ')}`,
-      params,
-    );
-    await this.notices.notify(manager, TOKEN_REVOCATION_CHANNEL, '');
+    await this.store.insert(tx, entries, Date.now());
+    await this.notices.notify(tx, TOKEN_REVOCATION_CHANNEL, '');
   }
 
   /** Applies written revocations to the copy in memory. */
@@ -170,22 +131,14 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
 
   /** Asks the database (authoritative, for introspection): is the token revoked? */
   async isRevokedInStore(claims: RevocableClaims): Promise<boolean> {
-    const $ = (i: number) => (this.postgres ? `$${i}` : '?');
-    const sql = `SELECT 1 AS hit FROM ${this.table} WHERE expires_at > ${$(1)} AND ((kind = 'jti' AND target = ${$(2)}) OR (kind = 'client' AND target = ${$(3)} AND issued_before >= ${$(4)}) OR (kind = 'subject' AND target = ${$(5)} AND issued_before >= ${$(6)})) LIMIT 1`;
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
-    const iat = typeof claims.iat === 'number' ? claims.iat : 0;
-    const jti = typeof claims.jti === 'string' ? jtiDigest(claims.jti) : '';
-    const rows = await guardDb(() =>
-      sqlRunnerFor(this.dataSource).rows(sql, [
-        Date.now(),
-        jti,
-        text(claims.client_id),
-        iat,
-        text(claims.sub),
-        iat,
-      ]),
-    );
-    return rows.length > 0;
+    const probe = {
+      jtiDigest: typeof claims.jti === 'string' ? jtiDigest(claims.jti) : '',
+      clientId: text(claims.client_id),
+      subject: text(claims.sub),
+      issuedAt: typeof claims.iat === 'number' ? claims.iat : 0,
+    };
+    return this.store.matches(probe, Date.now());
   }
 
   /**
@@ -197,12 +150,7 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
     limit: number,
     now = Date.now(),
   ): Promise<{ items: StoredRevocation[]; cursor: number; hasMore: boolean }> {
-    const $ = (i: number) => (this.postgres ? `$${i}` : '?');
-    const sql = `SELECT id, kind, target, issued_before, expires_at FROM ${this.table} WHERE id > ${$(1)} AND expires_at > ${$(2)} ORDER BY id LIMIT ${$(3)}`;
-    const rows = await guardDb(() =>
-      sqlRunnerFor(this.dataSource).rows<Row>(sql, [cursor, now, limit]),
-    );
-    const items = rows.map(toStored);
+    const items = await this.store.listAfter(cursor, now, limit);
     return { items, cursor: items.at(-1)?.id ?? cursor, hasMore: items.length === limit };
   }
 

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { ClientActor } from '../clients/clients.service.js';
-import { guardDb } from '../persistence/persistence.errors.js';
-import { smartTablesOf } from '../persistence/smart-tables.js';
-import { sqlRunnerFor } from '../persistence/sql.runner.js';
+import { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
+import { TransactionRunner } from '../persistence/transaction.runner.js';
 import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
 import { RevocationListService } from './revocation-list.service.js';
 import type { Revocation } from './revocation.types.js';
@@ -18,15 +16,6 @@ export interface UserRevocationResult {
   sessionsEnded: number;
 }
 
-interface PayloadRow {
-  id: string;
-  payload: string;
-}
-
-/** `LIKE` pattern for a JSON member, with `%`, `_` and `\` escaped (`ESCAPE '\'`). */
-const memberPattern = (name: string, value: string): string =>
-  `%${`${JSON.stringify(name)}:${JSON.stringify(value)}`.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /**
  * Revokes everything a user (subject) holds, for an administrator: every grant (refresh tokens,
  * pending codes, the grant's access tokens), every sign-in session (so no app gets a new token
@@ -37,30 +26,25 @@ const memberPattern = (name: string, value: string): string =>
 @Injectable()
 export class UserRevocationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly payloads: OidcPayloadRepository,
+    private readonly transactions: TransactionRunner,
     private readonly grantTokens: GrantAccessTokensService,
     private readonly revocations: RevocationListService,
     private readonly audit: AuditTrailService,
   ) {}
 
   async revokeUser(sub: string, by: ClientActor): Promise<UserRevocationResult> {
-    const grants = await this.rowsOf('Grant', sub);
+    const grants = await this.payloads.findNamingAccount('Grant', sub);
     for (const grant of grants) {
       const grantId = (JSON.parse(grant.payload) as { jti?: unknown }).jti;
       if (typeof grantId !== 'string') continue;
-      await this.run(`DELETE FROM ${this.payloads} WHERE grant_id = $1`, [grantId]);
-      await this.run(`DELETE FROM ${this.payloads} WHERE model = $1 AND id = $2`, [
-        'Grant',
-        grant.id,
-      ]);
+      await this.payloads.deleteByGrantId(grantId);
+      await this.payloads.deleteStored('Grant', grant.id);
       await this.grantTokens.revokeGrant(grantId);
     }
-    const sessions = await this.rowsOf('Session', sub);
+    const sessions = await this.payloads.findNamingAccount('Session', sub);
     for (const session of sessions) {
-      await this.run(`DELETE FROM ${this.payloads} WHERE model = $1 AND id = $2`, [
-        'Session',
-        session.id,
-      ]);
+      await this.payloads.deleteStored('Session', session.id);
     }
     const now = Date.now();
     const result: UserRevocationResult = {
@@ -75,53 +59,25 @@ export class UserRevocationService {
       issuedBefore: result.revokedBefore,
       expiresAt: this.revocations.cutoffExpiry(now),
     };
-    await guardDb(() =>
-      this.dataSource.transaction(async (manager) => {
-        await this.revocations.insert(manager, [cutoff]);
-        await this.audit.record(
-          {
-            actor: by.actor,
-            action: 'user.revoke_grants',
-            targetType: 'user',
-            targetId: sub,
-            details: {
-              grants_revoked: result.grantsRevoked,
-              sessions_ended: result.sessionsEnded,
-              revoked_before: result.revokedBefore,
-              ...(by.requestId ? { request_id: by.requestId } : {}),
-            },
+    await this.transactions.run(async (tx) => {
+      await this.revocations.insert(tx, [cutoff]);
+      await this.audit.record(
+        {
+          actor: by.actor,
+          action: 'user.revoke_grants',
+          targetType: 'user',
+          targetId: sub,
+          details: {
+            grants_revoked: result.grantsRevoked,
+            sessions_ended: result.sessionsEnded,
+            revoked_before: result.revokedBefore,
+            ...(by.requestId ? { request_id: by.requestId } : {}),
           },
-          manager,
-        );
-      }),
-    );
+        },
+        tx,
+      );
+    });
     this.revocations.apply([cutoff]);
     return result;
-  }
-
-  /** The engine's rows of a model whose payload names `accountId` = `sub` exactly. */
-  private async rowsOf(model: 'Grant' | 'Session', sub: string): Promise<PayloadRow[]> {
-    const rows = await this.run<PayloadRow>(
-      `SELECT id, payload FROM ${this.payloads} WHERE model = $1 AND payload LIKE $2 ESCAPE '\\'`,
-      [model, memberPattern('accountId', sub)],
-    );
-    // LIKE is a coarse filter (case-insensitive on SQLite): compare exactly.
-    return rows.filter((row) => {
-      try {
-        return (JSON.parse(row.payload) as { accountId?: unknown }).accountId === sub;
-      } catch {
-        return false;
-      }
-    });
-  }
-
-  /** The `oidc_payload` table in the data source's prefix. */
-  private get payloads(): string {
-    return smartTablesOf(this.dataSource).oidcPayload;
-  }
-
-  private run<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {
-    const text = this.dataSource.options.type === 'postgres' ? sql : sql.replace(/\$\d+/g, '?');
-    return guardDb(() => sqlRunnerFor(this.dataSource).rows<T>(text, params));
   }
 }

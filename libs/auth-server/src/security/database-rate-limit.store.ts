@@ -1,5 +1,8 @@
-import type { DataSource } from 'typeorm';
-import { smartTablesOf } from '../persistence/smart-tables.js';
+import type {
+  RateLimitCounter,
+  RateLimitIncrement,
+  RateLimitRepository,
+} from '../persistence/repositories/rate-limit.repository.js';
 import {
   BoundedWindows,
   type LocalWindow,
@@ -13,12 +16,6 @@ interface SharedWindow extends LocalWindow {
   synced: number;
   /** This instance's hits not written yet. */
   pending: number;
-}
-
-interface UpsertRow {
-  key: string;
-  delta: number;
-  resetAt: number;
 }
 
 /** Largest batch per statement (3 parameters a row; well under every driver's limit). */
@@ -39,18 +36,16 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   private readonly windows: BoundedWindows<SharedWindow>;
   private readonly dirty = new Set<string>();
   private readonly timer: NodeJS.Timeout;
-  private readonly placeholder: (n: number) => string;
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly counters: RateLimitRepository,
     private readonly settings: { syncIntervalMs: number; exactFraction: number },
     private readonly onError: (err: unknown) => void = () => undefined,
     maxKeys = 100_000,
     private readonly now: () => number = Date.now,
   ) {
     this.windows = new BoundedWindows(maxKeys);
-    this.placeholder = dataSource.options.type === 'postgres' ? (n) => `$${n}` : () => '?';
     this.timer = setInterval(() => void this.flush(), settings.syncIntervalMs);
     this.timer.unref();
   }
@@ -81,19 +76,12 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   async reset(key: string): Promise<void> {
     this.windows.delete(key);
     this.dirty.delete(key);
-    await this.dataSource.query(`DELETE FROM ${this.table} WHERE "key" = ${this.placeholder(1)}`, [
-      key,
-    ]);
+    await this.counters.reset(key);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-  }
-
-  /** The `rate_limit` table in the data source's prefix. */
-  private get table(): string {
-    return smartTablesOf(this.dataSource).rateLimit;
   }
 
   /** Writes every pending count; one flush at a time. */
@@ -107,7 +95,7 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     w.pending = 0;
     this.dirty.delete(key);
     try {
-      const [row] = await this.upsert([{ key, delta, resetAt: w.resetAt }], now);
+      const [row] = await this.counters.increment([{ key, delta, resetAt: w.resetAt }], now);
       this.adopt(w, row);
       // This hit's own place in the window is what the atomic statement answered (the shared
       // window may already hold a later answer from a concurrent hit).
@@ -122,7 +110,7 @@ export class DatabaseRateLimitStore implements RateLimitStore {
 
   private async flushPending(): Promise<void> {
     const now = this.now();
-    const rows: UpsertRow[] = [];
+    const rows: RateLimitIncrement[] = [];
     const sent = new Map<string, { w: SharedWindow; delta: number }>();
     for (const key of this.dirty) {
       const w = this.windows.get(key, now);
@@ -136,7 +124,7 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
       try {
-        for (const row of await this.upsert(batch, now)) {
+        for (const row of await this.counters.increment(batch, now)) {
           const entry = sent.get(row.key);
           if (entry) this.adopt(entry.w, row);
         }
@@ -152,7 +140,7 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   }
 
   /** Takes the database's view of the window (it may have started on another instance). */
-  private adopt(w: SharedWindow, row: { count: number; resetAt: number }): void {
+  private adopt(w: SharedWindow, row: RateLimitCounter): void {
     if (row.resetAt !== w.resetAt) {
       w.resetAt = row.resetAt;
       w.synced = row.count;
@@ -160,40 +148,5 @@ export class DatabaseRateLimitStore implements RateLimitStore {
       w.synced = Math.max(w.synced, row.count);
     }
     w.count = w.synced + w.pending;
-  }
-
-  /**
-   * One atomic statement: adds each delta to its key, or starts a new window when the stored one
-   * has ended. `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` (PostgreSQL; SQLite >= 3.35).
-   */
-  private async upsert(
-    rows: UpsertRow[],
-    now: number,
-  ): Promise<{ key: string; count: number; resetAt: number }[]> {
-    // Placeholders in textual order: PostgreSQL numbers them, SQLite binds "?" by position.
-    const params: unknown[] = [];
-    const p = (value: unknown) => {
-      params.push(value);
-      return this.placeholder(params.length);
-    };
-    const values = rows.map((row) => `(${p(row.key)}, ${p(row.delta)}, ${p(row.resetAt)})`);
-    const table = this.table;
-    const countExpired = `${table}.reset_at <= ${p(now)}`;
-    const resetExpired = `${table}.reset_at <= ${p(now)}`;
-    const result: unknown = await this.dataSource.query(
-      `INSERT INTO ${table} ("key", "count", reset_at) VALUES ${values.join(', ')}
-       ON CONFLICT ("key") DO UPDATE SET
-         "count" = CASE WHEN ${countExpired} THEN excluded."count" ELSE ${table}."count" + excluded."count" END,
-         reset_at = CASE WHEN ${resetExpired} THEN excluded.reset_at ELSE ${table}.reset_at END
-       RETURNING "key", "count", reset_at`,
-      params,
-    );
-    // TypeORM returns the rows (PostgreSQL) or the rows directly (better-sqlite3 with RETURNING).
-    const list = (Array.isArray(result) ? result : []) as Record<string, unknown>[];
-    return list.map((r) => ({
-      key: String(r.key),
-      count: Number(r.count),
-      resetAt: Number(r.reset_at),
-    }));
   }
 }

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
-import { OidcPayloadEntity } from '../persistence/oidc-payload.entity.js';
-import { guardDb } from '../persistence/persistence.errors.js';
-import { TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { GrantTokenRepository } from '../persistence/repositories/grant-token.repository.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
 import {
   jtiDigest,
@@ -10,10 +7,6 @@ import {
   type Revocation,
 } from '../revocation/revocation.types.js';
 
-/** Links a JWT access token to its grant (the grant id in `uid`, so `revokeByGrantId` keeps it). */
-const LINK_MODEL = 'GrantAccessToken';
-/** A grant revoked recently: a token it issued in the same moment is revoked when linked. */
-const REVOKED_GRANT_MODEL = 'RevokedGrant';
 /** How long a revoked-grant marker lives: tokens in flight are linked well within this. */
 const MARKER_TTL_SECONDS = 300;
 
@@ -28,43 +21,34 @@ const MARKER_TTL_SECONDS = 300;
  */
 @Injectable()
 export class GrantAccessTokensService {
-  private readonly repo: Repository<OidcPayloadEntity>;
-  private readonly links: TypeOrmOidcAdapter;
-  private readonly revokedGrants: TypeOrmOidcAdapter;
-
   constructor(
-    dataSource: DataSource,
+    private readonly links: GrantTokenRepository,
     private readonly revocations: RevocationListService,
-  ) {
-    this.repo = dataSource.getRepository(OidcPayloadEntity);
-    this.links = new TypeOrmOidcAdapter(LINK_MODEL, this.repo);
-    this.revokedGrants = new TypeOrmOidcAdapter(REVOKED_GRANT_MODEL, this.repo);
-  }
+  ) {}
 
   /** Remembers that `grantId` issued the access token `jti` (expiring at `exp`, epoch seconds). */
   async remember(jti: string, grantId: string, exp: number): Promise<void> {
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000) + 5);
-    await this.links.upsert(jti, { jti, uid: grantId }, ttl);
+    await this.links.link(jti, grantId, ttl);
     // Link first, then look for a revocation: a revocation running meanwhile either sees the
     // link or left its marker for this check (a race of parallel redemptions).
-    if (await this.revokedGrants.find(grantId)) {
+    if (await this.links.isGrantRevoked(grantId)) {
       await this.revocations.revoke([revocationOf(jti, Date.now() + ttl * 1000)]);
     }
   }
 
   /** Revokes every unexpired access token the grant issued; returns how many. */
   async revokeGrant(grantId: string): Promise<number> {
-    await this.revokedGrants.upsert(grantId, { revoked: true }, MARKER_TTL_SECONDS);
-    const rows = await guardDb(() => this.repo.findBy({ model: LINK_MODEL, uid: grantId }));
+    await this.links.markGrantRevoked(grantId, MARKER_TTL_SECONDS);
+    const links = await this.links.linksOf(grantId);
     const now = Date.now();
     const entries: Revocation[] = [];
-    for (const row of rows) {
-      const { jti } = JSON.parse(row.payload) as { jti?: string };
-      const expiresAt = row.expiresAt === null ? now : Number(row.expiresAt);
+    for (const { jti, expiresAt: linkExpiresAt } of links) {
+      const expiresAt = linkExpiresAt ?? now;
       if (jti && expiresAt > now) entries.push(revocationOf(jti, expiresAt));
     }
     await this.revocations.revoke(entries);
-    if (rows.length) await guardDb(() => this.repo.delete({ model: LINK_MODEL, uid: grantId }));
+    if (links.length) await this.links.deleteLinks(grantId);
     return entries.length;
   }
 }

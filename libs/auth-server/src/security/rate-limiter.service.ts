@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { RateLimitRepository } from '../persistence/repositories/rate-limit.repository.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { DatabaseRateLimitStore } from './database-rate-limit.store.js';
@@ -42,16 +42,15 @@ export class RateLimiterService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
-    private readonly dataSource: DataSource,
+    private readonly counters: RateLimitRepository,
   ) {}
 
   onModuleInit(): void {
     const { store, syncIntervalMs, exactFraction } = this.options.rateLimit;
-    const shared =
-      store === 'database' || (store === 'auto' && this.dataSource.options.type === 'postgres');
+    const shared = store === 'database' || (store === 'auto' && this.counters.postgres);
     if (shared) {
       this.store = new DatabaseRateLimitStore(
-        this.dataSource,
+        this.counters,
         { syncIntervalMs, exactFraction },
         (err) => this.logStoreError(err),
       );

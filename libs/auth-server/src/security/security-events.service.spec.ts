@@ -5,6 +5,7 @@ import type { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { AuditEventInput } from '../audit/audit.types.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { AuditEventEntity } from '../persistence/audit-event.entity.js';
+import { AuditEventRepository } from '../persistence/repositories/audit-event.repository.js';
 import { SecurityEventsService } from './security-events.service.js';
 
 function setup(events: Partial<ResolvedSmartAuthServerOptions['securityEvents']> = {}) {
@@ -23,7 +24,7 @@ function setup(events: Partial<ResolvedSmartAuthServerOptions['securityEvents']>
   const sut = new SecurityEventsService(
     options,
     audit as unknown as AuditTrailService,
-    dataSource as unknown as DataSource,
+    new AuditEventRepository(dataSource as unknown as DataSource),
   );
   sut.onModuleInit();
   return { sut, rows, audit, dataSource };

@@ -5,10 +5,12 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource, type EntitySubscriberInterface, type InsertEvent } from 'typeorm';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { AuditEventEntity } from '../persistence/audit-event.entity.js';
+import {
+  AuditEventRepository,
+  type AuditEventRecord,
+} from '../persistence/repositories/audit-event.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { toFhirAuditEvent } from './fhir-audit-event.builder.js';
 import type { SecurityEvent, SecurityEventType } from './security-event.types.js';
@@ -48,11 +50,11 @@ export class SecurityEventsService implements OnModuleInit, OnApplicationShutdow
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly audit: AuditTrailService,
-    private readonly dataSource: DataSource,
+    private readonly auditEvents: AuditEventRepository,
   ) {}
 
   onModuleInit(): void {
-    this.dataSource.subscribers.push(this.adminActionSubscriber());
+    this.auditEvents.onInsert((row) => this.logAdminAction(row));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -127,28 +129,21 @@ export class SecurityEventsService implements OnModuleInit, OnApplicationShutdow
   }
 
   /** Logs every admin change the audit trail records (our own events are logged already). */
-  private adminActionSubscriber(): EntitySubscriberInterface<AuditEventEntity> {
-    const logAdminAction = (row: AuditEventEntity) =>
-      this.log({
-        type: 'admin.action',
-        outcome: 'success',
-        reason: row.action,
-        details: {
-          actor: row.actor,
-          action: row.action,
-          targetType: row.targetType,
-          targetId: row.targetId,
-        },
-      });
-    return {
-      listenTo: () => AuditEventEntity,
-      afterInsert(insert: InsertEvent<AuditEventEntity>): void {
-        const row = insert.entity;
-        if (row && !AUDITED.has(row.action as SecurityEventType) && row.action !== 'token.issued') {
-          logAdminAction(row);
-        }
+  private logAdminAction(row: Partial<AuditEventRecord>): void {
+    if (AUDITED.has(row.action as SecurityEventType) || row.action === 'token.issued') {
+      return;
+    }
+    this.log({
+      type: 'admin.action',
+      outcome: 'success',
+      reason: row.action,
+      details: {
+        actor: row.actor,
+        action: row.action,
+        targetType: row.targetType,
+        targetId: row.targetId,
       },
-    };
+    });
   }
 }
 

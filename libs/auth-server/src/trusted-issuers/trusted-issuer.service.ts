@@ -1,55 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
-import { guardDb } from '../persistence/persistence.errors.js';
-import { TrustedIssuerEntity } from '../persistence/trusted-issuer.entity.js';
+import { TrustedIssuerRepository } from '../persistence/repositories/trusted-issuer.repository.js';
 import type { TrustedIssuer } from './trusted-issuer.types.js';
 
-/** Trusted assertion issuers for the jwt-bearer grant, stored in the database. */
+/**
+ * Trusted assertion issuers for the jwt-bearer grant, stored in the database. Kept as the seam
+ * the controller and the grant use (the repository does the storing).
+ */
 @Injectable()
 export class TrustedIssuerService {
-  private readonly repo: Repository<TrustedIssuerEntity>;
+  constructor(private readonly issuers: TrustedIssuerRepository) {}
 
-  constructor(dataSource: DataSource) {
-    this.repo = dataSource.getRepository(TrustedIssuerEntity);
+  find(issuer: string): Promise<TrustedIssuer | undefined> {
+    return this.issuers.find(issuer);
   }
 
-  async find(issuer: string): Promise<TrustedIssuer | undefined> {
-    const row = await guardDb(() => this.repo.findOneBy({ issuer }));
-    return row ? toTrustedIssuer(row) : undefined;
-  }
-
-  async list(): Promise<TrustedIssuer[]> {
-    const rows = await guardDb(() => this.repo.find({ order: { issuer: 'ASC' } }));
-    return rows.map(toTrustedIssuer);
+  list(): Promise<TrustedIssuer[]> {
+    return this.issuers.list();
   }
 
   async save(issuer: TrustedIssuer): Promise<TrustedIssuer> {
-    await guardDb(() =>
-      this.repo.save({
-        issuer: issuer.issuer,
-        jwks: issuer.jwks ? JSON.stringify(issuer.jwks) : null,
-        jwksUri: issuer.jwksUri ?? null,
-        allowedSubjects: JSON.stringify(issuer.allowedSubjects),
-        allowedScope: issuer.allowedScope,
-        createdAt: issuer.createdAt,
-      }),
-    );
+    await this.issuers.save(issuer);
     return issuer;
   }
 
-  async remove(issuer: string): Promise<boolean> {
-    const result = await guardDb(() => this.repo.delete({ issuer }));
-    return (result.affected ?? 0) > 0;
+  remove(issuer: string): Promise<boolean> {
+    return this.issuers.delete(issuer);
   }
-}
-
-function toTrustedIssuer(row: TrustedIssuerEntity): TrustedIssuer {
-  return {
-    issuer: row.issuer,
-    jwks: row.jwks ? (JSON.parse(row.jwks) as TrustedIssuer['jwks']) : undefined,
-    jwksUri: row.jwksUri ?? undefined,
-    allowedSubjects: JSON.parse(row.allowedSubjects) as string[],
-    allowedScope: row.allowedScope,
-    createdAt: Number(row.createdAt),
-  };
 }

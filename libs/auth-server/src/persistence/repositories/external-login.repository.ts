@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { OidcPayloadRepository } from './oidc-payload.repository.js';
+
+/** Model `ExternalLogin`: a login started at the external provider, by its `state`. */
+const PENDING_MODEL = 'ExternalLogin';
+/** Model `ExternalAccount`: the claims of an account that logged in there, by `sub`. */
+const ACCOUNT_MODEL = 'ExternalAccount';
+
+/** Logins through an external OpenID provider: pending ones and the accounts they produced. */
+@Injectable()
+export class ExternalLoginRepository {
+  constructor(private readonly payloads: OidcPayloadRepository) {}
+
+  savePending(state: string, login: Record<string, unknown>, ttlSeconds: number): Promise<void> {
+    return this.payloads.forModel(PENDING_MODEL).upsert(state, login, ttlSeconds);
+  }
+
+  findPending(state: string): Promise<Record<string, unknown> | undefined> {
+    return this.payloads.forModel(PENDING_MODEL).find(state);
+  }
+
+  deletePending(state: string): Promise<void> {
+    return this.payloads.forModel(PENDING_MODEL).destroy(state);
+  }
+
+  saveAccount(sub: string, claims: Record<string, unknown>, ttlSeconds: number): Promise<void> {
+    return this.payloads.forModel(ACCOUNT_MODEL).upsert(sub, claims, ttlSeconds);
+  }
+
+  findAccount(sub: string): Promise<Record<string, unknown> | undefined> {
+    return this.payloads.forModel(ACCOUNT_MODEL).find(sub);
+  }
+}

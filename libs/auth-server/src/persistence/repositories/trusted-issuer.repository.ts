@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { TrustedIssuer } from '../../trusted-issuers/trusted-issuer.types.js';
+import { guardDb } from '../persistence.errors.js';
+import { TrustedIssuerEntity } from '../trusted-issuer.entity.js';
+
+/** Trusted assertion issuers for the jwt-bearer grant (table `trusted_issuer`). */
+@Injectable()
+export class TrustedIssuerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(TrustedIssuerEntity);
+  }
+
+  async find(issuer: string): Promise<TrustedIssuer | undefined> {
+    const row = await guardDb(() => this.repo.findOneBy({ issuer }));
+    return row ? toTrustedIssuer(row) : undefined;
+  }
+
+  async list(): Promise<TrustedIssuer[]> {
+    const rows = await guardDb(() => this.repo.find({ order: { issuer: 'ASC' } }));
+    return rows.map(toTrustedIssuer);
+  }
+
+  /** Inserts or replaces the issuer. */
+  async save(issuer: TrustedIssuer): Promise<void> {
+    await guardDb(() =>
+      this.repo.save({
+        issuer: issuer.issuer,
+        jwks: issuer.jwks ? JSON.stringify(issuer.jwks) : null,
+        jwksUri: issuer.jwksUri ?? null,
+        allowedSubjects: JSON.stringify(issuer.allowedSubjects),
+        allowedScope: issuer.allowedScope,
+        createdAt: issuer.createdAt,
+      }),
+    );
+  }
+
+  /** @returns whether the issuer existed */
+  async delete(issuer: string): Promise<boolean> {
+    const result = await guardDb(() => this.repo.delete({ issuer }));
+    return (result.affected ?? 0) > 0;
+  }
+}
+
+function toTrustedIssuer(row: TrustedIssuerEntity): TrustedIssuer {
+  return {
+    issuer: row.issuer,
+    jwks: row.jwks ? (JSON.parse(row.jwks) as TrustedIssuer['jwks']) : undefined,
+    jwksUri: row.jwksUri ?? undefined,
+    allowedSubjects: JSON.parse(row.allowedSubjects) as string[],
+    allowedScope: row.allowedScope,
+    createdAt: Number(row.createdAt),
+  };
+}
