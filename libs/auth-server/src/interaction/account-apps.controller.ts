@@ -12,6 +12,7 @@ import { accountAppsPage, type AccountAppView } from './account.pages.js';
 import { messagePage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { oauthEndpointPath } from '../common/routes.js';
 
 /**
  * `management_endpoint`: the user sees every app holding access to their records (trusted apps
@@ -42,7 +43,7 @@ export class AccountAppsController {
       userName: account?.name ?? user.accountId,
       csrf: this.csrf(user),
       apps: apps.map((app) => this.view(app)),
-      logoutUrl: `${this.options.routes.oauth}/logout`,
+      logoutUrl: oauthEndpointPath(this.options.routes, 'end_session'),
     });
     sendPage(res, this.options, html);
   }

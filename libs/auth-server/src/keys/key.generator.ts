@@ -1,17 +1,13 @@
 import { generateKeyPair, randomBytes, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
-import { TOKEN_SIGNING_ALGS, type SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
+import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 
 const generate = promisify(generateKeyPair);
-
-// The algorithms the server always keeps a key for, under the names the key service imports.
-export { TOKEN_SIGNING_ALGS as SIGNING_ALGS };
-export type SigningAlg = SmartSigningAlg;
 
 export type PrivateJwk = JsonWebKey & { kid: string; alg: string; use: 'sig' };
 
 /** Generates a private signing JWK for `alg` with a random `kid`. */
-export async function generateSigningJwk(alg: SigningAlg): Promise<PrivateJwk> {
+export async function generateSigningJwk(alg: SmartSigningAlg): Promise<PrivateJwk> {
   const { privateKey } =
     alg === 'RS256'
       ? await generate('rsa', { modulusLength: 2048 })

@@ -6,13 +6,8 @@ import {
   type SigningKeyRecord,
 } from '../persistence/repositories/signing-key.repository.js';
 import { KeyCipher } from './key-cipher.js';
-import {
-  generateCookieSecret,
-  generateSigningJwk,
-  SIGNING_ALGS,
-  type PrivateJwk,
-  type SigningAlg,
-} from './key.generator.js';
+import { TOKEN_SIGNING_ALGS, type SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
+import { generateCookieSecret, generateSigningJwk, type PrivateJwk } from './key.generator.js';
 
 /** The keys an engine instance is built with. */
 export interface KeyMaterial {
@@ -58,9 +53,9 @@ export class SigningKeysService {
   async ensureKeys(): Promise<KeyMaterial> {
     const rows = await this.keys.list();
     const now = Date.now();
-    for (const alg of [...SIGNING_ALGS, COOKIE]) {
+    for (const alg of [...TOKEN_SIGNING_ALGS, COOKIE]) {
       if (!rows.some((r) => r.alg === alg && (r.retireAt === null || num(r.retireAt) > now))) {
-        rows.push(await this.insertKey(alg as SigningAlg | typeof COOKIE, now));
+        rows.push(await this.insertKey(alg as SmartSigningAlg | typeof COOKIE, now));
       }
     }
     if (this.cipher.enabled) {
@@ -86,7 +81,7 @@ export class SigningKeysService {
     const activateAt = now + publishDelayMs;
     const current = await this.keys.list();
     const kids: string[] = [];
-    for (const alg of [...SIGNING_ALGS, COOKIE] as const) {
+    for (const alg of [...TOKEN_SIGNING_ALGS, COOKIE] as const) {
       kids.push((await this.insertKey(alg, activateAt)).kid);
     }
     for (const row of current.filter((r) => r.retireAt === null)) {
@@ -104,7 +99,7 @@ export class SigningKeysService {
   }
 
   private async insertKey(
-    alg: SigningAlg | typeof COOKIE,
+    alg: SmartSigningAlg | typeof COOKIE,
     activateAt: number,
   ): Promise<SigningKeyRecord> {
     const material =

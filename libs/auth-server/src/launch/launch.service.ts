@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { LaunchRepository } from '../persistence/repositories/launch.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { RECORD_CONTEXT_KEYS } from '../vocabulary/launch-context-key.types.js';
 import { pickLaunchContext, type SmartLaunchContext } from './launch-context.types.js';
 
 /** Why a launch value was refused; the message is safe to show to the app. */
@@ -99,7 +100,5 @@ function jsonLaunch(value: string): Record<string, unknown> | undefined {
 
 /** The JSON an app can read must say what the server stored (decisions.md item 7). */
 function agrees(claims: Record<string, unknown>, context: SmartLaunchContext): boolean {
-  return (['ehrId', 'patient', 'episodeId'] as const).every(
-    (k) => (claims[k] ?? undefined) === (context[k] ?? undefined),
-  );
+  return RECORD_CONTEXT_KEYS.every((k) => (claims[k] ?? undefined) === (context[k] ?? undefined));
 }

@@ -20,6 +20,7 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RegistrationGuard } from './registration.guard.js';
+import { oauthEndpointPath } from '../common/routes.js';
 
 /**
  * Public dynamic client registration (RFC 7591) at `{mountPath}/auth/register`, served by Nest (the
@@ -41,7 +42,7 @@ export class RegistrationController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.host.reservePath(`${this.options.routes.oauth}/register`);
+    this.host.reservePath(oauthEndpointPath(this.options.routes, 'registration'));
   }
 
   /** The route matches any `.../register`; `RegistrationGuard` admits only the mount's. */

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { oauthEndpointPath } from '../common/routes.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -30,7 +31,7 @@ export class RegistrationGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     const { enabled, initialAccessToken } = this.options.registration;
-    if (!enabled || req.path !== `${this.options.routes.oauth}/register`) {
+    if (!enabled || req.path !== oauthEndpointPath(this.options.routes, 'registration')) {
       throw new OAuthError('not_found', 'dynamic client registration is not enabled', 404);
     }
     if (initialAccessToken === undefined) return true;

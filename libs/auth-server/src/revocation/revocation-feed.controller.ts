@@ -9,7 +9,7 @@ import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
 import { RevocationListService } from './revocation-list.service.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
 
 /** Scopes that may read the feed (a resource server introspects with `introspect`). */
 const FEED_SCOPES = ['introspect', 'admin'];
@@ -44,10 +44,10 @@ export class RevocationFeedController {
     private readonly clients: ClientRegistryService,
     private readonly revocations: RevocationListService,
   ) {
-    routes.reservePath(`${options.routes.oauth}/revocations`);
+    routes.reservePath(oauthEndpointPath(options.routes, 'revocation_feed'));
   }
 
-  @Get(`${ROUTE_SEGMENTS.oauth}/revocations`)
+  @Get(oauthEndpointRoute('revocation_feed'))
   async feed(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -91,7 +91,10 @@ export class RevocationFeedController {
     const client = await this.engine.authenticateClient({
       authorization,
       params: {},
-      audiences: [`${origin}${this.options.routes.oauth}/token`, this.options.issuer],
+      audiences: [
+        `${origin}${oauthEndpointPath(this.options.routes, 'token')}`,
+        this.options.issuer,
+      ],
     });
     const registered = await this.clients.find(client.clientId);
     if (!hasFeedScope(registered?.metadata.scope)) {

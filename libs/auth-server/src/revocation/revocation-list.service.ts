@@ -13,11 +13,11 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RevocationSet } from './revocation.set.js';
 import {
   jtiDigest,
-  REVOCATION_MARGIN_SECONDS,
   type RevocableClaims,
   type Revocation,
   type StoredRevocation,
 } from './revocation.types.js';
+import { REVOCATION_MARGIN_SECONDS } from '../vocabulary/clock-skew.constants.js';
 
 /**
  * The change-notice channel that announces new revocations (no payload: read from the cursor);

@@ -35,9 +35,6 @@ export interface RevocableClaims {
 export const jtiDigest = (jti: string): string =>
   createHash('sha256').update(jti).digest('base64url');
 
-// Revocations outlive their tokens by this margin; importable from here for the list services.
-export { REVOCATION_MARGIN_SECONDS };
-
 /** The revocation of one access token (`exp` in epoch seconds). */
 export const accessTokenRevocation = (jti: string, exp: number): Revocation => ({
   kind: 'jti',

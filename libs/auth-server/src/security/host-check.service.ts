@@ -5,6 +5,7 @@ import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { compileHostRules, judgeHost, requestedHost, type HostRules } from './host-rules.js';
+import { oauthEndpointPath } from '../common/routes.js';
 
 type ExpressRequest = IncomingMessage & { originalUrl?: string };
 type Next = (err?: unknown) => void;
@@ -26,8 +27,13 @@ export class HostCheckService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
   ) {
     this.rules = compileHostRules(options.issuer, options.allowedHosts, options.trustProxy);
-    const { oauth, interaction, account } = options.routes;
-    this.pagePrefixes = [`${oauth}/authorize`, `${oauth}/logout`, interaction, account];
+    const { interaction, account } = options.routes;
+    this.pagePrefixes = [
+      oauthEndpointPath(options.routes, 'authorization'),
+      oauthEndpointPath(options.routes, 'end_session'),
+      interaction,
+      account,
+    ];
   }
 
   /** Express middleware; install before every route (`mountSmartAuthServer` does). */

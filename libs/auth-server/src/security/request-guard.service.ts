@@ -16,6 +16,7 @@ import {
   securityHeaderSet,
   type SecurityHeaderSet,
 } from './security-headers.js';
+import { oauthEndpointPath, type OAuthEndpoint } from '../common/routes.js';
 
 /** The kinds of endpoint with their own limits. */
 export type GuardedEndpoint =
@@ -66,6 +67,11 @@ export function tooManyRequestsBody(decision: RateLimitDecision): Record<string,
 export class RequestGuardService {
   private readonly headers: SecurityHeaderSet;
   private readonly issuerIsHttps: boolean;
+  /** The guarded paths, built once. */
+  private readonly paths: Record<
+    'authorize' | 'token' | 'par' | 'introspect' | 'revoke' | 'register' | 'accountLogin',
+    string
+  >;
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
@@ -74,6 +80,16 @@ export class RequestGuardService {
   ) {
     this.headers = securityHeaderSet(options);
     this.issuerIsHttps = options.issuer.startsWith('https:');
+    const at = (endpoint: OAuthEndpoint) => oauthEndpointPath(options.routes, endpoint);
+    this.paths = {
+      authorize: at('authorization'),
+      token: at('token'),
+      par: at('pushed_authorization_request'),
+      introspect: at('introspection'),
+      revoke: at('revocation'),
+      register: at('registration'),
+      accountLogin: `${options.routes.account}/login`,
+    };
   }
 
   /** Express middleware; install before every route (`mountSmartAuthServer` does). */
@@ -93,16 +109,17 @@ export class RequestGuardService {
   /** Which guarded endpoint a request is for, if any. */
   classify(req: { method?: string; path?: string; url?: string }): GuardedEndpoint | undefined {
     const path = req.path ?? new URL(req.url ?? '/', 'http://x').pathname;
-    const mount = this.options.routes.oauth;
-    if (path === `${mount}/authorize` || path.startsWith(`${mount}/authorize/`)) return 'authorize';
+    const paths = this.paths;
+    if (path === paths.authorize || path.startsWith(`${paths.authorize}/`)) return 'authorize';
     if (req.method !== 'POST') return undefined;
-    if (path === `${mount}/token`) return 'token';
-    if (path === `${mount}/par`) return 'par';
-    if (path === `${mount}/introspect` || path === `${mount}/revoke`) return 'introspection';
-    if (path === `${mount}/register`) return 'registration';
-    const { interaction, account } = this.options.routes;
-    if (path.startsWith(`${interaction}/`) && path.endsWith('/login')) return 'login';
-    if (path === `${account}/login`) return 'login';
+    if (path === paths.token) return 'token';
+    if (path === paths.par) return 'par';
+    if (path === paths.introspect || path === paths.revoke) return 'introspection';
+    if (path === paths.register) return 'registration';
+    if (path.startsWith(`${this.options.routes.interaction}/`) && path.endsWith('/login')) {
+      return 'login';
+    }
+    if (path === paths.accountLogin) return 'login';
     return undefined;
   }
 

@@ -10,7 +10,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { RequestGuardService, requestIdOf } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
 
 const INTROSPECT_SCOPE = 'introspect';
 
@@ -41,12 +41,12 @@ export class TokenEndpointsController {
     private readonly guard: RequestGuardService,
     private readonly events: SecurityEventsService,
   ) {
-    routes.reservePath(`${options.routes.oauth}/introspect`);
-    routes.reservePath(`${options.routes.oauth}/revoke`);
+    routes.reservePath(oauthEndpointPath(options.routes, 'introspection'));
+    routes.reservePath(oauthEndpointPath(options.routes, 'revocation'));
   }
 
   /** @see https://hl7.org/fhir/smart-app-launch/token-introspection.html */
-  @Post(`${ROUTE_SEGMENTS.oauth}/introspect`)
+  @Post(oauthEndpointRoute('introspection'))
   @HttpCode(200)
   async introspect(
     @Req() req: Request,
@@ -62,7 +62,7 @@ export class TokenEndpointsController {
     return mayRead ? result : { active: false };
   }
 
-  @Post(`${ROUTE_SEGMENTS.oauth}/revoke`)
+  @Post(oauthEndpointRoute('revocation'))
   @HttpCode(200)
   async revoke(
     @Req() req: Request,
@@ -102,8 +102,8 @@ export class TokenEndpointsController {
         authorization,
         params,
         audiences: [
-          `${origin}${this.options.routes.oauth}/${endpoint}`,
-          `${origin}${this.options.routes.oauth}/token`,
+          `${origin}${oauthEndpointPath(this.options.routes, endpoint === 'introspect' ? 'introspection' : 'revocation')}`,
+          `${origin}${oauthEndpointPath(this.options.routes, 'token')}`,
           this.options.issuer,
         ],
         allowPublic: endpoint === 'revoke',

@@ -6,7 +6,7 @@ import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
 
 /**
  * OpenID Connect UserInfo for this server's JWT access tokens. The engine's own endpoint only
@@ -24,7 +24,7 @@ export class UserinfoController {
     private readonly tokens: TokenRegistryService,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
   ) {
-    routes.reservePath(`${options.routes.oauth}/userinfo`);
+    routes.reservePath(oauthEndpointPath(options.routes, 'userinfo'));
   }
 
   /** JWT access tokens (every user flow) through the registry; opaque ones through the engine. */
@@ -36,12 +36,12 @@ export class UserinfoController {
       : { active: false };
   }
 
-  @Get(`${ROUTE_SEGMENTS.oauth}/userinfo`)
+  @Get(oauthEndpointRoute('userinfo'))
   get(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
     return this.answer(authorization, res);
   }
 
-  @Post(`${ROUTE_SEGMENTS.oauth}/userinfo`)
+  @Post(oauthEndpointRoute('userinfo'))
   post(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
     return this.answer(authorization, res);
   }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { clientAssertionOf, setFormParams, type DecodedAssertion } from './engine-state.js';
+import { oauthEndpointPath, type OAuthEndpoint } from '../../common/routes.js';
 
 /** The engine's own body limit. */
 const BODY_LIMIT = 56 * 1024;
@@ -144,9 +145,10 @@ async function serveFormAsQuery(
  */
 export function engineTokenPreflight(provider: Provider, oauthPath: string) {
   const lastForced = new Map<string, number>();
-  const tokenPath = `${oauthPath}/token`;
-  const authorizePath = `${oauthPath}/authorize`;
-  const parPath = `${oauthPath}/par`;
+  const at = (endpoint: OAuthEndpoint) => oauthEndpointPath({ oauth: oauthPath }, endpoint);
+  const tokenPath = at('token');
+  const authorizePath = at('authorization');
+  const parPath = at('pushed_authorization_request');
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     if (ctx.path === authorizePath && ctx.method === 'GET') {
       const rewritten = withConsentForOfflineAccess(new URLSearchParams(ctx.querystring));
