@@ -299,6 +299,22 @@ describe('authorization endpoint: request checks, PKCE, aud, POST', () => {
     expect(error).toBe('login_required');
   });
 
+  it('authorize-post: a POST that is not a form is refused as JSON invalid_request, never cached', async () => {
+    const res = await fetch(`${t.url}/auth/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: clientId, response_type: 'code' }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({
+      error: 'invalid_request',
+      error_description:
+        'the authorization request must be a form (application/x-www-form-urlencoded)',
+    });
+  });
+
   it('authorize-post: a form POST runs the same flow (offline_access honoured) and yields a working code', async () => {
     const agent = new UserAgent();
     const { verifier, challenge } = pkce();

@@ -90,8 +90,8 @@ export interface ErrorAnswer {
   body: string;
 }
 
-/** The JSON body: `{ error, error_description }` (for Koa, which serialises objects itself). */
-export function errorBody(err: OAuthError): { error: string; error_description: string } {
+/** The JSON body: `{ error, error_description }`. */
+function errorBody(err: OAuthError): { error: string; error_description: string } {
   return { error: err.error, error_description: err.description };
 }
 

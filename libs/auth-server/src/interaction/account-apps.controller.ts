@@ -9,10 +9,11 @@ import { EngineSessions, type SignedInUser } from '../provider/ports/engine-sess
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccountAppsService, type AccountApp } from './account-apps.service.js';
 import { accountAppsPage, type AccountAppView } from './account.pages.js';
-import { messagePage } from './interaction.pages.js';
-import { sendPage } from './page.headers.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 import { oauthEndpointPath } from '../common/routes.js';
+import { renderPage } from '../errors/error.renderer.js';
+import { sendPage } from './page.headers.js';
+import { pageError } from '../errors/page-error.js';
 
 /**
  * `management_endpoint`: the user sees every app holding access to their records (trusted apps
@@ -64,7 +65,7 @@ export class AccountAppsController {
       typeof form.client_id !== 'string'
     ) {
       const text = 'The form has expired or did not come from this site. Reload the page.';
-      return sendPage(res, this.options, messagePage('Request refused', text), 403);
+      return renderPage(res, pageError(403, 'Request refused', text), this.options);
     }
     await this.apps.revoke(user.accountId, form.client_id);
     res.redirect(303, this.options.routes.account);

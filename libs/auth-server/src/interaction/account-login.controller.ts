@@ -10,9 +10,10 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccountLoginBinding } from './account-login.binding.js';
 import { accountSignInPage } from './account.pages.js';
 import { ExternalLoginService } from './external-login.service.js';
-import { messagePage } from './interaction.pages.js';
-import { sendPage } from './page.headers.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { renderPage } from '../errors/error.renderer.js';
+import { sendPage } from './page.headers.js';
+import { pageError } from '../errors/page-error.js';
 
 type Form = Record<string, unknown>;
 
@@ -86,7 +87,7 @@ export class AccountLoginController {
     if (url) return res.redirect(303, url);
     res.set('Retry-After', '30');
     const text = 'The identity provider cannot be reached right now. Try again in a moment.';
-    sendPage(res, this.options, messagePage('Sign-in unavailable', text), 503);
+    renderPage(res, pageError(503, 'Sign-in unavailable', text), this.options);
   }
 
   /** Back from the external provider (through its registered callback, which sends us here). */
@@ -105,7 +106,7 @@ export class AccountLoginController {
     if (!accountId) {
       const text =
         'The identity provider did not confirm who you are. Go back to the account page and try again.';
-      return sendPage(res, this.options, messagePage('Sign-in failed', text), 401);
+      return renderPage(res, pageError(401, 'Sign-in failed', text), this.options);
     }
     await this.signIn(req, res, accountId);
   }
@@ -132,7 +133,7 @@ export class AccountLoginController {
   ): void {
     if (!this.external.enabled && !this.credentials) {
       const text = 'No login method is configured on this platform.';
-      return sendPage(res, this.options, messagePage('Sign-in unavailable', text), 503);
+      return renderPage(res, pageError(503, 'Sign-in unavailable', text), this.options);
     }
     const csrf = this.binding.csrfToken(this.binding.ensure(req, res));
     const method = this.external.enabled ? 'external' : 'password';
@@ -147,6 +148,6 @@ export class AccountLoginController {
   private refuse(res: Response): void {
     const text =
       'The form has expired or did not come from this site. Reload the page and try again.';
-    sendPage(res, this.options, messagePage('Request refused', text), 403);
+    renderPage(res, pageError(403, 'Request refused', text), this.options);
   }
 }

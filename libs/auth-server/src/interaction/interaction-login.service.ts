@@ -9,8 +9,10 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
-import { loginPage, messagePage } from './interaction.pages.js';
+import { loginPage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
+import { renderPage } from '../errors/error.renderer.js';
+import { pageError } from '../errors/page-error.js';
 
 /** Who tries to log in, for throttling and security events. */
 function loginAttempt(req: Request, details: InteractionDetails, username: string): LoginAttempt {
@@ -49,23 +51,22 @@ export class InteractionLoginService {
       });
       if (url) return res.redirect(303, url);
       res.set('Retry-After', '30');
-      return sendPage(
+      return renderPage(
         res,
-        this.options,
-        messagePage(
+        pageError(
+          503,
           'Sign-in unavailable',
           'The identity provider cannot be reached right now. Try again in a moment.',
         ),
-        503,
+        this.options,
       );
     }
     const client = await this.flow.clientOf(details);
     if (!this.credentials) {
-      return sendPage(
+      return renderPage(
         res,
+        pageError(503, 'Sign-in unavailable', 'No login method is configured on this platform.'),
         this.options,
-        messagePage('Sign-in unavailable', 'No login method is configured on this platform.'),
-        503,
       );
     }
     sendPage(
@@ -122,11 +123,10 @@ export class InteractionLoginService {
         return undefined;
       });
     if (!accountId)
-      return sendPage(
+      return renderPage(
         res,
+        pageError(401, 'Sign-in failed', 'The identity provider did not confirm who you are.'),
         this.options,
-        messagePage('Sign-in failed', 'The identity provider did not confirm who you are.'),
-        401,
       );
     await this.steps.finishLogin(req, res, accountId);
   }

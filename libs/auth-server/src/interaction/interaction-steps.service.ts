@@ -8,8 +8,10 @@ import {
 } from '../provider/ports/engine-interactions.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { InteractionFlowService, type ConsentStep } from './interaction-flow.service.js';
-import { consentPage, messagePage, pickerPage } from './interaction.pages.js';
+import { consentPage, pickerPage } from './interaction.pages.js';
 import { sendPage } from './page.headers.js';
+import { renderPage } from '../errors/error.renderer.js';
+import { pageError } from '../errors/page-error.js';
 
 /**
  * The steps every interaction page shares: finding the interaction the browser is in, checking
@@ -33,14 +35,14 @@ export class InteractionStepsService {
       if (named !== undefined && named !== details.uid) throw new Error('interaction mismatch');
       return details;
     } catch {
-      sendPage(
+      renderPage(
         res,
-        this.options,
-        messagePage(
+        pageError(
+          400,
           'Session expired',
           'This sign-in session has expired or belongs to another browser. Go back to the app and start again.',
         ),
-        400,
+        this.options,
       );
       return undefined;
     }
@@ -49,14 +51,14 @@ export class InteractionStepsService {
   /** Whether the form's CSRF token is the interaction's; otherwise a 403 page is sent. */
   csrfOk(details: InteractionDetails, form: Record<string, unknown>, res: Response): boolean {
     if (this.flow.checkCsrf(details.uid, form.csrf)) return true;
-    sendPage(
+    renderPage(
       res,
-      this.options,
-      messagePage(
+      pageError(
+        403,
         'Request refused',
         'The form has expired or did not come from this site. Go back and try again.',
       ),
-      403,
+      this.options,
     );
     return false;
   }

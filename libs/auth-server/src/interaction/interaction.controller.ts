@@ -7,9 +7,9 @@ import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionLoginService } from './interaction-login.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
-import { messagePage } from './interaction.pages.js';
-import { sendPage } from './page.headers.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { renderPage } from '../errors/error.renderer.js';
+import { pageError } from '../errors/page-error.js';
 
 type Form = Record<string, unknown>;
 const list = (v: unknown): string[] =>
@@ -36,11 +36,10 @@ export class InteractionController {
   async idpCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const uid = await this.external.uidForCallback(req.query.state);
     if (!uid)
-      return sendPage(
+      return renderPage(
         res,
+        pageError(400, 'Sign-in failed', 'The sign-in request is unknown or has expired.'),
         this.options,
-        messagePage('Sign-in failed', 'The sign-in request is unknown or has expired.'),
-        400,
       );
     const query = new URL(req.originalUrl, 'http://x').search;
     // The one callback registered at the provider also serves the account page's own sign-in.
@@ -82,21 +81,19 @@ export class InteractionController {
     if (typeof form.ehrId === 'string') {
       const record = (await this.flow.candidates(details)).find((c) => c.ehrId === form.ehrId);
       if (!record)
-        return sendPage(
+        return renderPage(
           res,
+          pageError(403, 'Not allowed', 'That patient is not available to you.'),
           this.options,
-          messagePage('Not allowed', 'That patient is not available to you.'),
-          403,
         );
       await this.flow.savePick(details.uid, { record });
     } else if (typeof form.episodeId === 'string') {
       const record = await this.flow.pickedRecord(details.uid);
       if (!record?.episodes?.some((e) => e.id === form.episodeId)) {
-        return sendPage(
+        return renderPage(
           res,
+          pageError(403, 'Not allowed', 'That episode is not available.'),
           this.options,
-          messagePage('Not allowed', 'That episode is not available.'),
-          403,
         );
       }
       await this.flow.savePick(details.uid, { episodeId: form.episodeId });

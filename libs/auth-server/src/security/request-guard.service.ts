@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { errorBody, renderJson, renderPage } from '../errors/error.renderer.js';
+import { renderJson, renderPage } from '../errors/error.renderer.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
@@ -47,14 +47,6 @@ export function requestIdOf(req: IncomingMessage & { id?: unknown }): string | u
   if (typeof req.id === 'string' || typeof req.id === 'number') return String(req.id);
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : undefined;
-}
-
-/**
- * The 429 body: `temporarily_unavailable` (RFC 6749 §4.1.2.1), the wait in the description.
- * Kept for the engine's security hook until it renders `OAuthError.rateLimited` itself.
- */
-export function tooManyRequestsBody(decision: RateLimitDecision): Record<string, string> {
-  return errorBody(OAuthError.rateLimited(decision.retryAfterSeconds));
 }
 
 /**

@@ -7,6 +7,8 @@ import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
+import { renderJson } from '../errors/error.renderer.js';
+import { OAuthError } from '../errors/oauth.error.js';
 
 /**
  * OpenID Connect UserInfo for this server's JWT access tokens. The engine's own endpoint only
@@ -55,8 +57,11 @@ export class UserinfoController {
     const token = /^bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const result = token ? await this.describe(token) : { active: false };
     const refuse = (status: number, error: string, description: string) => {
-      res.set('WWW-Authenticate', `Bearer error="${error}", error_description="${description}"`);
-      res.status(status).json({ error, error_description: description });
+      const challenge = `Bearer error="${error}", error_description="${description}"`;
+      renderJson(
+        res,
+        new OAuthError(error, description, status, { 'WWW-Authenticate': challenge }),
+      );
     };
     if (!result.active || result.token_type !== 'Bearer' || typeof result.sub !== 'string') {
       return refuse(401, 'invalid_token', 'the access token is invalid, expired or revoked');

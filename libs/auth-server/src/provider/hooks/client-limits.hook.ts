@@ -1,8 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import {
-  tooManyRequestsBody,
-  type RequestGuardService,
-} from '../../security/request-guard.service.js';
+import { jsonAnswer, writeToContext } from '../../errors/error.renderer.js';
+import { OAuthError } from '../../errors/oauth.error.js';
+import type { RequestGuardService } from '../../security/request-guard.service.js';
 import { callerOf, claimedClientOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
 
 type Next = () => Promise<void>;
@@ -17,11 +16,7 @@ export function clientLimitsHook(guard: RequestGuardService, oauthPath: string) 
     if (hookedEndpoint(ctx, oauthPath) !== 'token') return next();
     const blocked = guard.clientBlock(claimedClientOf(ctx));
     if (blocked) {
-      ctx.status = 429;
-      ctx.set('Retry-After', String(blocked.retryAfterSeconds));
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = tooManyRequestsBody(blocked);
-      return;
+      return writeToContext(ctx, jsonAnswer(OAuthError.rateLimited(blocked.retryAfterSeconds)));
     }
     await next();
     const body = tokenBodyOf(ctx);

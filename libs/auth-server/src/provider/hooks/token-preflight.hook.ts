@@ -4,6 +4,8 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { clientAssertionOf, setFormParams, type DecodedAssertion } from './engine-state.js';
 import { oauthEndpointPath, type OAuthEndpoint } from '../../common/routes.js';
+import { jsonAnswer, writeToContext } from '../../errors/error.renderer.js';
+import { OAuthError } from '../../errors/oauth.error.js';
 
 /** The engine's own body limit. */
 const BODY_LIMIT = 56 * 1024;
@@ -74,15 +76,14 @@ function readBody(req: IncomingMessage): Promise<BodyRead> {
 
 /** The answer to a body that could not be read: 413, 408 or 400, and the connection closes. */
 function refuseBody(ctx: KoaContextWithOIDC, problem: Exclude<BodyRead, Buffer>): void {
-  const [status, description] =
+  const error =
     problem === 'too-large'
-      ? [413, 'request body too large']
+      ? OAuthError.bodyTooLarge()
       : problem === 'timeout'
-        ? [408, 'request body not received in time']
-        : [400, 'request body incomplete'];
-  ctx.status = status;
+        ? OAuthError.bodyTimeout()
+        : OAuthError.bodyIncomplete();
   ctx.set('Connection', 'close');
-  ctx.body = { error: 'invalid_request', error_description: description };
+  writeToContext(ctx, jsonAnswer(error));
 }
 
 /**
@@ -157,11 +158,10 @@ export function engineTokenPreflight(provider: Provider, oauthPath: string) {
     }
     const isForm = ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded');
     if (ctx.path === authorizePath && ctx.method === 'POST' && !isForm) {
-      ctx.status = 400;
-      ctx.type = 'text/plain';
-      ctx.body =
-        'invalid_request: the authorization request must be a form (application/x-www-form-urlencoded)';
-      return undefined;
+      const error = OAuthError.invalidRequest(
+        'the authorization request must be a form (application/x-www-form-urlencoded)',
+      );
+      return writeToContext(ctx, jsonAnswer(error));
     }
     const read = ctx.path === tokenPath || ctx.path === authorizePath || ctx.path === parPath;
     if (!isForm || !read) return next();
@@ -180,9 +180,8 @@ export function engineTokenPreflight(provider: Provider, oauthPath: string) {
         () => undefined,
       );
       if (problem) {
-        ctx.status = 401;
-        ctx.body = { error: 'invalid_client', error_description: problem };
-        return undefined;
+        // No challenge: the client authenticated with an assertion, not with HTTP auth.
+        return writeToContext(ctx, jsonAnswer(new OAuthError('invalid_client', problem, 401)));
       }
     }
     return next();
