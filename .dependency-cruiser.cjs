@@ -27,6 +27,6 @@ module.exports = {
       conditionNames: ['@smart-openehr/source', 'import', 'require', 'node', 'default', 'types'],
     },
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '/dist/' },
+    exclude: { path: ['/dist/', '\\.spec\\.ts$'] },
   },
 };

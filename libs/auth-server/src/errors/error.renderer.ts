@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { ClientMetadataError } from '../clients/client-metadata.error.js';
-import { messagePage } from '../interaction/interaction.pages.js';
-import { pageHeaders, type PageFraming } from '../interaction/page.headers.js';
+import { messagePage } from '../pages/page.layout.js';
+import { pageHeaders, type PageFraming } from '../pages/page.headers.js';
 import { DatabaseUnavailableError } from '../persistence/persistence.errors.js';
 import type { OAuthErrorCode } from './oauth-error.codes.js';
 import { OAuthError } from './oauth.error.js';

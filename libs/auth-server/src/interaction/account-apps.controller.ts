@@ -12,7 +12,7 @@ import { accountAppsPage, type AccountAppView } from './account.pages.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 import { oauthEndpointPath } from '../common/routes.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { sendPage } from './page.headers.js';
+import { sendPage } from '../pages/page.headers.js';
 import { pageError } from '../errors/page-error.js';
 
 /**

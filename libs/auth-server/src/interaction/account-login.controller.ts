@@ -12,7 +12,7 @@ import { accountSignInPage } from './account.pages.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { sendPage } from './page.headers.js';
+import { sendPage } from '../pages/page.headers.js';
 import { pageError } from '../errors/page-error.js';
 
 type Form = Record<string, unknown>;

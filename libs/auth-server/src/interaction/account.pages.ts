@@ -1,8 +1,5 @@
 /** Server-rendered pages of the account page (`management_endpoint`): no JavaScript, forms post. */
-import { escapeHtml, layout } from './interaction.pages.js';
-
-const hidden = (name: string, value: string) =>
-  `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+import { escapeHtml, hiddenField as hidden, layout } from '../pages/page.layout.js';
 
 /** `2026-03-03 14:05 UTC`: the same for every reader, whatever their browser says. */
 const formatTime = (ms: number) =>

@@ -10,7 +10,7 @@ import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
 import { loginPage } from './interaction.pages.js';
-import { sendPage } from './page.headers.js';
+import { sendPage } from '../pages/page.headers.js';
 import { renderPage } from '../errors/error.renderer.js';
 import { pageError } from '../errors/page-error.js';
 

@@ -9,7 +9,7 @@ import {
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { InteractionFlowService, type ConsentStep } from './interaction-flow.service.js';
 import { consentPage, pickerPage } from './interaction.pages.js';
-import { sendPage } from './page.headers.js';
+import { sendPage } from '../pages/page.headers.js';
 import { renderPage } from '../errors/error.renderer.js';
 import { pageError } from '../errors/page-error.js';
 

@@ -1,19 +1,13 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { pageAnswer, writeToContext } from '../errors/error.renderer.js';
 import { OAuthError } from '../errors/oauth.error.js';
+import { pageHeaders } from '../pages/page.headers.js';
+import { escapeHtml, layout } from '../pages/page.layout.js';
 
-const escapeHtml = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
-
+/** The engine's own pages (logout), in the shared frame with the shared page headers. */
 function page(ctx: KoaContextWithOIDC, title: string, body: string): void {
-  ctx.type = 'html';
-  ctx.set('Content-Security-Policy', PAGE_CSP);
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
-<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+  ctx.set(pageHeaders({ launcherOrigins: [] }));
+  ctx.body = layout(title, `<h1>${escapeHtml(title)}</h1>${body}`);
 }
 
 /** The RP-initiated logout confirmation: the engine's form (with its CSRF field) and a button. */
