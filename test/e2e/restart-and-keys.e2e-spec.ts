@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AccessTokenVerifier } from '../../libs/auth-server/src/tokens/access-token.verifier.js';
+import { AccessTokenVerifier } from '../../libs/auth-server/src/provider/access-token.verifier.js';
 import { ProviderHost } from '../../libs/auth-server/src/provider/provider-host.service.js';
 import { SigningKeysService } from '../../libs/auth-server/src/keys/signing-keys.service.js';
 import {

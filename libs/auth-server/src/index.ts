@@ -35,7 +35,7 @@ export type {
   SmartRateLimitOptions,
   SmartSecurityEventsOptions,
   SmartSecurityHeadersOptions,
-} from './security/security.options.js';
+} from './options/security.options.js';
 export type { SecurityEvent, SecurityEventType } from './security/security-event.types.js';
 
 // Ports the host implements (accounts, the built-in login, the patient picker, user scopes).
@@ -52,17 +52,14 @@ export {
 } from './accounts/account.port.js';
 
 // What the admin API does, for the host's own code.
-export {
-  SmartAuthAdmin,
-  type SmartAdminActor,
-  type SmartPage,
-  type SmartSeedClient,
-} from './admin/auth-admin.port.js';
+export { SmartAuthAdmin, type SmartPage } from './admin/auth-admin.port.js';
+export type { SmartAdminActor } from './audit/audit.types.js';
+export type { SmartSeedClient } from './options/seed-client.types.js';
 export { ClientViewDto } from './admin/dto/client-view.dto.js';
 export { IssuedClientViewDto } from './admin/dto/issued-client-view.dto.js';
 export type { ClientStatus, SmartClientMetadata } from './clients/client.types.js';
 export type { AuditEvent, AuditQuery } from './audit/audit.types.js';
-export type { SmartLaunchContext } from './launch/launch-context.types.js';
+export type { SmartLaunchContext } from './vocabulary/launch-context.types.js';
 
 // Revocation, for a resource server in the same process.
 export {
@@ -86,5 +83,5 @@ export {
 // Errors a host may catch.
 export { SmartAuthConfigError } from './options/auth-config.error.js';
 export { OAuthError } from './errors/oauth.error.js';
-export { ClientMetadataError } from './clients/client-metadata.error.js';
-export { DatabaseUnavailableError } from './persistence/persistence.errors.js';
+export { ClientMetadataError } from './errors/client-metadata.error.js';
+export { DatabaseUnavailableError } from './errors/database-unavailable.error.js';

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
-import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
+import { AccessTokenVerifier } from '../provider/access-token.verifier.js';
 import { ADMIN_ACTOR, type AdminRequest } from './admin-actor.decorator.js';
 import { ADMIN_REALM, ADMIN_SCOPES_METADATA } from './admin.constants.js';
 

@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ClientMetadataError } from '../clients/client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { OAuthError } from '../errors/oauth.error.js';
 
 /** Marks a DTO whose validation failures are client metadata errors (RFC 7591). */

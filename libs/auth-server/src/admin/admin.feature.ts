@@ -1,25 +1,27 @@
-import type { Provider, Type } from '@nestjs/common';
-import { AuditTrailService } from '../audit/audit-trail.service.js';
-import { ClientsService } from '../clients/clients.service.js';
-import { RegistrationController } from '../registration/registration.controller.js';
-import { RegistrationGuard } from '../registration/registration.guard.js';
+import type { SmartFeature } from '../common/feature.types.js';
 import { AdminApiGuard } from './admin-api.guard.js';
 import { AuditController } from './audit.controller.js';
+import { SmartAuthAdmin } from './auth-admin.port.js';
+import { SmartAuthAdminService } from './auth-admin.service.js';
 import { ClientsController } from './clients.controller.js';
+import { KeysController } from './keys.controller.js';
+import { LaunchController } from './launches.controller.js';
+import { TrustedIssuersController } from './trusted-issuers.controller.js';
 import { UsersController } from './users.controller.js';
-import { UserRevocationService } from '../revocation/user-revocation.service.js';
 
-/**
- * Controllers and providers of the admin REST API (clients, users, audit) and of the public
- * registration endpoint, wired into `SmartAuthServerModule`.
- */
-export const ADMIN_FEATURE: { controllers: Type[]; providers: Provider[] } = {
-  controllers: [ClientsController, UsersController, AuditController, RegistrationController],
+/** The admin REST API (clients, users, audit, launches, trusted issuers, keys) and its port. */
+export const ADMIN_FEATURE: SmartFeature = {
+  controllers: [
+    ClientsController,
+    UsersController,
+    AuditController,
+    LaunchController,
+    TrustedIssuersController,
+    KeysController,
+  ],
   providers: [
-    ClientsService,
-    UserRevocationService,
-    AuditTrailService,
     AdminApiGuard,
-    RegistrationGuard,
+    SmartAuthAdminService,
+    { provide: SmartAuthAdmin, useExisting: SmartAuthAdminService },
   ],
 };

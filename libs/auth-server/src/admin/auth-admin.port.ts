@@ -1,33 +1,13 @@
-import type { AuditEvent, AuditQuery } from '../audit/audit.types.js';
-import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import type { AuditEvent, AuditQuery, SmartAdminActor } from '../audit/audit.types.js';
+import type { SmartSeedClient } from '../options/seed-client.types.js';
+import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import type { ClientViewDto } from './dto/client-view.dto.js';
 import type { IssuedClientViewDto } from './dto/issued-client-view.dto.js';
-
-/**
- * A client declared by the host (in the module's `clients` option or through
- * {@link SmartAuthAdmin.ensureClient}): created at start, updated when its declaration changes,
- * left alone when it is as declared. Validated like every other client.
- */
-export interface SmartSeedClient {
-  clientId: string;
-  /** RFC 7591 metadata plus SMART extras (`scope`, `launch_modes`). */
-  metadata: Record<string, unknown>;
-  /** Required for `client_secret_basic` / `client_secret_post` clients; ignored otherwise. */
-  secret?: string;
-  /** Trusted clients skip the consent page. @default false */
-  trusted?: boolean;
-}
 
 /** One page of a list. */
 export interface SmartPage<T> {
   items: T[];
   total: number;
-}
-
-/** Who makes a change, as written to the audit trail (`host` when not given). */
-export interface SmartAdminActor {
-  actor: string;
-  requestId?: string;
 }
 
 /**

@@ -4,17 +4,14 @@ import type { AuditEvent, AuditQuery } from '../audit/audit.types.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
-import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import { LaunchService } from '../launch/launch.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import {
-  SmartAuthAdmin,
-  type SmartAdminActor,
-  type SmartPage,
-  type SmartSeedClient,
-} from './auth-admin.port.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
+import type { SmartSeedClient } from '../options/seed-client.types.js';
+import { SmartAuthAdmin, type SmartPage } from './auth-admin.port.js';
 import { toClientView, type ClientViewDto } from './dto/client-view.dto.js';
 import { toIssuedClientView, type IssuedClientViewDto } from './dto/issued-client-view.dto.js';
 

@@ -21,7 +21,8 @@ import {
   ApiOperation,
   ApiTags,
 } from './openapi.decorators.js';
-import { ClientsService, type ClientActor } from '../clients/clients.service.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
+import { ClientsService } from '../clients/clients.service.js';
 import { AdminActor } from './admin-actor.decorator.js';
 import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminScopes } from './admin-scopes.decorator.js';
@@ -64,7 +65,7 @@ export class ClientsController {
   @ApiCreatedResponse({ type: IssuedClientViewDto })
   async create(
     @Body() dto: CreateClientDto,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<IssuedClientViewDto> {
     const issued = await this.clients.create(
       { metadata: metadataOf(dto), status: 'approved', trusted: dto.trusted },
@@ -102,7 +103,7 @@ export class ClientsController {
   async update(
     @Param('client_id') clientId: string,
     @Body() dto: UpdateClientDto,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<IssuedClientViewDto> {
     const issued = await this.clients.update(
       clientId,
@@ -117,7 +118,10 @@ export class ClientsController {
   @ApiOperation({ summary: 'Delete a client' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async remove(@Param('client_id') clientId: string, @AdminActor() by: ClientActor): Promise<void> {
+  async remove(
+    @Param('client_id') clientId: string,
+    @AdminActor() by: SmartAdminActor,
+  ): Promise<void> {
     await this.clients.remove(clientId, by);
   }
 
@@ -130,7 +134,7 @@ export class ClientsController {
   async rotateSecret(
     @Param('client_id') clientId: string,
     @Body() dto: RotateSecretDto,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<IssuedClientViewDto> {
     return toIssuedClientView(await this.clients.rotateSecret(clientId, by, dto.overlap_seconds));
   }
@@ -142,7 +146,7 @@ export class ClientsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async approve(
     @Param('client_id') clientId: string,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<ClientViewDto> {
     return toClientView(await this.clients.approve(clientId, by));
   }
@@ -156,7 +160,7 @@ export class ClientsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async suspend(
     @Param('client_id') clientId: string,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<ClientViewDto> {
     return toClientView(await this.clients.suspend(clientId, by));
   }

@@ -14,7 +14,7 @@ import {
   ApiParam,
   ApiTags,
 } from './openapi.decorators.js';
-import type { ClientActor } from '../clients/clients.service.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
 import { UserRevocationService } from '../revocation/user-revocation.service.js';
 import { AdminActor } from './admin-actor.decorator.js';
 import { AdminErrorFilter } from './admin-error.filter.js';
@@ -45,7 +45,7 @@ export class UsersController {
   @ApiBadRequestResponse({ description: 'invalid_request', type: ErrorResponseDto })
   async revoke(
     @Param('sub') sub: string,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<UserRevocationViewDto> {
     if (sub.length === 0 || sub.length > 255) {
       throw new BadRequestException({

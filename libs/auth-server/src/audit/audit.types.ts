@@ -36,3 +36,9 @@ export interface AuditQuery {
   targetId?: string;
   actor?: string;
 }
+
+/** Who makes a change, as written to the audit trail (`host` when not given). */
+export interface SmartAdminActor {
+  actor: string;
+  requestId?: string;
+}

@@ -1,5 +1,5 @@
 import type { AuditEventInput } from '../audit/audit.types.js';
-import type { ClientActor } from './clients.service.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
 import type { SmartClient } from './client.types.js';
 
 /** What the audit trail keeps of a client: its state, never a secret or a hash. */
@@ -16,7 +16,7 @@ function auditState(client: SmartClient): Record<string, unknown> {
 /** The audit event of a change to a client (`client.create`, `client.suspend`...). */
 export function buildClientAuditEvent(
   action: string,
-  by: ClientActor,
+  by: SmartAdminActor,
   change: { target: SmartClient; before?: SmartClient; after?: SmartClient },
   details: Record<string, unknown> = {},
 ): AuditEventInput {

@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair } from 'jose';
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { validateClientMetadata } from './client-metadata.validator.js';
 
 const rules = { extraScopes: ['admin', 'launch:create', 'introspect'] };

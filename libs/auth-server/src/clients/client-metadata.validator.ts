@@ -1,6 +1,6 @@
 import { parseScopes } from '@smart-openehr/scopes';
 import type { SmartClientType } from '../options/auth-server.options.js';
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { GRANTS_BY_CLIENT_TYPE, LAUNCH_MODES } from './client-type.policy.js';
 import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
 import { FORBIDDEN_GRANT_TYPES, GRANT_TYPES } from '../vocabulary/grant-type.types.js';

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import type { ClientEntity } from '../persistence/client.entity.js';
 import { isUniqueViolation } from '../persistence/persistence.errors.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
-import type { Revocation } from '../revocation/revocation.types.js';
+import type { Revocation } from '../persistence/records/revocation.record.js';
 import { buildClientAuditEvent } from './client-audit.builder.js';
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { mergeClientMetadataPatch } from './client-metadata.patch.js';
 import {
   validateClientMetadata,
@@ -18,12 +19,6 @@ import { ClientRegistryService, toClient } from './client-registry.service.js';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret.js';
 import { usesClientSecret } from './client-type.policy.js';
 import type { ClientStatus, SmartClient } from './client.types.js';
-
-/** Who asks for a change (recorded in the audit trail and in `created_by` / `updated_by`). */
-export interface ClientActor {
-  actor: string;
-  requestId?: string;
-}
 
 /** A client plus, right after creation or rotation, its secret (shown once, never stored). */
 export interface IssuedClient {
@@ -73,7 +68,7 @@ export class ClientsService {
     return validateClientMetadata(metadata, { extraScopes: this.options.extraScopes });
   }
 
-  async create(command: CreateClientCommand, by: ClientActor): Promise<IssuedClient> {
+  async create(command: CreateClientCommand, by: SmartAdminActor): Promise<IssuedClient> {
     const { clientType, metadata } = await this.validate(command.metadata);
     const secret = usesClientSecret(clientType) ? generateClientSecret() : undefined;
     const now = Date.now();
@@ -121,7 +116,7 @@ export class ClientsService {
   async update(
     clientId: string,
     patch: { metadata: Record<string, unknown>; trusted?: boolean },
-    by: ClientActor,
+    by: SmartAdminActor,
   ): Promise<IssuedClient> {
     const entity = await this.entityOrFail(clientId);
     const before = toClient(entity);
@@ -147,7 +142,7 @@ export class ClientsService {
     return { client, clientSecret: secret };
   }
 
-  async approve(clientId: string, by: ClientActor): Promise<SmartClient> {
+  async approve(clientId: string, by: SmartAdminActor): Promise<SmartClient> {
     return this.setStatus(clientId, 'approved', 'client.approve', by);
   }
 
@@ -155,12 +150,12 @@ export class ClientsService {
    * Suspends a client: every instance refuses it (`invalid_client`) from its next request on, and
    * every access token it holds is revoked (the revocation list, in the same transaction).
    */
-  async suspend(clientId: string, by: ClientActor): Promise<SmartClient> {
+  async suspend(clientId: string, by: SmartAdminActor): Promise<SmartClient> {
     return this.setStatus(clientId, 'suspended', 'client.suspend', by, [this.cutoff(clientId)]);
   }
 
   /** Deletes a client and revokes every access token it holds. */
-  async remove(clientId: string, by: ClientActor): Promise<void> {
+  async remove(clientId: string, by: SmartAdminActor): Promise<void> {
     const before = toClient(await this.entityOrFail(clientId));
     const revoked = [this.cutoff(clientId)];
     const removed = await this.registry.remove(clientId, async (manager) => {
@@ -192,7 +187,7 @@ export class ClientsService {
    */
   async rotateSecret(
     clientId: string,
-    by: ClientActor,
+    by: SmartAdminActor,
     overlapSeconds = this.options.secretRotationOverlapSeconds,
   ): Promise<IssuedClient> {
     const max = this.options.secretRotationMaxOverlapSeconds;
@@ -229,7 +224,7 @@ export class ClientsService {
    */
   async ensure(
     command: EnsureClientCommand,
-    by: ClientActor,
+    by: SmartAdminActor,
   ): Promise<'created' | 'updated' | 'unchanged'> {
     const { clientType, metadata } = await this.validate(command.metadata);
     const secret = usesClientSecret(clientType) ? command.secret : undefined;
@@ -287,7 +282,7 @@ export class ClientsService {
     clientId: string,
     status: ClientStatus,
     action: string,
-    by: ClientActor,
+    by: SmartAdminActor,
     revoked: Revocation[] = [],
   ): Promise<SmartClient> {
     const entity = await this.entityOrFail(clientId);
@@ -300,7 +295,7 @@ export class ClientsService {
     entity: ClientEntity,
     action: string,
     before: SmartClient,
-    by: ClientActor,
+    by: SmartAdminActor,
     details: Record<string, unknown> = {},
     revoked: Revocation[] = [],
   ): Promise<SmartClient> {

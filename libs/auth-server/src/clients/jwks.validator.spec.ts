@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { validateClientJwks } from './jwks.validator.js';
 
 async function pair(alg: string, kid = alg) {

@@ -1,5 +1,5 @@
 import { importJWK, type JWK } from 'jose';
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
 
 /** JWK members that hold private or symmetric key material. */

@@ -1,4 +1,4 @@
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { classifyRedirectUri } from './redirect-uri.validator.js';
 
 describe(classifyRedirectUri.name, () => {

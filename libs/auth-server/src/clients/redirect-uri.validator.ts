@@ -1,4 +1,4 @@
-import { ClientMetadataError } from './client-metadata.error.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
 
 /** Loopback hosts where plain `http` is allowed (RFC 8252 section 7.3; `localhost` tolerated). */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -12,8 +12,8 @@ import {
   UnauthorizedException,
   ValidationPipe,
 } from '@nestjs/common';
-import { ClientMetadataError } from '../clients/client-metadata.error.js';
-import { DatabaseUnavailableError } from '../persistence/persistence.errors.js';
+import { ClientMetadataError } from './client-metadata.error.js';
+import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import {
   ADMIN_HTTP_CODES,
   jsonAnswer,

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import { ClientMetadataError } from '../clients/client-metadata.error.js';
+import { ClientMetadataError } from './client-metadata.error.js';
 import { messagePage } from '../pages/page.layout.js';
 import { pageHeaders, type PageFraming } from '../pages/page.headers.js';
-import { DatabaseUnavailableError } from '../persistence/persistence.errors.js';
+import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import type { OAuthErrorCode } from './oauth-error.codes.js';
 import { OAuthError } from './oauth.error.js';
 

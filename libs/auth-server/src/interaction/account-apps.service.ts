@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { EngineGrants } from '../provider/ports/engine-grants.port.js';
-import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
-import { AppGrantsStore } from './app-grants.store.js';
-import { ConsentStoreService } from './consent-store.service.js';
+import { GrantAccessTokensService } from '../revocation/grant-access-tokens.service.js';
+import { AppGrantsStore } from '../grants/app-grants.store.js';
+import { ConsentStoreService } from '../grants/consent-store.service.js';
 
 /** An app holding access for the user: live grants and/or a remembered consent. */
 export interface AccountApp {

@@ -10,7 +10,7 @@ import type {
 } from '../accounts/account.port.js';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import type { SmartClient } from '../clients/client.types.js';
-import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
@@ -24,8 +24,8 @@ import {
   SMART_AUTH_SERVER_OPTIONS,
   USER_SCOPES,
 } from '../smart-auth-server.constants.js';
-import { AppGrantsStore } from './app-grants.store.js';
-import { ConsentStoreService } from './consent-store.service.js';
+import { AppGrantsStore } from '../grants/app-grants.store.js';
+import { ConsentStoreService } from '../grants/consent-store.service.js';
 import { selectScopes } from './scope-selection.js';
 
 export type { InteractionDetails };

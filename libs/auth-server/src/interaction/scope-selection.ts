@@ -5,7 +5,7 @@ import {
   type ValidScope,
 } from '@smart-openehr/scopes';
 import type { SmartAccountClaims, UserScopePolicy } from '../accounts/account.port.js';
-import type { SmartLaunchContext } from '../launch/launch-context.types.js';
+import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import { narrowUserRequest } from '../policy/user-scope.policy.js';
 
 export interface ScopeSelectionInput {

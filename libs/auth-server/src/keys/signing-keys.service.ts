@@ -93,11 +93,6 @@ export class SigningKeysService {
     return kids;
   }
 
-  /** Deletes keys whose retirement time has passed. */
-  deleteRetired(now = Date.now()): Promise<number> {
-    return this.keys.deleteRetiredBefore(now);
-  }
-
   private async insertKey(
     alg: SmartSigningAlg | typeof COOKIE,
     activateAt: number,

@@ -3,8 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { LaunchRepository } from '../persistence/repositories/launch.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { RECORD_CONTEXT_KEYS } from '../vocabulary/launch-context-key.types.js';
-import { pickLaunchContext, type SmartLaunchContext } from './launch-context.types.js';
+
+import {
+  pickLaunchContext,
+  RECORD_CONTEXT_KEYS,
+  type SmartLaunchContext,
+} from '../vocabulary/launch-context.types.js';
 
 /** Why a launch value was refused; the message is safe to show to the app. */
 export type LaunchRefusal = 'unknown' | 'expired' | 'used' | 'other_client' | 'tampered';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SmartContextRepository } from '../persistence/repositories/smart-context.repository.js';
-import type { SmartLaunchContext } from './launch-context.types.js';
+import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 
 /** What an authorization established beside its grant: launch context and the user's fhirUser. */
 export interface GrantContext extends SmartLaunchContext {

@@ -4,9 +4,9 @@ import type {
   SmartRateLimitOptions,
   SmartSecurityEventsOptions,
   SmartSecurityHeadersOptions,
-} from '../security/security.options.js';
-import { SECURITY_DEFAULTS } from '../security/security.options.js';
-import type { SmartSeedClient } from '../admin/auth-admin.port.js';
+} from './security.options.js';
+import { SECURITY_DEFAULTS } from './security.options.js';
+import type { SmartSeedClient } from './seed-client.types.js';
 import type { SmartRoutes } from '../common/routes.js';
 import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ChangeNoticeListener } from '../clients/client-change.listener.js';
+import { ChangeNoticeListener } from './change-notice.listener.js';
 import { changeChannelOf } from './smart-tables.js';
 
 /** What a subscriber to a change channel is told. */

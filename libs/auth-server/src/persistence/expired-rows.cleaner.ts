@@ -7,12 +7,12 @@ import {
 } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, LessThan } from 'typeorm';
-import { SigningKeysService } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
 import { guardDb } from './persistence.errors.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
+import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { smartTablesOf } from './smart-tables.js';
 import { sqlRunnerFor } from './sql.runner.js';
 import { TokenRevocationEntity } from './token-revocation.entity.js';
@@ -42,7 +42,7 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly dataSource: DataSource,
-    private readonly keys: SigningKeysService,
+    private readonly keys: SigningKeyRepository,
   ) {}
 
   onModuleInit(): void {
@@ -68,7 +68,7 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
       this.dataSource.getRepository(RateLimitEntity).delete({ resetAt: LessThan(now) }),
       this.dataSource.getRepository(TokenRevocationEntity).delete({ expiresAt: LessThan(now) }),
     ]);
-    const keys = await this.keys.deleteRetired(now);
+    const keys = await this.keys.deleteRetiredBefore(now);
     return results.reduce((sum, r) => sum + (r.affected ?? 0), payloads + keys);
   }
 

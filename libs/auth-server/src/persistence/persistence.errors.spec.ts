@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { DatabaseUnavailableError } from '../errors/database-unavailable.error.js';
 import {
   AlreadyConsumedError,
-  DatabaseUnavailableError,
   guardDb,
   isConnectionError,
   isUniqueViolation,

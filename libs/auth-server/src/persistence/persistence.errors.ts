@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from '../errors/database-unavailable.error.js';
 /** A single-use row was already used (code, refresh token, launch handle). */
 export class AlreadyConsumedError extends Error {
   readonly code = 'ERR_ALREADY_CONSUMED';
@@ -11,14 +12,6 @@ export class ReplayDetectedError extends Error {
   readonly code = 'ERR_REPLAY_DETECTED';
   constructor() {
     super('replay detected');
-  }
-}
-
-/** The database cannot be reached. */
-export class DatabaseUnavailableError extends Error {
-  readonly code = 'ERR_DATABASE_UNAVAILABLE';
-  constructor(cause: unknown) {
-    super('database unavailable', { cause });
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Provider } from '@nestjs/common';
+import { ChangeNoticesService } from './change-notices.service.js';
+import { ExpiredRowsCleaner } from './expired-rows.cleaner.js';
 import { AppGrantRepository } from './repositories/app-grant.repository.js';
 import { AuditEventRepository } from './repositories/audit-event.repository.js';
 import { ClientRepository } from './repositories/client.repository.js';
@@ -15,9 +17,14 @@ import { SmartContextRepository } from './repositories/smart-context.repository.
 import { TrustedIssuerRepository } from './repositories/trusted-issuer.repository.js';
 import { TransactionRunner } from './transaction.runner.js';
 
-/** Every repository (the only code that touches TypeORM), for the module's providers. */
+/**
+ * Every repository (the only code that touches TypeORM), the change notices between instances
+ * and the cleaner of expired rows, for the module's providers.
+ */
 export const PERSISTENCE_PROVIDERS: Provider[] = [
   TransactionRunner,
+  ChangeNoticesService,
+  ExpiredRowsCleaner,
   OidcPayloadRepository,
   LaunchRepository,
   SmartContextRepository,

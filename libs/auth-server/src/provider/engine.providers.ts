@@ -12,14 +12,21 @@ import { EngineKeys } from './ports/engine-keys.port.js';
 import { EngineRoutes } from './ports/engine-routes.port.js';
 import { EngineSessions } from './ports/engine-sessions.port.js';
 import { EngineTokens } from './ports/engine-tokens.port.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+import { EnginePolicyService } from './engine-policy.service.js';
 import { ProviderHost } from './provider-host.service.js';
+import { TokenRegistryService } from './token-registry.service.js';
 
 /**
  * The engine host and the ports the rest of the server reaches it through (nothing outside
- * provider/ holds the oidc-provider instance).
+ * provider/ holds the oidc-provider instance), with the engine's policy hooks and the token
+ * services built on its keys.
  */
 export const ENGINE_PROVIDERS: NestProvider[] = [
   ProviderHost,
+  EnginePolicyService,
+  AccessTokenVerifier,
+  TokenRegistryService,
   { provide: EngineInteractions, useClass: EngineInteractionsAdapter },
   { provide: EngineGrants, useClass: EngineGrantsAdapter },
   { provide: EngineSessions, useClass: EngineSessionsAdapter },

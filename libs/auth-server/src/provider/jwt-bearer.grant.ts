@@ -10,7 +10,8 @@ import {
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { decideBackendScope } from '../policy/backend-scope.policy.js';
 import type { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
-import { subjectAllowed, type TrustedIssuer } from '../trusted-issuers/trusted-issuer.types.js';
+import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
+import { subjectAllowed } from '../trusted-issuers/subject.policy.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
 import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
 import { JWT_BEARER_GRANT } from '../vocabulary/grant-type.types.js';

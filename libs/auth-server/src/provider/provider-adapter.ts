@@ -1,10 +1,7 @@
 import { errors } from 'oidc-provider';
 import { ConsumedTwiceError } from './consumed-twice.error.js';
-import {
-  AlreadyConsumedError,
-  DatabaseUnavailableError,
-  ReplayDetectedError,
-} from '../persistence/persistence.errors.js';
+import { DatabaseUnavailableError } from '../errors/database-unavailable.error.js';
+import { AlreadyConsumedError, ReplayDetectedError } from '../persistence/persistence.errors.js';
 import type { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
 import type { OidcStoredPayload, TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
 

@@ -26,8 +26,8 @@ import { registerJwtBearerGrant } from './jwt-bearer.grant.js';
 import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import { RequestGuardService } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
-import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
-import { AppGrantsStore } from '../interaction/app-grants.store.js';
+import { GrantAccessTokensService } from '../revocation/grant-access-tokens.service.js';
+import { AppGrantsStore } from '../grants/app-grants.store.js';
 import { installEngineHooks } from './hooks/engine-hooks.installer.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;

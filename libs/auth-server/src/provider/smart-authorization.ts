@@ -1,5 +1,5 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { pickLaunchContext } from '../launch/launch-context.types.js';
+import { pickLaunchContext } from '../vocabulary/launch-context.types.js';
 import type { LaunchService } from '../launch/launch.service.js';
 import type { GrantContext, SmartContextStore } from '../launch/smart-context.store.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';

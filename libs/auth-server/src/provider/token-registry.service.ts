@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { AccessTokenVerifier, type AccessTokenClaims } from '../tokens/access-token.verifier.js';
+import { AccessTokenVerifier, type AccessTokenClaims } from './access-token.verifier.js';
 import { ProviderHost } from './provider-host.service.js';
-import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
+import { GrantAccessTokensService } from '../revocation/grant-access-tokens.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
 import { accessTokenRevocation } from '../revocation/revocation.types.js';
-import { INTROSPECTED_CONTEXT_CLAIMS } from '../vocabulary/launch-context-key.types.js';
+import { INTROSPECTED_CONTEXT_CLAIMS } from '../vocabulary/launch-context.types.js';
 
 /** What introspection says about a token (RFC 7662). */
 export type IntrospectionResult = { active: false } | ({ active: true } & Record<string, unknown>);

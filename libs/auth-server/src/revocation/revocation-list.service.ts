@@ -11,12 +11,8 @@ import { RevocationRepository } from '../persistence/repositories/revocation.rep
 import { TransactionRunner, type StorageTransaction } from '../persistence/transaction.runner.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RevocationSet } from './revocation.set.js';
-import {
-  jtiDigest,
-  type RevocableClaims,
-  type Revocation,
-  type StoredRevocation,
-} from './revocation.types.js';
+import type { Revocation, StoredRevocation } from '../persistence/records/revocation.record.js';
+import { jtiDigest, type RevocableClaims } from './revocation.types.js';
 import { REVOCATION_MARGIN_SECONDS } from '../vocabulary/clock-skew.constants.js';
 
 /**

@@ -1,4 +1,5 @@
-import { jtiDigest, type RevocableClaims, type Revocation } from './revocation.types.js';
+import { jtiDigest, type RevocableClaims } from './revocation.types.js';
+import type { Revocation } from '../persistence/records/revocation.record.js';
 
 /** Digests of the `jti`s of claim objects seen (a resource server hands the same object again). */
 const digests = new WeakMap<object, string>();

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
-import type { ClientActor } from '../clients/clients.service.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
 import { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
 import { TransactionRunner } from '../persistence/transaction.runner.js';
-import { GrantAccessTokensService } from '../security/grant-access-tokens.service.js';
+import { GrantAccessTokensService } from './grant-access-tokens.service.js';
 import { RevocationListService } from './revocation-list.service.js';
-import type { Revocation } from './revocation.types.js';
+import type { Revocation } from '../persistence/records/revocation.record.js';
 
 /** What revoking a user's grants did. */
 export interface UserRevocationResult {
@@ -33,7 +33,7 @@ export class UserRevocationService {
     private readonly audit: AuditTrailService,
   ) {}
 
-  async revokeUser(sub: string, by: ClientActor): Promise<UserRevocationResult> {
+  async revokeUser(sub: string, by: SmartAdminActor): Promise<UserRevocationResult> {
     const grants = await this.payloads.findNamingAccount('Grant', sub);
     for (const grant of grants) {
       const grantId = (JSON.parse(grant.payload) as { jti?: unknown }).jti;

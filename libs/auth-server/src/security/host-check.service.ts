@@ -4,7 +4,12 @@ import { renderJson } from '../errors/error.renderer.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { compileHostRules, judgeHost, requestedHost, type HostRules } from './host-rules.js';
+import {
+  compileHostRules,
+  judgeHost,
+  requestedHost,
+  type HostRules,
+} from '../common/host-rules.js';
 import { oauthEndpointPath } from '../common/routes.js';
 
 type ExpressRequest = IncomingMessage & { originalUrl?: string };

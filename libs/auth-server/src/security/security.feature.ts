@@ -1,5 +1,4 @@
-import type { Provider } from '@nestjs/common';
-import { GrantAccessTokensService } from './grant-access-tokens.service.js';
+import type { SmartFeature } from '../common/feature.types.js';
 import { HostCheckService } from './host-check.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { RateLimiterService } from './rate-limiter.service.js';
@@ -10,13 +9,12 @@ import { SecurityEventsService } from './security-events.service.js';
  * Providers of the hardening features (rate limiting, login throttling, security headers,
  * security events), wired into `SmartAuthServerModule`.
  */
-export const SECURITY_FEATURE: { providers: Provider[] } = {
+export const SECURITY_FEATURE: SmartFeature = {
   providers: [
     RateLimiterService,
     SecurityEventsService,
     RequestGuardService,
     HostCheckService,
     LoginThrottleService,
-    GrantAccessTokensService,
   ],
 };

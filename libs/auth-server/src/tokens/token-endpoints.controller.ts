@@ -7,7 +7,7 @@ import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { AccessTokenVerifier } from './access-token.verifier.js';
+import { AccessTokenVerifier } from '../provider/access-token.verifier.js';
 import { RequestGuardService, requestIdOf } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
 import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';

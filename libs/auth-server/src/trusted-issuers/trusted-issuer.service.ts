@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TrustedIssuerRepository } from '../persistence/repositories/trusted-issuer.repository.js';
-import type { TrustedIssuer } from './trusted-issuer.types.js';
+import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 
 /**
  * Trusted assertion issuers for the jwt-bearer grant, stored in the database. Kept as the seam

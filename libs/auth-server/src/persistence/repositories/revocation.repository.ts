@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type {
-  Revocation,
-  RevocationKind,
-  StoredRevocation,
-} from '../../revocation/revocation.types.js';
+import type { Revocation, RevocationKind, StoredRevocation } from '../records/revocation.record.js';
 import { guardDb } from '../persistence.errors.js';
 import { smartTablesOf } from '../smart-tables.js';
 import { sqlRunnerFor } from '../sql.runner.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { TrustedIssuer } from '../../trusted-issuers/trusted-issuer.types.js';
+import type { TrustedIssuer } from '../records/trusted-issuer.record.js';
 import { guardDb } from '../persistence.errors.js';
 import { TrustedIssuerEntity } from '../trusted-issuer.entity.js';
 

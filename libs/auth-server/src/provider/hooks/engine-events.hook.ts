@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { AppGrantsStore, UsedGrant } from '../../interaction/app-grants.store.js';
+import type { AppGrantsStore, UsedGrant } from '../../grants/app-grants.store.js';
 
 /** The account page's "last used": a code redeemed or a token refreshed under a user grant. */
 export function recordAppGrantUse(provider: Provider, appGrants: AppGrantsStore): void {

@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type Provider from 'oidc-provider';
-import type { AppGrantsStore } from '../../interaction/app-grants.store.js';
+import type { AppGrantsStore } from '../../grants/app-grants.store.js';
 import type { SmartContextStore } from '../../launch/smart-context.store.js';
-import type { GrantAccessTokensService } from '../../security/grant-access-tokens.service.js';
+import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
 import type { SecurityEventsService } from '../../security/security-events.service.js';
 import { canonicalOrigin } from './canonical-origin.hook.js';

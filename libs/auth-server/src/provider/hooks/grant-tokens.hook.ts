@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { GrantAccessTokensService } from '../../security/grant-access-tokens.service.js';
+import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import { hookedEndpoint, tokenBodyOf } from './client-identity.js';
 
 type Next = () => Promise<void>;

@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { GrantAccessTokensService } from '../../security/grant-access-tokens.service.js';
+import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import { ConsumedTwiceError } from '../consumed-twice.error.js';
 import { grantTypeOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
 import {

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post, UseFilters, UsePipes } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
-import { AdminActor } from '../admin/admin-actor.decorator.js';
-import { AdminErrorFilter } from '../admin/admin-error.filter.js';
-import { AdminScopes } from '../admin/admin-scopes.decorator.js';
-import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
-import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
-import type { ClientActor } from '../clients/clients.service.js';
-import { CreateLaunchDto } from './create-launch.dto.js';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from './openapi.decorators.js';
+import { AdminActor } from './admin-actor.decorator.js';
+import { AdminErrorFilter } from './admin-error.filter.js';
+import { AdminScopes } from './admin-scopes.decorator.js';
+import { AdminValidationPipe } from './admin-validation.pipe.js';
+import { SmartAuthAdmin } from './auth-admin.port.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
+import { CreateLaunchDto } from './dto/create-launch.dto.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** The platform's launcher creates EHR launches here (scope `admin` or `launch:create`). */
@@ -24,7 +24,7 @@ export class LaunchController {
   @ApiCreatedResponse({ description: '{ launch, expires_in }' })
   create(
     @Body() dto: CreateLaunchDto,
-    @AdminActor() by: ClientActor,
+    @AdminActor() by: SmartAdminActor,
   ): Promise<{ launch: string; expires_in: number }> {
     const { client_id: clientId, ...context } = dto;
     return this.admin.createLaunch(context, { clientId, by });

@@ -7,8 +7,8 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { AccessTokenVerifier } from '../tokens/access-token.verifier.js';
-import { RevocationListService } from './revocation-list.service.js';
+import { AccessTokenVerifier } from '../provider/access-token.verifier.js';
+import { RevocationListService } from '../revocation/revocation-list.service.js';
 import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
 
 /** Scopes that may read the feed (a resource server introspects with `introspect`). */

@@ -1,5 +1,5 @@
-import type { ExternalLoginService } from '../interaction/external-login.service.js';
-import { AccountResolver, type SmartAccountClaims } from './account.port.js';
+import type { ExternalLoginService } from './external-login.service.js';
+import { AccountResolver, type SmartAccountClaims } from '../accounts/account.port.js';
 
 /** Accounts that logged in through the external provider first, then the host's own. */
 export function withExternalAccounts(

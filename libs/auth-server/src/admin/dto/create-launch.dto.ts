@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '../admin/openapi.decorators.js';
+import { ApiPropertyOptional } from '../openapi.decorators.js';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, IsUrl, Length } from 'class-validator';
 
 /** `POST /admin/launches` body (contract.md): the context of one EHR launch. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GrantTokenRepository } from '../persistence/repositories/grant-token.repository.js';
-import { RevocationListService } from '../revocation/revocation-list.service.js';
-import { jtiDigest, type Revocation } from '../revocation/revocation.types.js';
+import { RevocationListService } from './revocation-list.service.js';
+import { jtiDigest } from './revocation.types.js';
+import type { Revocation } from '../persistence/records/revocation.record.js';
 import { REVOCATION_MARGIN_SECONDS } from '../vocabulary/clock-skew.constants.js';
 
 /** How long a revoked-grant marker lives: tokens in flight are linked well within this. */

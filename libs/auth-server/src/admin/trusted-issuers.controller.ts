@@ -10,19 +10,19 @@ import {
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
+import { ApiOperation, ApiTags } from './openapi.decorators.js';
 import { parseScopes } from '@smart-openehr/scopes';
-import { AdminActor } from '../admin/admin-actor.decorator.js';
-import { AdminErrorFilter } from '../admin/admin-error.filter.js';
-import { AdminScopes } from '../admin/admin-scopes.decorator.js';
-import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
+import { AdminActor } from './admin-actor.decorator.js';
+import { AdminErrorFilter } from './admin-error.filter.js';
+import { AdminScopes } from './admin-scopes.decorator.js';
+import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
-import { ClientMetadataError } from '../clients/client-metadata.error.js';
-import type { ClientActor } from '../clients/clients.service.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
 import { validateClientJwks } from '../clients/jwks.validator.js';
-import { TrustedIssuerDto } from './trusted-issuer.dto.js';
-import { TrustedIssuerService } from './trusted-issuer.service.js';
-import type { TrustedIssuer } from './trusted-issuer.types.js';
+import { TrustedIssuerDto } from './dto/trusted-issuer.dto.js';
+import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
+import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** Trusted assertion issuers for the RFC 7523 jwt-bearer grant (scope `admin`). */
@@ -48,7 +48,7 @@ export class TrustedIssuersController {
   @ApiOperation({ summary: 'Register (or replace) a trusted issuer' })
   async save(
     @Body() dto: TrustedIssuerDto,
-    @AdminActor() actor: ClientActor,
+    @AdminActor() actor: SmartAdminActor,
   ): Promise<TrustedIssuer> {
     if (Boolean(dto.jwks) === Boolean(dto.jwks_uri)) {
       throw new ClientMetadataError('jwks', 'exactly one of jwks and jwks_uri is required');
@@ -83,7 +83,10 @@ export class TrustedIssuersController {
   @Delete()
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a trusted issuer (`?issuer=`)' })
-  async remove(@Query('issuer') issuer: string, @AdminActor() actor: ClientActor): Promise<void> {
+  async remove(
+    @Query('issuer') issuer: string,
+    @AdminActor() actor: SmartAdminActor,
+  ): Promise<void> {
     if (typeof issuer !== 'string' || !(await this.issuers.remove(issuer))) {
       throw new NotFoundException('no such trusted issuer');
     }

@@ -1,4 +1,4 @@
-import { SmartAuthConfigError } from '../options/auth-config.error.js';
+import { SmartAuthConfigError } from './auth-config.error.js';
 import { resolveSecurityOptions } from './security-options.resolver.js';
 import { SECURITY_DEFAULTS } from './security.options.js';
 

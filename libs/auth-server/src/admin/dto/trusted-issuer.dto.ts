@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '../admin/openapi.decorators.js';
+import { ApiProperty, ApiPropertyOptional } from '../openapi.decorators.js';
 import {
   ArrayMaxSize,
   IsArray,

@@ -1,4 +1,4 @@
-import { SmartAuthConfigError } from '../options/auth-config.error.js';
+import { SmartAuthConfigError } from './auth-config.error.js';
 import {
   SECURITY_DEFAULTS as D,
   type ResolvedSecurityOptions,

@@ -1,10 +1,10 @@
 import { Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '../admin/openapi.decorators.js';
-import { AdminActor } from '../admin/admin-actor.decorator.js';
-import { AdminErrorFilter } from '../admin/admin-error.filter.js';
-import { AdminScopes } from '../admin/admin-scopes.decorator.js';
-import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
-import type { ClientActor } from '../clients/clients.service.js';
+import { ApiOperation, ApiTags } from './openapi.decorators.js';
+import { AdminActor } from './admin-actor.decorator.js';
+import { AdminErrorFilter } from './admin-error.filter.js';
+import { AdminScopes } from './admin-scopes.decorator.js';
+import { SmartAuthAdmin } from './auth-admin.port.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 
 /** Key rotation: new keys are published now, sign after every instance has seen them. */
@@ -21,7 +21,7 @@ export class KeysController {
     summary:
       'Rotate signing keys (publish now, sign later, retire the old ones after the longest token lifetime)',
   })
-  async rotate(@AdminActor() by: ClientActor): Promise<{ published: string[] }> {
+  async rotate(@AdminActor() by: SmartAdminActor): Promise<{ published: string[] }> {
     return { published: await this.admin.rotateSigningKeys(by) };
   }
 }

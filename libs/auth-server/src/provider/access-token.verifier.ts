@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ExpiringCache } from '../common/expiring.cache.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { EngineKeys } from '../provider/ports/engine-keys.port.js';
+import { EngineKeys } from './ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ACCESS_TOKEN_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
 import { TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
