@@ -187,6 +187,10 @@ describe('token endpoint: codes, refresh tokens, client authentication', () => {
     for (const header of [
       'Basic !!!not-base64!!!',
       `Basic ${Buffer.from('no-colon').toString('base64')}`,
+      // Unpadded base64 is readable, but still has no colon.
+      `Basic ${Buffer.from('nocolon1').toString('base64').replace(/=+$/, '')}`,
+      'Bearer not-basic-at-all',
+      'Basic',
     ]) {
       const res = await postForm(tokenUrl, form, { authorization: header });
       await expectOAuthError(res, 401, 'invalid_client');

@@ -24,7 +24,7 @@ export function installAtomicReplayDetection(
     try {
       const inserted = await records.insertOnce(id, { iss, jti: id }, ttl);
       // The typed signal for hooks (an assertion replay is `assertion.replay`, not a failure).
-      if (!inserted && Provider.ctx) setProofReplayed(Provider.ctx);
+      if (!inserted && Provider.ctx) setProofReplayed(Provider.ctx, jti);
       return inserted;
     } catch (err) {
       throw toEngineError(err);

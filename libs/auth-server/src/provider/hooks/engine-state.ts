@@ -72,13 +72,16 @@ export function wasConsumedTwice(ctx: WithState): boolean {
   return ctx.state[KEYS.consumedTwice] === true;
 }
 
-/** A one-time proof's `jti` (client assertion, attestation, DPoP) was seen before. */
-export function setProofReplayed(ctx: WithState): void {
-  ctx.state[KEYS.proofReplayed] = true;
+/** A one-time proof's `jti` (client assertion, attestation, DPoP, jwt-bearer) was seen before. */
+export function setProofReplayed(ctx: WithState, jti: string): void {
+  const seen = (ctx.state[KEYS.proofReplayed] as Set<string> | undefined) ?? new Set<string>();
+  ctx.state[KEYS.proofReplayed] = seen.add(jti);
 }
 
-export function wasProofReplayed(ctx: WithState): boolean {
-  return ctx.state[KEYS.proofReplayed] === true;
+/** Whether a proof was replayed in this request (`jti` given: that proof). */
+export function wasProofReplayed(ctx: WithState, jti?: string): boolean {
+  const seen = ctx.state[KEYS.proofReplayed] as Set<string> | undefined;
+  return jti === undefined ? Boolean(seen?.size) : Boolean(seen?.has(jti));
 }
 
 /** A replayed code or refresh token, and whether its grant was found and revoked. */

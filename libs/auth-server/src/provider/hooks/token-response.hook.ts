@@ -1,7 +1,9 @@
+import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SmartContextStore } from '../../launch/smart-context.store.js';
 import { addContextToTokenResponse } from '../smart-authorization.js';
 import { hookedEndpoint, type TokenBody } from './client-identity.js';
+import { wasProofReplayed } from './engine-state.js';
 
 type Next = () => Promise<void>;
 
@@ -19,19 +21,47 @@ function reportUnauthorizedGrant(ctx: KoaContextWithOIDC, body: TokenBody): void
   }
 }
 
+/** RFC 7636 §4.1: 43 to 128 unreserved characters (the engine's own format check). */
+const VERIFIER_FORMAT = /^[\w.\-~]{43,128}$/;
+
 /**
  * A malformed `code_verifier` can never match the challenge: `invalid_grant` like a wrong one
- * (the engine says `invalid_request`).
+ * (the engine says `invalid_request`). Decided on the request's verifier.
  * @see https://datatracker.ietf.org/doc/html/rfc7636#section-4.6
  */
-function verifierMismatchIsInvalidGrant(body: TokenBody, grantType: unknown): void {
+function verifierMismatchIsInvalidGrant(ctx: KoaContextWithOIDC, body: TokenBody): void {
+  const { grant_type: grantType, code_verifier: verifier } = ctx.oidc?.params ?? {};
   if (
     grantType === 'authorization_code' &&
     body.error === 'invalid_request' &&
-    /^code_verifier /.test(body.error_description ?? '')
+    typeof verifier === 'string' &&
+    verifier !== '' &&
+    !VERIFIER_FORMAT.test(verifier)
   ) {
     body.error = 'invalid_grant';
   }
+}
+
+/**
+ * Whether the request authenticates with an `Authorization` header the engine cannot read as
+ * HTTP Basic (its checks: two parts, scheme `Basic`, base64, a colon), with no `client_secret`
+ * in the form (the engine then never looks at the header).
+ */
+function malformedBasicHeader(ctx: KoaContextWithOIDC): boolean {
+  const header = ctx.headers.authorization;
+  if (header === undefined || ctx.oidc?.params?.client_secret) return false;
+  const parts = header.split(' ');
+  if (parts.length !== 2 || parts[0].toLowerCase() !== 'basic') return true;
+  if (!isBase64(parts[1])) return true;
+  return !Buffer.from(parts[1], 'base64').toString('utf8').includes(':');
+}
+
+/** Base64 (RFC 4648 §4) with or without its padding; never empty. */
+function isBase64(value: string): boolean {
+  const [, data = '', padding = ''] = /^([A-Za-z0-9+/]+)(=*)$/.exec(value) ?? [];
+  if (!data) return false;
+  if (!padding) return data.length % 4 !== 1;
+  return padding.length === 4 - (data.length % 4) && padding.length <= 2;
 }
 
 /**
@@ -40,27 +70,33 @@ function verifierMismatchIsInvalidGrant(body: TokenBody, grantType: unknown): vo
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-5.2
  */
 function malformedBasicIsInvalidClient(ctx: KoaContextWithOIDC, body: TokenBody): void {
-  if (
-    body.error === 'invalid_request' &&
-    body.error_description === 'invalid authorization header value format'
-  ) {
+  if (body.error === 'invalid_request' && malformedBasicHeader(ctx)) {
     body.error = 'invalid_client';
     ctx.status = 401;
     ctx.set('WWW-Authenticate', 'Basic realm="smart"');
   }
 }
 
+/** The `jti` of the request's DPoP proof, when it has a readable one. */
+function dpopJti(ctx: KoaContextWithOIDC): string | undefined {
+  const proof = ctx.headers.dpop;
+  if (typeof proof !== 'string') return undefined;
+  try {
+    const jti = (decodeJwt(proof) as { jti?: unknown }).jti;
+    return typeof jti === 'string' ? jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A replayed DPoP proof is `invalid_dpop_proof` (the engine says `invalid_grant`).
+ * A replayed DPoP proof is `invalid_dpop_proof` (the engine says `invalid_grant`): our replay
+ * detection saw this proof's `jti` before.
  * @see https://datatracker.ietf.org/doc/html/rfc9449#section-11.1
  */
-function dpopReplayIsInvalidProof(body: TokenBody): void {
-  if (
-    body.error === 'invalid_grant' &&
-    body.error_description === 'DPoP proof JWT Replay detected'
-  ) {
-    body.error = 'invalid_dpop_proof';
-  }
+function dpopReplayIsInvalidProof(ctx: KoaContextWithOIDC, body: TokenBody): void {
+  const jti = body.error === 'invalid_grant' ? dpopJti(ctx) : undefined;
+  if (jti !== undefined && wasProofReplayed(ctx, jti)) body.error = 'invalid_dpop_proof';
 }
 
 /**
@@ -79,9 +115,9 @@ export function tokenResponseHook(contexts: SmartContextStore, oauthPath: string
       await addContextToTokenResponse(ctx, contexts);
     }
     if (endpoint === 'token' && body?.error) {
-      verifierMismatchIsInvalidGrant(body, ctx.oidc?.params?.grant_type);
+      verifierMismatchIsInvalidGrant(ctx, body);
       malformedBasicIsInvalidClient(ctx, body);
-      dpopReplayIsInvalidProof(body);
+      dpopReplayIsInvalidProof(ctx, body);
     }
     // RFC 9126 §2.1: request_uri must not be pushed; that is a malformed request.
     if (endpoint === 'par' && body?.error === 'request_uri_not_supported') {
