@@ -144,11 +144,9 @@ export class InteractionFlowService {
     const launchValue =
       typeof details.params.launch === 'string' ? details.params.launch : undefined;
     if (launchValue && scopes.some((s) => s.kind === 'launch' && s.context === 'launch')) {
-      const check = await this.launches.inspect(launchValue, client.clientId);
-      if (!check.ok || !(await this.launches.consume(check.handle, client.clientId))) {
-        return refuse('invalid_request', 'launch was already used or has expired');
-      }
-      context = check.context;
+      const redeemed = await this.launches.redeem(launchValue, client.clientId);
+      if (!redeemed.ok) return refuse('invalid_request', 'launch was already used or has expired');
+      context = redeemed.context;
     } else {
       const pick = (await this.picks.find(details.uid)) as Pick | undefined;
       const record = pick?.record ?? ownRecord(account);

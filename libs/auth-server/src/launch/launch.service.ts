@@ -14,7 +14,7 @@ import {
 export type LaunchRefusal = 'unknown' | 'expired' | 'used' | 'other_client' | 'tampered';
 
 export type LaunchCheck =
-  { ok: true; handle: string; context: SmartLaunchContext } | { ok: false; reason: LaunchRefusal };
+  { ok: true; context: SmartLaunchContext } | { ok: false; reason: LaunchRefusal };
 
 const hash = (handle: string) => createHash('sha256').update(handle).digest('base64url');
 const HANDLE = /^[A-Za-z0-9_-]{20,100}$/;
@@ -62,12 +62,22 @@ export class LaunchService {
     const context = JSON.parse(row.context) as SmartLaunchContext;
     if (decoded.claims && !agrees(decoded.claims, context))
       return { ok: false, reason: 'tampered' };
-    return { ok: true, handle: decoded.handle, context };
+    return { ok: true, context };
   }
 
-  /** Uses a handle up; of concurrent callers exactly one gets `true`. */
-  consume(handle: string, clientId: string): Promise<boolean> {
-    return this.launches.consume(hash(handle), clientId, Date.now());
+  /**
+   * Uses a launch value up and returns its context, in one atomic step (of concurrent callers
+   * exactly one gets it): unknown, used, expired, another client's or tampered is refused.
+   */
+  async redeem(value: string, clientId: string): Promise<LaunchCheck> {
+    const decoded = this.decode(value);
+    const stored =
+      decoded && (await this.launches.consume(hash(decoded.handle), clientId, Date.now()));
+    if (!decoded || !stored) return { ok: false, reason: 'used' };
+    const context = JSON.parse(stored) as SmartLaunchContext;
+    if (decoded.claims && !agrees(decoded.claims, context))
+      return { ok: false, reason: 'tampered' };
+    return { ok: true, context };
   }
 
   private encode(handle: string, context: SmartLaunchContext): string {

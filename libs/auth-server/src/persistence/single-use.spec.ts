@@ -56,11 +56,12 @@ describe(consumeOnce.name, () => {
     expect((await new LaunchRepository(db).find(id))?.consumedAt ?? null).toBeNull();
   });
 
-  it('LaunchRepository.consume is that path (bound client accepted once)', async () => {
+  it('LaunchRepository.consume is that path and returns the context once (bound client)', async () => {
     await launch('bound-ok', 'app');
     const repo = new LaunchRepository(db);
-    expect(await repo.consume('bound-ok', 'app', now)).toBe(true);
-    expect(await repo.consume('bound-ok', 'app', now)).toBe(false);
+    expect(await repo.consume('bound-ok', 'other', now)).toBeUndefined();
+    expect(await repo.consume('bound-ok', 'app', now)).toBe('{}');
+    expect(await repo.consume('bound-ok', 'app', now)).toBeUndefined();
   });
 
   it('the oidc adapter consumes through it: once, then AlreadyConsumedError', async () => {

@@ -34,6 +34,19 @@ export async function consumeOnce(
   target: SingleUseTarget,
   now: number,
 ): Promise<boolean> {
+  return (await consumeReturning(dataSource, target, now, 'id')) !== undefined;
+}
+
+/**
+ * `consumeOnce`, returning one column of the row this call consumed (`undefined` when it consumed
+ * none): the use and the read of what the row holds in one statement.
+ */
+export async function consumeReturning(
+  dataSource: DataSource,
+  target: SingleUseTarget,
+  now: number,
+  column: string,
+): Promise<unknown> {
   const postgres = dataSource.options.type === 'postgres';
   const params: unknown[] = [];
   const $ = (value: unknown): string => {
@@ -50,7 +63,8 @@ export async function consumeOnce(
     const column = identifier(target.boundTo.column);
     where.push(`(${column} IS NULL OR ${column} = ${$(target.boundTo.value)})`);
   }
-  const sql = `UPDATE ${identifier(target.table)} SET ${set} WHERE ${where.join(' AND ')} RETURNING id`;
-  const updated = await guardDb(() => sqlRunnerFor(dataSource).rows(sql, params));
-  return updated.length > 0;
+  const returned = identifier(column);
+  const sql = `UPDATE ${identifier(target.table)} SET ${set} WHERE ${where.join(' AND ')} RETURNING ${returned}`;
+  const [row] = await guardDb(() => sqlRunnerFor(dataSource).rows(sql, params));
+  return (row as Record<string, unknown> | undefined)?.[returned];
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LaunchContextEntity } from '../launch-context.entity.js';
 import { guardDb } from '../persistence.errors.js';
-import { consumeOnce } from '../single-use.js';
+import { consumeReturning } from '../single-use.js';
 import { smartTablesOf } from '../smart-tables.js';
 
 /** An EHR launch handle as stored (table `launch_context`), keyed by the handle's hash. */
@@ -52,11 +52,11 @@ export class LaunchRepository {
   }
 
   /**
-   * Uses a handle up if it is unused, unexpired at `now` and unbound or bound to `clientId`;
-   * atomic (of concurrent callers exactly one gets `true`).
+   * Uses a handle up if it is unused, unexpired at `now` and unbound or bound to `clientId`, and
+   * returns its context (JSON); atomic (of concurrent callers exactly one gets it).
    */
-  consume(handleHash: string, clientId: string, now: number): Promise<boolean> {
-    return consumeOnce(
+  async consume(handleHash: string, clientId: string, now: number): Promise<string | undefined> {
+    const context = await consumeReturning(
       this.dataSource,
       {
         table: smartTablesOf(this.dataSource).launchContext,
@@ -65,6 +65,8 @@ export class LaunchRepository {
         boundTo: { column: 'client_id', value: clientId },
       },
       now,
+      'context',
     );
+    return typeof context === 'string' ? context : undefined;
   }
 }
