@@ -2,7 +2,7 @@ import type { SmartSeedClient } from '@smart-openehr/auth-server';
 import type { AppConfig } from '../config/env.config.js';
 
 /** Scopes of the first admin client (contract.md). */
-export const ADMIN_CLIENT_SCOPE = 'admin launch:create introspect';
+const ADMIN_CLIENT_SCOPE = 'admin launch:create introspect';
 
 /**
  * The first admin client from `SMART_ADMIN_CLIENT_ID` / `SMART_ADMIN_CLIENT_SECRET`

@@ -36,7 +36,7 @@ export interface AppConfig {
 }
 
 /** The security options read from `SMART_RATE_LIMIT_*`, `SMART_LOGIN_*`, `SMART_HSTS_*`, `SMART_AUDIT_*`. */
-export interface SecurityConfig {
+interface SecurityConfig {
   rateLimit: {
     enabled?: boolean;
     windowSeconds?: number;

@@ -4,7 +4,7 @@ import { OpenEhrGatewayError } from './openehr-gateway.error.js';
 /** Most remembered uid → template entries. */
 const CACHE_LIMIT = 10_000;
 /** User-Agent of lookups, so CDR logs tell them from forwarded app requests. */
-export const TEMPLATE_LOOKUP_USER_AGENT = 'smart-openehr-gateway (composition template lookup)';
+const TEMPLATE_LOOKUP_USER_AGENT = 'smart-openehr-gateway (composition template lookup)';
 /** How long a looked-up template is remembered (a composition never changes template). */
 const CACHE_TTL_MS = 10 * 60 * 1000;
 

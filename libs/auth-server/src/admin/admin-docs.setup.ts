@@ -8,10 +8,7 @@ import { swagger } from './openapi.decorators.js';
  * OAuth endpoints are described by discovery); `undefined` when the host has not installed
  * `@nestjs/swagger`.
  */
-export function buildAdminOpenApi(
-  app: INestApplication,
-  adminPath: string,
-): OpenAPIObject | undefined {
+function buildAdminOpenApi(app: INestApplication, adminPath: string): OpenAPIObject | undefined {
   if (!swagger) return undefined;
   const { DocumentBuilder, SwaggerModule } = swagger;
   const config = new DocumentBuilder()

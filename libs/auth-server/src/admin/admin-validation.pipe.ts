@@ -3,7 +3,7 @@ import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { OAuthError } from '../errors/oauth.error.js';
 
 /** Marks a DTO whose validation failures are client metadata errors (RFC 7591). */
-export interface ClientMetadataBody {
+interface ClientMetadataBody {
   readonly clientMetadataBody?: true;
 }
 

@@ -25,7 +25,7 @@ const MAX_URI_LENGTH = 2000;
 
 export type RedirectUriKind = 'https' | 'loopback' | 'private-use';
 
-export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname);
+const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname);
 
 /**
  * Checks one redirect URI: absolute, no fragment, no user info, no whitespace; `https`, or

@@ -65,7 +65,7 @@ export const ENGINE_ENDPOINTS = {
 } as const;
 
 /** Every endpoint under the OAuth path: the engine's, and the revocation feed only we have. */
-export const OAUTH_ENDPOINTS = { ...ENGINE_ENDPOINTS, revocation_feed: 'revocations' } as const;
+const OAUTH_ENDPOINTS = { ...ENGINE_ENDPOINTS, revocation_feed: 'revocations' } as const;
 
 export type OAuthEndpoint = keyof typeof OAUTH_ENDPOINTS;
 

@@ -22,7 +22,7 @@ const OPENEHR_SCOPES = [
 export const DISCOVERY_CACHE_CONTROL = 'public, max-age=300';
 
 /** The scopes this configuration supports: identity, launch (episode only when on), openEHR. */
-export function supportedScopes(options: ResolvedSmartAuthServerOptions): string[] {
+function supportedScopes(options: ResolvedSmartAuthServerOptions): string[] {
   return [
     ...IDENTITY_NAMES,
     ...LAUNCH_SCOPE_NAMES.filter((s) => s !== 'launch/episode' || options.launch.episodeContext),

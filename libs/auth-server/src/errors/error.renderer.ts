@@ -126,7 +126,7 @@ export function pageAnswer(err: OAuthError, framing: PageFraming): ErrorAnswer {
 }
 
 /** Writes an answer on a node (or Express) response. */
-export function writeAnswer(res: ServerResponse, answer: ErrorAnswer): void {
+function writeAnswer(res: ServerResponse, answer: ErrorAnswer): void {
   if (res.headersSent) {
     res.end();
     return;

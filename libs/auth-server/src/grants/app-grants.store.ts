@@ -5,7 +5,7 @@ import {
   type AppGrantRecord,
 } from '../persistence/repositories/app-grant.repository.js';
 /** Last use is recorded to within this much: a grant is written at most once per window. */
-export const LAST_USE_RESOLUTION_MS = 10 * 60 * 1000;
+const LAST_USE_RESOLUTION_MS = 10 * 60 * 1000;
 
 /** A grant an app holds for a user, as the account page shows it. */
 export type AppGrant = AppGrantRecord;

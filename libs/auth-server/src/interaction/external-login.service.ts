@@ -13,7 +13,7 @@ interface PendingLogin {
 }
 
 /** Maps an upstream provider's claims to the local account (Keycloak-style roles included). */
-export function accountFromClaims(claims: Record<string, unknown>): SmartAccountClaims {
+function accountFromClaims(claims: Record<string, unknown>): SmartAccountClaims {
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   const realmRoles = (claims.realm_access as { roles?: unknown } | undefined)?.roles;
   const roles = [claims.roles, realmRoles].find(Array.isArray) as unknown[] | undefined;

@@ -1,9 +1,4 @@
-import {
-  describeScope,
-  formatScope,
-  isResourceScope,
-  type ValidScope,
-} from '@smart-openehr/scopes';
+import { isResourceScope, type ValidScope } from '@smart-openehr/scopes';
 import type { SmartAccountClaims, UserScopePolicy } from '../accounts/account.port.js';
 import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import { narrowUserRequest } from '../policy/user-scope.policy.js';
@@ -64,12 +59,3 @@ function dedupe(scopes: ValidScope[]): ValidScope[] {
     return true;
   });
 }
-
-/** Scope strings as granted (v1 requests echoed as asked when unchanged). */
-export const scopeStrings = (scopes: readonly ValidScope[]): string[] => scopes.map((s) => s.raw);
-
-/** Human words for each scope, for the consent page. */
-export const describeAll = (scopes: readonly ValidScope[]) =>
-  scopes.map((s) => ({ scope: s.raw, description: describeScope(s) }));
-
-export { formatScope };

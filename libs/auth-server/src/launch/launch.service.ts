@@ -11,7 +11,7 @@ import {
 } from '../vocabulary/launch-context.types.js';
 
 /** Why a launch value was refused; the message is safe to show to the app. */
-export type LaunchRefusal = 'unknown' | 'expired' | 'used' | 'other_client' | 'tampered';
+type LaunchRefusal = 'unknown' | 'expired' | 'used' | 'other_client' | 'tampered';
 
 export type LaunchCheck =
   { ok: true; context: SmartLaunchContext } | { ok: false; reason: LaunchRefusal };

@@ -33,7 +33,7 @@ export interface SmartAuthNamingStrategy extends NamingStrategyInterface {
 }
 
 /** Checks a table prefix; throws `SmartAuthConfigError` naming `option` when it is bad. */
-export function checkTablePrefix(prefix: unknown, option = 'tablePrefix'): string {
+function checkTablePrefix(prefix: unknown, option = 'tablePrefix'): string {
   if (typeof prefix !== 'string' || !TABLE_PREFIX_SYNTAX.test(prefix)) {
     throw new SmartAuthConfigError(
       option,

@@ -56,7 +56,7 @@ export interface SmartSchemaNames {
   readonly index: (base: string, suffix: string) => string;
 }
 
-export function smartSchemaNames(prefix: string): SmartSchemaNames {
+function smartSchemaNames(prefix: string): SmartSchemaNames {
   return {
     prefix,
     table: (base) => `${prefix}${base}`,
@@ -84,7 +84,7 @@ export function smartIndexName(
 }
 
 /** The prefix of the auth server's tables in a data source: its naming strategy's, or `''`. */
-export function tablePrefixOf(dataSource: Pick<DataSource, 'namingStrategy'>): string {
+function tablePrefixOf(dataSource: Pick<DataSource, 'namingStrategy'>): string {
   const prefix = (dataSource.namingStrategy as { smartTablePrefix?: unknown }).smartTablePrefix;
   return typeof prefix === 'string' ? prefix : '';
 }

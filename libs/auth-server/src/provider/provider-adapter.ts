@@ -11,7 +11,7 @@ export interface ClientLookup {
 }
 
 /** oidc-provider's error for an unreachable database: 503 `temporarily_unavailable`. */
-export function temporarilyUnavailable(): Error {
+function temporarilyUnavailable(): Error {
   const err = new errors.TemporarilyUnavailable(
     'the authorization server is temporarily unavailable',
   );

@@ -19,13 +19,13 @@ import { REVOCATION_MARGIN_SECONDS } from '../vocabulary/clock-skew.constants.js
  * The change-notice channel that announces new revocations (no payload: read from the cursor);
  * in PostgreSQL `<table prefix>smart_token_revoked`.
  */
-export const TOKEN_REVOCATION_CHANNEL = 'token_revoked';
+const TOKEN_REVOCATION_CHANNEL = 'token_revoked';
 /** How often the list is re-read without change notices (SQLite, or the listener is down). */
 const POLL_MS = 1000;
 /** How often it is re-read with change notices (a safety net only). */
 const SAFETY_SYNC_MS = 5000;
 /** A list not re-read for this long is stale: checks then fail closed. */
-export const REVOCATION_LIST_MAX_STALENESS_MS = 10_000;
+const REVOCATION_LIST_MAX_STALENESS_MS = 10_000;
 const SYNC_BATCH = 5000;
 const PRUNE_EVERY_MS = 60_000;
 

@@ -23,7 +23,7 @@ export type GuardedEndpoint =
   'token' | 'authorize' | 'par' | 'login' | 'registration' | 'introspection';
 
 /** The largest form body the guarded endpoints accept (the engine's own limit). */
-export const FORM_BODY_LIMIT = 56 * 1024;
+const FORM_BODY_LIMIT = 56 * 1024;
 
 /** Endpoints where failed authentication counts and, past the limit, blocks the IP. */
 const AUTHENTICATING = new Set<GuardedEndpoint>(['token', 'par', 'login', 'introspection']);

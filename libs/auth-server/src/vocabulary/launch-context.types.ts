@@ -21,7 +21,7 @@ export interface SmartLaunchContext {
  * misses or invents a member.
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#launch-context-arrives-with-your-access_token
  */
-export const LAUNCH_CONTEXT_KEYS = Object.freeze(
+const LAUNCH_CONTEXT_KEYS = Object.freeze(
   Object.keys({
     patient: 0,
     ehrId: 0,

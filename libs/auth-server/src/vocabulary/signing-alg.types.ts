@@ -22,5 +22,3 @@ export const TOKEN_SIGNING_ALGS = Object.freeze(
  * @see https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html
  */
 export const CLIENT_ASSERTION_ALGS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS256'] as const;
-
-export type ClientAssertionAlg = (typeof CLIENT_ASSERTION_ALGS)[number];

@@ -1,7 +1,7 @@
 import { TokenVerificationUnavailableError } from '../errors/token-verification-unavailable.error.js';
 
 /** Largest JSON document accepted from the issuer (discovery, JWKS, introspection). */
-export const MAX_ISSUER_RESPONSE_BYTES = 512 * 1024;
+const MAX_ISSUER_RESPONSE_BYTES = 512 * 1024;
 
 async function readCapped(response: Response, url: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');

@@ -5,9 +5,9 @@ import { guardDb } from '../persistence.errors.js';
 import { OidcPayloadRepository } from './oidc-payload.repository.js';
 
 /** One row per grant a user gave an app (id and `grant_id` = the grant, `uid` = the account). */
-export const APP_GRANT_MODEL = 'AccountAppGrant';
+const APP_GRANT_MODEL = 'AccountAppGrant';
 /** When an app last got a token under a grant (same keys). */
-export const APP_USE_MODEL = 'AccountAppUse';
+const APP_USE_MODEL = 'AccountAppUse';
 
 /** A grant an app holds for a user, as stored. */
 export interface AppGrantRecord {

@@ -92,7 +92,7 @@ function refuseBody(ctx: KoaContextWithOIDC, problem: Exclude<BodyRead, Buffer>)
  * Returns the rewritten parameters, or undefined when nothing changes.
  * @see https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#scopes-for-requesting-a-refresh-token
  */
-export function withConsentForOfflineAccess(params: URLSearchParams): URLSearchParams | undefined {
+function withConsentForOfflineAccess(params: URLSearchParams): URLSearchParams | undefined {
   const scopes = params.getAll('scope');
   const prompts = params.getAll('prompt');
   if (scopes.length !== 1 || prompts.length > 1) return undefined;
