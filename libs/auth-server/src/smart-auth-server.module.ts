@@ -10,6 +10,9 @@ import { ADMIN_FEATURE } from './admin/admin.feature.js';
 import { AuditTrailService } from './audit/audit-trail.service.js';
 import type { SmartFeature } from './common/feature.types.js';
 import { ClientRegistryService } from './clients/client-registry.service.js';
+import { ClientChangeService } from './clients/client-change.service.js';
+import { ClientSecretRotationService } from './clients/client-secret-rotation.service.js';
+import { ClientSeedingService } from './clients/client-seeding.service.js';
 import { ClientsService } from './clients/clients.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
 import { AppGrantsStore } from './grants/app-grants.store.js';
@@ -75,7 +78,10 @@ const DOMAIN: SmartFeature = {
   controllers: [DiscoveryController],
   providers: [
     ClientRegistryService,
+    ClientChangeService,
     ClientsService,
+    ClientSecretRotationService,
+    ClientSeedingService,
     SigningKeysService,
     TrustedIssuerService,
     LaunchService,

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { AuditEvent, AuditQuery } from '../audit/audit.types.js';
+import { ClientSecretRotationService } from '../clients/client-secret-rotation.service.js';
+import { ClientSeedingService } from '../clients/client-seeding.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
@@ -25,6 +27,8 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly clients: ClientsService,
+    private readonly secrets: ClientSecretRotationService,
+    private readonly seeding: ClientSeedingService,
     private readonly keys: SigningKeysService,
     private readonly host: EngineKeys,
     private readonly launches: LaunchService,
@@ -55,15 +59,7 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
     client: SmartSeedClient,
     by: SmartAdminActor = HOST,
   ): Promise<'created' | 'updated' | 'unchanged'> {
-    return this.clients.ensure(
-      {
-        clientId: client.clientId,
-        secret: client.secret,
-        metadata: client.metadata,
-        trusted: Boolean(client.trusted),
-      },
-      by,
-    );
+    return this.seeding.ensure(client, by);
   }
 
   async listClients(
@@ -96,7 +92,7 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
     clientId: string,
     options: { overlapSeconds?: number; by?: SmartAdminActor } = {},
   ): Promise<IssuedClientViewDto> {
-    const issued = await this.clients.rotateSecret(
+    const issued = await this.secrets.rotateSecret(
       clientId,
       options.by ?? HOST,
       options.overlapSeconds,

@@ -22,6 +22,7 @@ import {
   ApiTags,
 } from './openapi.decorators.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
+import { ClientSecretRotationService } from '../clients/client-secret-rotation.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { AdminActor } from './admin-actor.decorator.js';
 import { AdminErrorFilter } from './admin-error.filter.js';
@@ -55,7 +56,10 @@ const metadataOf = ({
   type: ErrorResponseDto,
 })
 export class ClientsController {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly secrets: ClientSecretRotationService,
+  ) {}
 
   @Post()
   @Header('Cache-Control', 'no-store')
@@ -136,7 +140,7 @@ export class ClientsController {
     @Body() dto: RotateSecretDto,
     @AdminActor() by: SmartAdminActor,
   ): Promise<IssuedClientViewDto> {
-    return toIssuedClientView(await this.clients.rotateSecret(clientId, by, dto.overlap_seconds));
+    return toIssuedClientView(await this.secrets.rotateSecret(clientId, by, dto.overlap_seconds));
   }
 
   @Post(':client_id/approve')

@@ -63,3 +63,9 @@ export function clientTypeOf(authMethod: string): SmartClientType | undefined {
     ? CLIENT_TYPE_BY_AUTH_METHOD[authMethod as ClientAuthMethod]
     : undefined;
 }
+
+/** A client plus, right after creation or rotation, its secret (shown once, never stored). */
+export interface IssuedClient {
+  client: SmartClient;
+  clientSecret?: string;
+}

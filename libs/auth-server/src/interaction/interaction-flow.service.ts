@@ -3,8 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isScopeWithin, parseScopes, type ValidScope } from '@smart-openehr/scopes';
 import type {
   AccountResolver,
-  PatientDirectory,
-  PatientRecord,
   SmartAccountClaims,
   UserScopePolicy,
 } from '../accounts/account.port.js';
@@ -14,34 +12,19 @@ import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { PickerStateRepository } from '../persistence/repositories/picker-state.repository.js';
 import { EngineGrants } from '../provider/ports/engine-grants.port.js';
 import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import type { InteractionDetails } from '../provider/ports/engine-interactions.port.js';
 import {
   ACCOUNTS,
-  PATIENTS,
   SMART_AUTH_SERVER_OPTIONS,
   USER_SCOPES,
 } from '../smart-auth-server.constants.js';
 import { AppGrantsStore } from '../grants/app-grants.store.js';
 import { ConsentStoreService } from '../grants/consent-store.service.js';
+import type { ConsentStep } from './consent-step.types.js';
+import { PatientPickerService } from './patient-picker.service.js';
 import { selectScopes } from './scope-selection.js';
-
-export type { InteractionDetails };
-
-/** What the consent step needs from the user next, or that it can finish. */
-export type ConsentStep =
-  | { kind: 'pick-patient'; client: SmartClient; candidates: PatientRecord[] }
-  | { kind: 'pick-episode'; client: SmartClient; record: PatientRecord }
-  | { kind: 'ask'; client: SmartClient; scopes: ValidScope[]; context: SmartLaunchContext }
-  | { kind: 'finish'; scopes: ValidScope[] }
-  | { kind: 'refuse'; error: string; description: string };
-
-interface Pick {
-  record?: PatientRecord;
-  episodeId?: string;
-}
 
 const OIDC_KINDS = new Set(['identity', 'launch']);
 
@@ -57,13 +40,12 @@ export class InteractionFlowService {
     private readonly grants: EngineGrants,
     private readonly clients: ClientRegistryService,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
-    @Inject(PATIENTS) private readonly directory: PatientDirectory,
     @Inject(USER_SCOPES) private readonly scopePolicy: UserScopePolicy,
     private readonly launches: LaunchService,
     private readonly contexts: SmartContextStore,
     private readonly consents: ConsentStoreService,
     private readonly appGrants: AppGrantsStore,
-    private readonly picks: PickerStateRepository,
+    private readonly picker: PatientPickerService,
   ) {}
 
   /** A CSRF token bound to the interaction (HMAC with the shared cookie secret). */
@@ -79,10 +61,6 @@ export class InteractionFlowService {
 
   async clientOf(details: InteractionDetails): Promise<SmartClient | undefined> {
     return this.clients.find(String(details.params.client_id));
-  }
-
-  async savePick(uid: string, pick: Pick): Promise<void> {
-    await this.picks.save(uid, { ...(await this.picks.find(uid)), ...pick }, 600);
   }
 
   /** Decides the next consent step. */
@@ -104,7 +82,12 @@ export class InteractionFlowService {
       if (!check.ok) return refuse('invalid_request', `launch ${check.reason.replace('_', ' ')}`);
       context = check.context;
     } else if (wants('patient')) {
-      const chosen = await this.patientContext(details.uid, account, client, wants('episode'));
+      const chosen = await this.picker.patientContext(
+        details.uid,
+        account,
+        client,
+        wants('episode'),
+      );
       if ('kind' in chosen) return chosen;
       context = chosen;
     }
@@ -140,7 +123,7 @@ export class InteractionFlowService {
     const client = (await this.clientOf(details))!;
     const accountId = details.session!.accountId!;
     const account = await this.accounts.findAccount(accountId);
-    let context: SmartLaunchContext = {};
+    let context: SmartLaunchContext;
     const launchValue =
       typeof details.params.launch === 'string' ? details.params.launch : undefined;
     if (launchValue && scopes.some((s) => s.kind === 'launch' && s.context === 'launch')) {
@@ -148,10 +131,7 @@ export class InteractionFlowService {
       if (!redeemed.ok) return refuse('invalid_request', 'launch was already used or has expired');
       context = redeemed.context;
     } else {
-      const pick = (await this.picks.find(details.uid)) as Pick | undefined;
-      const record = pick?.record ?? ownRecord(account);
-      if (record)
-        context = { ehrId: record.ehrId, patient: record.patient, episodeId: pick?.episodeId };
+      context = await this.picker.grantContext(details.uid, account);
     }
     const oidc = scopes.filter((s) => OIDC_KINDS.has(s.kind)).map((s) => s.raw);
     const grantId = await this.grants.create({
@@ -194,45 +174,6 @@ export class InteractionFlowService {
     };
   }
 
-  private async patientContext(
-    uid: string,
-    account: SmartAccountClaims,
-    client: SmartClient,
-    wantsEpisode: boolean,
-  ): Promise<SmartLaunchContext | ConsentStep> {
-    const pick = (await this.picks.find(uid)) as Pick | undefined;
-    let record = pick?.record;
-    if (!record) {
-      const candidates = await this.directory.candidatesFor(account);
-      const own = ownRecord(account);
-      // The user's own record as the directory knows it (with its episodes).
-      if (own) record = candidates.find((c) => c.ehrId === own.ehrId) ?? own;
-      else if (candidates.length === 1) record = candidates[0];
-      else if (candidates.length > 1) return { kind: 'pick-patient', client, candidates };
-      else return {};
-      // Kept like a pick: the episode picker and the grant (finish) use this same record.
-      await this.savePick(uid, { record });
-    }
-    let episodeId = pick?.episodeId;
-    const episodes = record.episodes ?? [];
-    if (wantsEpisode && this.options.launch.episodeContext && !episodeId && episodes.length > 0) {
-      if (episodes.length > 1) return { kind: 'pick-episode', client, record };
-      episodeId = episodes[0].id;
-      await this.savePick(uid, { episodeId });
-    }
-    return { ehrId: record.ehrId, patient: record.patient, episodeId };
-  }
-
-  /** Candidates the picker offered, to check a submitted choice against. */
-  async candidates(details: InteractionDetails): Promise<PatientRecord[]> {
-    const account = await this.accounts.findAccount(details.session?.accountId ?? '');
-    return account ? this.directory.candidatesFor(account) : [];
-  }
-
-  async pickedRecord(uid: string): Promise<PatientRecord | undefined> {
-    return ((await this.picks.find(uid)) as Pick | undefined)?.record;
-  }
-
   private async remembered(
     accountId: string,
     clientId: string,
@@ -243,12 +184,6 @@ export class InteractionFlowService {
     }).valid;
     return approved.length > 0 && scopes.every((s) => approved.some((a) => isScopeWithin(s, a)));
   }
-}
-
-function ownRecord(account: SmartAccountClaims | undefined): PatientRecord | undefined {
-  return account?.ehrId
-    ? { ehrId: account.ehrId, patient: account.patient, name: account.name ?? account.sub }
-    : undefined;
 }
 
 function refuse(error: string, description: string) {

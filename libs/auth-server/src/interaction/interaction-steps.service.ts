@@ -7,7 +7,8 @@ import {
   type InteractionDetails,
 } from '../provider/ports/engine-interactions.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { InteractionFlowService, type ConsentStep } from './interaction-flow.service.js';
+import type { ConsentStep } from './consent-step.types.js';
+import { InteractionFlowService } from './interaction-flow.service.js';
 import { consentPage, pickerPage } from './interaction.pages.js';
 import { sendPage } from '../pages/page.headers.js';
 import { renderPage } from '../errors/error.renderer.js';

@@ -7,6 +7,7 @@ import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionLoginService } from './interaction-login.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
+import { PatientPickerService } from './patient-picker.service.js';
 import { ROUTE_SEGMENTS } from '../common/routes.js';
 import { renderPage } from '../errors/error.renderer.js';
 import { pageError } from '../errors/page-error.js';
@@ -28,6 +29,7 @@ export class InteractionController {
     private readonly steps: InteractionStepsService,
     private readonly login: InteractionLoginService,
     private readonly flow: InteractionFlowService,
+    private readonly picker: PatientPickerService,
     private readonly external: ExternalLoginService,
   ) {}
 
@@ -79,16 +81,16 @@ export class InteractionController {
     const details = await this.steps.details(req, res);
     if (!details || !this.steps.csrfOk(details, form, res)) return;
     if (typeof form.ehrId === 'string') {
-      const record = (await this.flow.candidates(details)).find((c) => c.ehrId === form.ehrId);
+      const record = (await this.picker.candidates(details)).find((c) => c.ehrId === form.ehrId);
       if (!record)
         return renderPage(
           res,
           pageError(403, 'Not allowed', 'That patient is not available to you.'),
           this.options,
         );
-      await this.flow.savePick(details.uid, { record });
+      await this.picker.savePick(details.uid, { record });
     } else if (typeof form.episodeId === 'string') {
-      const record = await this.flow.pickedRecord(details.uid);
+      const record = await this.picker.pickedRecord(details.uid);
       if (!record?.episodes?.some((e) => e.id === form.episodeId)) {
         return renderPage(
           res,
@@ -96,7 +98,7 @@ export class InteractionController {
           this.options,
         );
       }
-      await this.flow.savePick(details.uid, { episodeId: form.episodeId });
+      await this.picker.savePick(details.uid, { episodeId: form.episodeId });
     }
     res.redirect(303, `${this.options.routes.interaction}/${encodeURIComponent(details.uid)}`);
   }

@@ -11,6 +11,7 @@ import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionLoginService } from './interaction-login.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
 import { InteractionController } from './interaction.controller.js';
+import { PatientPickerService } from './patient-picker.service.js';
 
 /**
  * The browser pages: login, picker and consent of an authorization, and the account page. The
@@ -21,6 +22,7 @@ export const INTERACTION_FEATURE: SmartFeature = {
   providers: [
     ExternalLoginService,
     InteractionFlowService,
+    PatientPickerService,
     InteractionStepsService,
     InteractionLoginService,
     AccountAppsService,

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '../openapi.decorators.js';
-import type { IssuedClient } from '../../clients/clients.service.js';
+import type { IssuedClient } from '../../clients/client.types.js';
 import { ClientViewDto, toClientView } from './client-view.dto.js';
 
 /** A client right after creation, rotation or a switch to a secret: the secret is shown once. */
