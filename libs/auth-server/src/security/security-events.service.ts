@@ -39,7 +39,7 @@ const trim = (v: string | undefined, max: number) =>
  * when `securityEvents.fhirAuditEvent`), and an audit-trail row for logins, refusals, replays and
  * rate limiting (issued tokens too with `securityEvents.auditTokenIssued`). Rows are written
  * after the answer, off the request path; a failed write is logged, never thrown. Admin changes
- * are already audit rows (written by `ClientsService`); each also becomes an `admin.action` line.
+ * are already audit rows (written by the services in `clients/`); each also becomes an `admin.action` line.
  */
 @Injectable()
 export class SecurityEventsService implements OnModuleInit, OnApplicationShutdown {
