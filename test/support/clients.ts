@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { ClientRegistryService } from '../../libs/auth-server/src/clients/client-registry.service.js';
 import { clientTypeOf } from '../../libs/auth-server/src/clients/client.types.js';
-import { hashClientSecret } from '../../libs/auth-server/src/clients/client-secret.js';
+import { hashClientSecret } from '../../libs/auth-server/src/clients/client-secret.hasher.js';
 
 /** Stores a client straight in the registry (approved unless told otherwise). */
 export async function saveClient(

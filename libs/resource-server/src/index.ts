@@ -32,7 +32,10 @@ export {
   SMART_JWT_STRATEGY_NAME,
   SMART_RESOURCE_SERVER_OPTIONS,
 } from './smart-resource-server.constants.js';
-export { CompositionTemplateResolver, TokenRevocationChecker } from './ports.js';
+export {
+  CompositionTemplateResolver,
+  TokenRevocationChecker,
+} from './smart-resource-server.ports.js';
 export { RevocationFeedService } from './token/revocation-feed.service.js';
 
 export { BearerTokenError, type BearerErrorCode } from './errors/bearer-token.error.js';
@@ -61,9 +64,9 @@ export {
   type ValueSource,
   type ValueSourceContext,
   type ValueSourceRequest,
-} from './openehr/value-sources.js';
+} from './openehr/value-source.factories.js';
 
-export { resolveOpenEhrOperation } from './openehr/resolve-openehr-operation.js';
+export { resolveOpenEhrOperation } from './openehr/openehr-operation.resolver.js';
 export {
   assertOpenEhrAccess,
   isOpenEhrAccessPermitted,
@@ -72,7 +75,7 @@ export {
   type OpenEhrAccessOptions,
   type OpenEhrAccessToken,
 } from './openehr/openehr-access.policy.js';
-export { isJsonContentType } from './openehr/request-values.js';
+export { isJsonContentType } from './openehr/request-values.reader.js';
 export type {
   OpenEhrAccessNeed,
   OpenEhrOperationName,

@@ -13,7 +13,7 @@ import { AuditQueryDto } from './dto/audit-query.dto.js';
 import { toAuditEventView } from './dto/audit-event-view.dto.js';
 import { AuditPageDto } from './dto/audit-page.dto.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 /** The audit trail of admin changes, registrations and security events. */
 @ApiTags('audit')

@@ -36,7 +36,7 @@ import { IssuedClientViewDto, toIssuedClientView } from './dto/issued-client-vie
 import { PageQueryDto } from './dto/page-query.dto.js';
 import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 const metadataOf = ({
   trusted: _trusted,

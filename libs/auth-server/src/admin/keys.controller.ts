@@ -5,7 +5,7 @@ import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminScopes } from './admin-scopes.decorator.js';
 import { SmartAuthAdmin } from './auth-admin.port.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 /** Key rotation: new keys are published now, sign after every instance has seen them. */
 @ApiTags('keys')

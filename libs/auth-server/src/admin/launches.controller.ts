@@ -7,7 +7,7 @@ import { AdminValidationPipe } from './admin-validation.pipe.js';
 import { SmartAuthAdmin } from './auth-admin.port.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
 import { CreateLaunchDto } from './dto/create-launch.dto.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 /** The platform's launcher creates EHR launches here (scope `admin` or `launch:create`). */
 @ApiTags('launches')

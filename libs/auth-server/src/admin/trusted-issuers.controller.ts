@@ -23,7 +23,7 @@ import { validateClientJwks } from '../clients/jwks.validator.js';
 import { TrustedIssuerDto } from './dto/trusted-issuer.dto.js';
 import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 /** Trusted assertion issuers for the RFC 7523 jwt-bearer grant (scope `admin`). */
 @ApiTags('trusted-issuers')

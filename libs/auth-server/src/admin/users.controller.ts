@@ -21,7 +21,7 @@ import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminScopes } from './admin-scopes.decorator.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
 import { toUserRevocationView, UserRevocationViewDto } from './dto/user-revocation-view.dto.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 /** Users (subjects) as far as the authorization server holds something for them. */
 @ApiTags('users')

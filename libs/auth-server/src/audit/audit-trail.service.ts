@@ -5,7 +5,7 @@ import {
 } from '../persistence/repositories/audit-event.repository.js';
 import type { StorageTransaction } from '../persistence/transaction.runner.js';
 import { newAuditEventId } from './audit-event.id.js';
-import { redactSecrets } from './audit-redaction.js';
+import { redactSecrets } from './audit.redactor.js';
 import type { AuditEvent, AuditEventInput, AuditQuery } from './audit.types.js';
 
 /**

@@ -5,7 +5,7 @@ import { ChangeNoticesService } from '../persistence/change-notices.service.js';
 import { ClientRepository } from '../persistence/repositories/client.repository.js';
 import { TransactionRunner, type StorageTransaction } from '../persistence/transaction.runner.js';
 import { CLIENT_CHANGE_CHANNEL } from '../persistence/change-notice.listener.js';
-import { verifyClientSecret } from './client-secret.js';
+import { verifyClientSecret } from './client-secret.hasher.js';
 import type { ClientStatus, SmartClient, SmartClientMetadata } from './client.types.js';
 import type { SmartClientType } from '../options/auth-server.options.js';
 

@@ -4,7 +4,7 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ClientChangeService } from './client-change.service.js';
 import { toClient } from './client-registry.service.js';
-import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { generateClientSecret, hashClientSecret } from './client-secret.hasher.js';
 import { usesClientSecret } from './client-type.policy.js';
 import type { IssuedClient, SmartClient } from './client.types.js';
 

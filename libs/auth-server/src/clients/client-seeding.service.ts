@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../persistence/persistence.errors.js';
 import { buildClientAuditEvent } from './client-audit.builder.js';
 import { ClientChangeService } from './client-change.service.js';
 import { ClientRegistryService, toClient } from './client-registry.service.js';
-import { hashClientSecret, verifyClientSecret } from './client-secret.js';
+import { hashClientSecret, verifyClientSecret } from './client-secret.hasher.js';
 import { usesClientSecret } from './client-type.policy.js';
 
 /**

@@ -9,7 +9,7 @@ import { buildClientAuditEvent } from './client-audit.builder.js';
 import { ClientChangeService, clientNotFound } from './client-change.service.js';
 import { mergeClientMetadataPatch } from './client-metadata.patch.js';
 import { ClientRegistryService, toClient } from './client-registry.service.js';
-import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { generateClientSecret, hashClientSecret } from './client-secret.hasher.js';
 import { usesClientSecret } from './client-type.policy.js';
 import type { ClientStatus, IssuedClient, SmartClient } from './client.types.js';
 

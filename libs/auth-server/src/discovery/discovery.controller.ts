@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { DISCOVERY_CACHE_CONTROL } from './discovery-metadata.js';
+import { DISCOVERY_CACHE_CONTROL } from './discovery-metadata.builder.js';
 import { buildSmartConfiguration } from './smart-configuration.builder.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
 /**
  * `/.well-known/smart-configuration`: JSON whatever the `Accept` header, CORS open to any origin.

@@ -1,5 +1,5 @@
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { sharedDiscoveryMetadata } from './discovery-metadata.js';
+import { sharedDiscoveryMetadata } from './discovery-metadata.builder.js';
 
 /**
  * `/.well-known/smart-configuration`, computed from the running configuration: the members it

@@ -9,11 +9,11 @@ import { EngineSessions, type SignedInUser } from '../provider/ports/engine-sess
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccountAppsService, type AccountApp } from './account-apps.service.js';
 import { accountAppsPage, type AccountAppView } from './account.pages.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
-import { oauthEndpointPath } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
+import { oauthEndpointPath } from '../common/smart.routes.js';
 import { renderPage } from '../errors/error.renderer.js';
 import { sendPage } from '../pages/page.headers.js';
-import { pageError } from '../errors/page-error.js';
+import { pageError } from '../errors/page.error.js';
 
 /**
  * `management_endpoint`: the user sees every app holding access to their records (trusted apps

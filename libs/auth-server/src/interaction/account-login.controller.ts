@@ -10,10 +10,10 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccountLoginBinding } from './account-login.binding.js';
 import { accountSignInPage } from './account.pages.js';
 import { ExternalLoginService } from './external-login.service.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { renderPage } from '../errors/error.renderer.js';
 import { sendPage } from '../pages/page.headers.js';
-import { pageError } from '../errors/page-error.js';
+import { pageError } from '../errors/page.error.js';
 
 type Form = Record<string, unknown>;
 

@@ -24,7 +24,7 @@ import { AppGrantsStore } from '../grants/app-grants.store.js';
 import { ConsentStoreService } from '../grants/consent-store.service.js';
 import type { ConsentStep } from './consent-step.types.js';
 import { PatientPickerService } from './patient-picker.service.js';
-import { selectScopes } from './scope-selection.js';
+import { selectScopes } from './scope-selection.policy.js';
 
 const OIDC_KINDS = new Set(['identity', 'launch']);
 

@@ -12,7 +12,7 @@ import { InteractionStepsService } from './interaction-steps.service.js';
 import { loginPage } from './interaction.pages.js';
 import { sendPage } from '../pages/page.headers.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { pageError } from '../errors/page-error.js';
+import { pageError } from '../errors/page.error.js';
 
 /** Who tries to log in, for throttling and security events. */
 function loginAttempt(req: Request, details: InteractionDetails, username: string): LoginAttempt {

@@ -12,7 +12,7 @@ import { InteractionFlowService } from './interaction-flow.service.js';
 import { consentPage, pickerPage } from './interaction.pages.js';
 import { sendPage } from '../pages/page.headers.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { pageError } from '../errors/page-error.js';
+import { pageError } from '../errors/page.error.js';
 
 /**
  * The steps every interaction page shares: finding the interaction the browser is in, checking

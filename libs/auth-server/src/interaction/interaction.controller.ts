@@ -8,9 +8,9 @@ import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionLoginService } from './interaction-login.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
 import { PatientPickerService } from './patient-picker.service.js';
-import { ROUTE_SEGMENTS } from '../common/routes.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { pageError } from '../errors/page-error.js';
+import { pageError } from '../errors/page.error.js';
 
 type Form = Record<string, unknown>;
 const list = (v: unknown): string[] =>

@@ -5,7 +5,7 @@ import {
   SigningKeyRepository,
   type SigningKeyRecord,
 } from '../persistence/repositories/signing-key.repository.js';
-import { KeyCipher } from './key-cipher.js';
+import { KeyCipher } from './key.cipher.js';
 import { TOKEN_SIGNING_ALGS, type SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 import { generateCookieSecret, generateSigningJwk, type PrivateJwk } from './key.generator.js';
 

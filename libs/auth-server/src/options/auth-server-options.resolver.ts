@@ -1,8 +1,8 @@
 import type { SmartSeedClient } from './seed-client.types.js';
-import { smartRoutes } from '../common/routes.js';
+import { smartRoutes } from '../common/smart.routes.js';
 import { SmartAuthConfigError } from './auth-config.error.js';
 import { resolveSecurityOptions } from './security-options.resolver.js';
-import { parseHost } from '../common/host-rules.js';
+import { parseHost } from '../common/host.rules.js';
 import {
   SMART_AUTH_SERVER_DEFAULTS as D,
   type ResolvedSmartAuthServerOptions,

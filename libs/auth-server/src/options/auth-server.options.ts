@@ -7,7 +7,7 @@ import type {
 } from './security.options.js';
 import { SECURITY_DEFAULTS } from './security.options.js';
 import type { SmartSeedClient } from './seed-client.types.js';
-import type { SmartRoutes } from '../common/routes.js';
+import type { SmartRoutes } from '../common/smart.routes.js';
 import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 
 /** A service advertised in the `services` map of `/.well-known/smart-configuration`. */

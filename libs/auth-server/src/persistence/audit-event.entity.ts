@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** One audit-trail row: an admin action, a registration or a security event. */
 @Entity({ name: 'audit_event' })
-// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-tables.ts).
+// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-table.names.ts).
 @Index(['at'])
 export class AuditEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nest
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeNoticeListener } from './change-notice.listener.js';
-import { changeChannelOf } from './smart-tables.js';
+import { changeChannelOf } from './smart-table.names.js';
 
 /** What a subscriber to a change channel is told. */
 export interface ChangeNoticeSubscriber {

@@ -13,7 +13,7 @@ import { LaunchContextEntity } from './launch-context.entity.js';
 import { guardDb } from './persistence.errors.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { SigningKeyRepository } from './repositories/signing-key.repository.js';
-import { smartTablesOf } from './smart-tables.js';
+import { smartTablesOf } from './smart-table.names.js';
 import { sqlRunnerFor } from './sql.runner.js';
 import { TokenRevocationEntity } from './token-revocation.entity.js';
 

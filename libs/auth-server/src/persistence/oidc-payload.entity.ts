@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Everything oidc-provider stores (sessions, interactions, grants, codes, tokens, replay records...). */
 @Entity({ name: 'oidc_payload' })
-// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-tables.ts).
+// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-table.names.ts).
 @Index(['grantId'], { where: 'grant_id IS NOT NULL' })
 @Index(['model', 'uid'], { where: 'uid IS NOT NULL' })
 @Index(['expiresAt'])

@@ -5,7 +5,11 @@ import {
   type View,
 } from 'typeorm';
 import { SmartAuthConfigError } from '../options/auth-config.error.js';
-import { SMART_TABLES_BY_ENTITY, smartIndexName, TABLE_PREFIX_SYNTAX } from './smart-tables.js';
+import {
+  SMART_TABLES_BY_ENTITY,
+  smartIndexName,
+  TABLE_PREFIX_SYNTAX,
+} from './smart-table.names.js';
 
 /** Options of {@link smartAuthNamingStrategy}. */
 export interface SmartNamingStrategyOptions {

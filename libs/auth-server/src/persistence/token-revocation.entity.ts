@@ -7,7 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * of the revocation feed and of each instance's in-memory copy.
  */
 @Entity({ name: 'token_revocation' })
-// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-tables.ts).
+// Index names: `idx_<prefixed table>_<suffix>` from the naming strategy (smart-table.names.ts).
 @Index(['kind', 'target'])
 @Index(['expiresAt'])
 export class TokenRevocationEntity {

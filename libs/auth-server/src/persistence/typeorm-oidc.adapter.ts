@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import type { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { AlreadyConsumedError, guardDb, ReplayDetectedError } from './persistence.errors.js';
-import { consumeOnce } from './single-use.js';
-import { smartTablesOf } from './smart-tables.js';
+import { consumeOnce } from './single-use.query.js';
+import { smartTablesOf } from './smart-table.names.js';
 import { sqlRunnerFor } from './sql.runner.js';
 
 /** What oidc-provider hands the adapter; a loose record. */

@@ -16,7 +16,7 @@ import { assertSmartClientAssertion } from './client-assertion.rules.js';
 import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
 import { JWT_BEARER_GRANT } from '../vocabulary/grant-type.types.js';
 import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
-import type { GuardedFetch } from './guarded-fetch.js';
+import type { GuardedFetch } from './guarded-fetch.factory.js';
 import type { EnginePolicy } from './oidc-configuration.builder.js';
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;

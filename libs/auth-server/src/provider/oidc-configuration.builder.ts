@@ -1,7 +1,7 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { IDENTITY_NAMES, LAUNCH_SCOPE_NAMES } from '@smart-openehr/scopes';
 import type { AccountResolver } from '../accounts/account.port.js';
-import { ENGINE_ENDPOINTS } from '../common/routes.js';
+import { ENGINE_ENDPOINTS } from '../common/smart.routes.js';
 import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
 import { ASSERTION_CLOCK_SKEW_SECONDS } from '../vocabulary/clock-skew.constants.js';
 import { CLIENT_ASSERTION_ALGS, TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
@@ -9,10 +9,10 @@ import type { KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
 import { logoutSource, postLogoutSuccessSource, renderErrorPage } from './error-page.renderer.js';
-import { contextClaims, smartExtraParams } from './smart-authorization.js';
+import { contextClaims, smartExtraParams } from './smart-authorization.rules.js';
 import type { LaunchService } from '../launch/launch.service.js';
 import type { SmartContextStore } from '../launch/smart-context.store.js';
-import { guardedFetch, type FetchPolicy } from './guarded-fetch.js';
+import { guardedFetch, type FetchPolicy } from './guarded-fetch.factory.js';
 
 /** The pluggable policy decisions the engine asks for. */
 export interface EnginePolicy {
@@ -38,7 +38,7 @@ export function cookieSameSite(options: ResolvedSmartAuthServerOptions): 'none' 
   return options.launcherOrigins.length > 0 && options.issuer.startsWith('https:') ? 'none' : 'lax';
 }
 
-/** The engine's endpoint paths, from the one list in `common/routes.ts`. */
+/** The engine's endpoint paths, from the one list in `common/smart.routes.ts`. */
 function routes(oauthPath: string): Configuration['routes'] {
   return Object.fromEntries(
     Object.entries(ENGINE_ENDPOINTS).map(([name, segment]) => [name, `${oauthPath}/${segment}`]),

@@ -16,12 +16,12 @@ import { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { EnginePolicyService } from './engine-policy.service.js';
 import { buildOidcConfiguration } from './oidc-configuration.builder.js';
-import { engineAdapterFactory } from './provider-adapter.js';
-import { installAtomicReplayDetection } from './replay-detection.js';
-import { guardedFetch } from './guarded-fetch.js';
+import { engineAdapterFactory } from './engine-storage.adapter.js';
+import { installAtomicReplayDetection } from './hooks/replay-detection.patch.js';
+import { guardedFetch } from './guarded-fetch.factory.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
-import { sharedDiscoveryMetadata } from '../discovery/discovery-metadata.js';
+import { sharedDiscoveryMetadata } from '../discovery/discovery-metadata.builder.js';
 import { registerJwtBearerGrant } from './jwt-bearer.grant.js';
 import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import { RequestGuardService } from '../security/request-guard.service.js';

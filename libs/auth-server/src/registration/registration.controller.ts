@@ -20,7 +20,7 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RegistrationGuard } from './registration.guard.js';
-import { oauthEndpointPath } from '../common/routes.js';
+import { oauthEndpointPath } from '../common/smart.routes.js';
 
 /**
  * Public dynamic client registration (RFC 7591) at `{mountPath}/auth/register`, served by Nest (the

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { OAuthError } from '../errors/oauth.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { oauthEndpointPath } from '../common/routes.js';
+import { oauthEndpointPath } from '../common/smart.routes.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 

@@ -9,8 +9,8 @@ import {
   judgeHost,
   requestedHost,
   type HostRules,
-} from '../common/host-rules.js';
-import { oauthEndpointPath } from '../common/routes.js';
+} from '../common/host.rules.js';
+import { oauthEndpointPath } from '../common/smart.routes.js';
 
 type ExpressRequest = IncomingMessage & { originalUrl?: string };
 type Next = (err?: unknown) => void;

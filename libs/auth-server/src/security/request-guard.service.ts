@@ -15,8 +15,8 @@ import {
   isSecure,
   securityHeaderSet,
   type SecurityHeaderSet,
-} from './security-headers.js';
-import { oauthEndpointPath, type OAuthEndpoint } from '../common/routes.js';
+} from './security-headers.builder.js';
+import { oauthEndpointPath, type OAuthEndpoint } from '../common/smart.routes.js';
 
 /** The kinds of endpoint with their own limits. */
 export type GuardedEndpoint =

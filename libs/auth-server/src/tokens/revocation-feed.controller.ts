@@ -9,7 +9,7 @@ import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from '../provider/access-token.verifier.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
-import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
+import { oauthEndpointPath, oauthEndpointRoute } from '../common/smart.routes.js';
 
 /** Scopes that may read the feed (a resource server introspects with `introspect`). */
 const FEED_SCOPES = ['introspect', 'admin'];

@@ -10,7 +10,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { AccessTokenVerifier } from '../provider/access-token.verifier.js';
 import { RequestGuardService, requestIdOf } from '../security/request-guard.service.js';
 import { SecurityEventsService } from '../security/security-events.service.js';
-import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
+import { oauthEndpointPath, oauthEndpointRoute } from '../common/smart.routes.js';
 
 const INTROSPECT_SCOPE = 'introspect';
 

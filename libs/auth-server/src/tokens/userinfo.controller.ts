@@ -6,7 +6,7 @@ import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
 import { TokenRegistryService } from '../provider/token-registry.service.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
-import { oauthEndpointPath, oauthEndpointRoute } from '../common/routes.js';
+import { oauthEndpointPath, oauthEndpointRoute } from '../common/smart.routes.js';
 import { renderJson } from '../errors/error.renderer.js';
 import { OAuthError } from '../errors/oauth.error.js';
 

@@ -8,7 +8,7 @@ import {
 import type { Request } from 'express';
 import { attachSmartContext } from '../token/smart-context.store.js';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
-import { TokenRevocationChecker } from '../ports.js';
+import { TokenRevocationChecker } from '../smart-resource-server.ports.js';
 import { RevocationFeedService } from '../token/revocation-feed.service.js';
 import { SmartJwtStrategy } from '../token/smart-jwt.strategy.js';
 

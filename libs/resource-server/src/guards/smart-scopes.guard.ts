@@ -9,14 +9,14 @@ import { Reflector } from '@nestjs/core';
 import type { Compartment } from '@smart-openehr/scopes';
 import type { Request } from 'express';
 import type { OpenEhrApiMetadata, RequireOpenEhrMetadata } from '../openehr/openehr-route.types.js';
-import { fromParam, type ValueSourceContext } from '../openehr/value-sources.js';
+import { fromParam, type ValueSourceContext } from '../openehr/value-source.factories.js';
 import { smartContextOf } from '../token/smart-context.store.js';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
 import { assertOpenEhrAccess } from '../openehr/openehr-access.policy.js';
 import type { ResolvedOpenEhrOperation } from '../openehr/openehr-operation.types.js';
-import { isJsonContentType } from '../openehr/request-values.js';
-import { resolveOpenEhrOperation } from '../openehr/resolve-openehr-operation.js';
-import { CompositionTemplateResolver } from '../ports.js';
+import { isJsonContentType } from '../openehr/request-values.reader.js';
+import { resolveOpenEhrOperation } from '../openehr/openehr-operation.resolver.js';
+import { CompositionTemplateResolver } from '../smart-resource-server.ports.js';
 import {
   OPENEHR_API_METADATA,
   REQUIRE_OPENEHR_METADATA,

@@ -1,12 +1,12 @@
 import { parseScopes } from '@smart-openehr/scopes';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
-import { CompositionTemplateResolver } from '../ports.js';
+import { CompositionTemplateResolver } from '../smart-resource-server.ports.js';
 import {
   assertOpenEhrAccess,
   isOpenEhrAccessPermitted,
   scopeHint,
 } from './openehr-access.policy.js';
-import { resolveOpenEhrOperation } from './resolve-openehr-operation.js';
+import { resolveOpenEhrOperation } from './openehr-operation.resolver.js';
 
 const EHR = 'ehr-1';
 const OTHER = 'ehr-2';

@@ -1,6 +1,6 @@
 import { formatScope, permits, type OpenEhrScope, type ValidScope } from '@smart-openehr/scopes';
 import { BearerTokenError } from '../errors/bearer-token.error.js';
-import type { CompositionTemplateResolver } from '../ports.js';
+import type { CompositionTemplateResolver } from '../smart-resource-server.ports.js';
 import type { PatientQueryPolicy } from '../smart-resource-server.options.js';
 import type { SmartTokenContext } from '../token/smart-token-context.types.js';
 import type { OpenEhrAccessNeed, ResolvedOpenEhrOperation } from './openehr-operation.types.js';

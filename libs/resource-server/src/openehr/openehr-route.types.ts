@@ -1,5 +1,5 @@
 import type { Compartment, OpenEhrResource, Permission } from '@smart-openehr/scopes';
-import type { ValueSource } from './value-sources.js';
+import type { ValueSource } from './value-source.factories.js';
 
 // What the route decorators store and the scope guard reads (kept apart from both so the guard
 // never imports the decorators that apply it).

@@ -7,7 +7,7 @@ import type {
   JwsAlgorithm,
   ResolvedSmartResourceServerOptions,
 } from '../smart-resource-server.options.js';
-import { fetchJsonObject } from './fetch-json.js';
+import { fetchJsonObject } from './json.fetcher.js';
 
 /** A verification key from the issuer's JWKS. */
 export interface VerificationKey {

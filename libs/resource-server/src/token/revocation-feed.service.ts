@@ -7,13 +7,13 @@ import {
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { TokenVerificationUnavailableError } from '../errors/token-verification-unavailable.error.js';
-import { TokenRevocationChecker } from '../ports.js';
+import { TokenRevocationChecker } from '../smart-resource-server.ports.js';
 import { SMART_RESOURCE_SERVER_OPTIONS } from '../smart-resource-server.constants.js';
 import type {
   ResolvedRevocationFeedOptions,
   ResolvedSmartResourceServerOptions,
 } from '../smart-resource-server.options.js';
-import { fetchJsonObject } from './fetch-json.js';
+import { fetchJsonObject } from './json.fetcher.js';
 import type { SmartTokenContext } from './smart-token-context.types.js';
 
 interface Cutoff {

@@ -6,7 +6,7 @@ import type {
   ResolvedIntrospectionOptions,
   ResolvedSmartResourceServerOptions,
 } from '../smart-resource-server.options.js';
-import { fetchJsonObject } from './fetch-json.js';
+import { fetchJsonObject } from './json.fetcher.js';
 import { toSmartTokenContext } from './smart-token-context.factory.js';
 import type { SmartTokenContext } from './smart-token-context.types.js';
 

@@ -1,5 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table, type TableColumnOptions } from 'typeorm';
-import { type SmartSchemaNames, smartSchemaNamesOf } from '../smart-tables.js';
+import { type SmartSchemaNames, smartSchemaNamesOf } from '../smart-table.names.js';
 
 const varchar = (name: string, length = 255, nullable = false): TableColumnOptions => ({
   name,

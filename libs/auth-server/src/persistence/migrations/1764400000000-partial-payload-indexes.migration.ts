@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { smartSchemaNamesOf } from '../smart-tables.js';
+import { smartSchemaNamesOf } from '../smart-table.names.js';
 
 /**
  * The `grant_id` and `(model, uid)` indexes only cover rows that have those columns: replay

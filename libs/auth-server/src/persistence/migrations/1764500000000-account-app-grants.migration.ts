@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { smartSchemaNamesOf } from '../smart-tables.js';
+import { smartSchemaNamesOf } from '../smart-table.names.js';
 
 /** Ids of `oidc_payload` rows are stored hashed (as the adapter does). */
 const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url');

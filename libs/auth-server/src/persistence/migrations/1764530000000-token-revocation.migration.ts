@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { smartSchemaNamesOf } from '../smart-tables.js';
+import { smartSchemaNamesOf } from '../smart-table.names.js';
 
 /**
  * `token_revocation`: the revocation list every instance keeps in memory and the revocation feed

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LaunchContextEntity } from '../launch-context.entity.js';
 import { guardDb } from '../persistence.errors.js';
-import { consumeReturning } from '../single-use.js';
-import { smartTablesOf } from '../smart-tables.js';
+import { consumeReturning } from '../single-use.query.js';
+import { smartTablesOf } from '../smart-table.names.js';
 
 /** An EHR launch handle as stored (table `launch_context`), keyed by the handle's hash. */
 export interface StoredLaunch {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { smartTablesOf } from '../smart-tables.js';
+import { smartTablesOf } from '../smart-table.names.js';
 
 /** Hits to add to a key's counter; `resetAt` starts a new window when the stored one ended. */
 export interface RateLimitIncrement {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Revocation, RevocationKind, StoredRevocation } from '../records/revocation.record.js';
 import { guardDb } from '../persistence.errors.js';
-import { smartTablesOf } from '../smart-tables.js';
+import { smartTablesOf } from '../smart-table.names.js';
 import { sqlRunnerFor } from '../sql.runner.js';
 import type { StorageTransaction } from '../transaction.runner.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { signedInUser, signInBrowser } from '../engine-session.js';
+import { signedInUser, signInBrowser } from './engine-session.functions.js';
 import { ProviderHost } from '../provider-host.service.js';
 import {
   EngineSessions,
@@ -8,7 +8,7 @@ import {
   type SignedInUser,
 } from '../ports/engine-sessions.port.js';
 
-/** {@link EngineSessions} over oidc-provider's `Session` model (see engine-session.ts). */
+/** {@link EngineSessions} over oidc-provider's `Session` model (see engine-session.functions.ts). */
 @Injectable()
 export class EngineSessionsAdapter extends EngineSessions {
   constructor(private readonly host: ProviderHost) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { authenticateClient } from '../client-authenticator.js';
+import { authenticateClient } from '../client.authenticator.js';
 import { ProviderHost } from '../provider-host.service.js';
 import {
   EngineTokens,

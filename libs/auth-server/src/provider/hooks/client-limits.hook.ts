@@ -2,7 +2,12 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { jsonAnswer, writeToContext } from '../../errors/error.renderer.js';
 import { OAuthError } from '../../errors/oauth.error.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
-import { callerOf, claimedClientOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
+import {
+  callerOf,
+  claimedClientOf,
+  hookedEndpoint,
+  tokenBodyOf,
+} from './client-identity.reader.js';
 
 type Next = () => Promise<void>;
 

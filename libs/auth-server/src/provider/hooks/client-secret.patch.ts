@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider';
-import { toEngineError } from '../provider-adapter.js';
+import { toEngineError } from '../engine-storage.adapter.js';
 
 /** Where stored client secrets are checked (see clients/client-registry.service.ts). */
 export interface SecretVerifier {

@@ -1,5 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { DISCOVERY_CACHE_CONTROL } from '../../discovery/discovery-metadata.js';
+import { DISCOVERY_CACHE_CONTROL } from '../../discovery/discovery-metadata.builder.js';
 
 type Next = () => Promise<void>;
 

@@ -1,6 +1,11 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
-import { callerOf, claimedClientOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
+import {
+  callerOf,
+  claimedClientOf,
+  hookedEndpoint,
+  tokenBodyOf,
+} from './client-identity.reader.js';
 
 type Next = () => Promise<void>;
 

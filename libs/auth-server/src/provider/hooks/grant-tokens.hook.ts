@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
-import { hookedEndpoint, tokenBodyOf } from './client-identity.js';
+import { hookedEndpoint, tokenBodyOf } from './client-identity.reader.js';
 
 type Next = () => Promise<void>;
 

@@ -2,14 +2,14 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import { ConsumedTwiceError } from '../consumed-twice.error.js';
-import { grantTypeOf, hookedEndpoint, tokenBodyOf } from './client-identity.js';
+import { grantTypeOf, hookedEndpoint, tokenBodyOf } from './client-identity.reader.js';
 import {
   grantRevokedOf,
   setConsumedTwice,
   setGrantRevoked,
   setReplay,
   wasConsumedTwice,
-} from './engine-state.js';
+} from './engine.state.js';
 
 type Next = () => Promise<void>;
 

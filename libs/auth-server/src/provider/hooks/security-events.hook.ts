@@ -8,8 +8,8 @@ import {
   grantTypeOf,
   hookedEndpoint,
   tokenBodyOf,
-} from './client-identity.js';
-import { replayOf, wasProofReplayed } from './engine-state.js';
+} from './client-identity.reader.js';
+import { replayOf, wasProofReplayed } from './engine.state.js';
 
 type Next = () => Promise<void>;
 
@@ -76,7 +76,7 @@ function tokenEvent(ctx: KoaContextWithOIDC, events: SecurityEventsService): voi
   if (!body.error) return;
   const reason = describeError(body);
   if (body.error === 'invalid_client') {
-    // Our replay detection flags a `jti` seen before (see replay-detection.ts).
+    // Our replay detection flags a `jti` seen before (see replay-detection.patch.ts).
     const type = wasProofReplayed(ctx) ? 'assertion.replay' : 'client_auth.failure';
     events.emit({ type, outcome: 'failure', ...base, reason });
     return;

@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { clientAssertionOf, setFormParams, type DecodedAssertion } from './engine-state.js';
-import { oauthEndpointPath, type OAuthEndpoint } from '../../common/routes.js';
+import { clientAssertionOf, setFormParams, type DecodedAssertion } from './engine.state.js';
+import { oauthEndpointPath, type OAuthEndpoint } from '../../common/smart.routes.js';
 import { jsonAnswer, writeToContext } from '../../errors/error.renderer.js';
 import { OAuthError } from '../../errors/oauth.error.js';
 

@@ -1,9 +1,9 @@
 import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SmartContextStore } from '../../launch/smart-context.store.js';
-import { addContextToTokenResponse } from '../smart-authorization.js';
-import { hookedEndpoint, type TokenBody } from './client-identity.js';
-import { wasProofReplayed } from './engine-state.js';
+import { addContextToTokenResponse } from '../smart-authorization.rules.js';
+import { hookedEndpoint, type TokenBody } from './client-identity.reader.js';
+import { wasProofReplayed } from './engine.state.js';
 
 type Next = () => Promise<void>;
 

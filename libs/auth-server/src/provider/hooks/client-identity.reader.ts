@@ -5,7 +5,7 @@ import {
   decodeAssertion,
   formParamsOf,
   type DecodedAssertion,
-} from './engine-state.js';
+} from './engine.state.js';
 
 /**
  * The client a token request names before it is authenticated (Basic user, client_id, assertion

@@ -1,4 +1,4 @@
-import { claimedClientId } from './client-identity.js';
+import { claimedClientId } from './client-identity.reader.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { BrowserLogin, SignedInUser } from './ports/engine-sessions.port.js';
+import type { BrowserLogin, SignedInUser } from '../ports/engine-sessions.port.js';
 
 /** Who is signed in to the browser's engine session (cookie `_session`), if anyone. */
 export async function signedInUser(

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { compileHostRules, judgeHost, parseHost, requestedHost } from './host-rules.js';
+import { compileHostRules, judgeHost, parseHost, requestedHost } from './host.rules.js';
 
 const request = (url: string, headers: Record<string, string>) =>
   ({ url, headers }) as unknown as IncomingMessage;

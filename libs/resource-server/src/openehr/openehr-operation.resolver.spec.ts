@@ -1,5 +1,5 @@
 import type { ResolvedOpenEhrOperation } from './openehr-operation.types.js';
-import { resolveOpenEhrOperation } from './resolve-openehr-operation.js';
+import { resolveOpenEhrOperation } from './openehr-operation.resolver.js';
 
 const EHR = '7d44b88c-4199-4bad-97dc-d78268e01398';
 const UID = '8849182c-82ad-4088-a07f-48ead4180515::openEHRSys.example.com::1';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { compositionTemplateIdOf } from './request-values.js';
-import type { CompositionTemplateResolver } from '../ports.js';
+import { compositionTemplateIdOf } from './request-values.reader.js';
+import type { CompositionTemplateResolver } from '../smart-resource-server.ports.js';
 import type { OpenEhrRequestQuery } from './openehr-operation.types.js';
 
 /** The parts of the HTTP request a {@link ValueSource} reads (Express's request has them). */

@@ -6,7 +6,7 @@ const { jest } = import.meta as unknown as { jest: typeof JestObject };
 const timingSafeEqual = jest.fn(crypto.timingSafeEqual);
 jest.unstable_mockModule('node:crypto', () => ({ ...crypto, timingSafeEqual }));
 const { generateClientSecret, hashClientSecret, verifyClientSecret } =
-  await import('./client-secret.js');
+  await import('./client-secret.hasher.js');
 
 describe('client secrets', () => {
   beforeEach(() => timingSafeEqual.mockClear());

@@ -1,10 +1,10 @@
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { IDENTITY_NAMES, LAUNCH_SCOPE_NAMES } from '@smart-openehr/scopes';
-import { oauthEndpointPath, type OAuthEndpoint } from '../common/routes.js';
+import { oauthEndpointPath, type OAuthEndpoint } from '../common/smart.routes.js';
 import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
 import { GRANT_TYPES } from '../vocabulary/grant-type.types.js';
 import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
-import { capabilitiesFor } from './capabilities.js';
+import { capabilitiesFor } from './capabilities.builder.js';
 
 /** The maximal openEHR scopes of the spec's table, listed as examples of what is supported. */
 const OPENEHR_SCOPES = [

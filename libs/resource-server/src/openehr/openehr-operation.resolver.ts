@@ -6,7 +6,7 @@ import type {
   OpenEhrRequestQuery,
   ResolvedOpenEhrOperation,
 } from './openehr-operation.types.js';
-import { compositionTemplateIdOf, queryEhrIdOf } from './request-values.js';
+import { compositionTemplateIdOf, queryEhrIdOf } from './request-values.reader.js';
 
 const ANY_COMPARTMENT: readonly Compartment[] = ['patient', 'user', 'system'];
 const NOT_PATIENT: readonly Compartment[] = ['user', 'system'];

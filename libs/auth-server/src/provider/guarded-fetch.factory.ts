@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { isSpecialUseAddress } from './special-use-address.js';
+import { isSpecialUseAddress } from './special-use-address.policy.js';
 
 /** How the server fetches remote documents (a client's or a trusted issuer's `jwks_uri`). */
 export interface FetchPolicy {

@@ -1,4 +1,4 @@
-import { KeyCipher } from './key-cipher.js';
+import { KeyCipher } from './key.cipher.js';
 
 const SECRET = 'a-long-enough-encryption-secret';
 const JWK = JSON.stringify({ kty: 'EC', crv: 'P-256', d: 'private-part', kid: 'es256-1' });

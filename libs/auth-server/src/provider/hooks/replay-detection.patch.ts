@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import Provider from 'oidc-provider';
-import type { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
-import { toEngineError } from './provider-adapter.js';
-import { setProofReplayed } from './hooks/engine-state.js';
+import type { OidcPayloadRepository } from '../../persistence/repositories/oidc-payload.repository.js';
+import { toEngineError } from '../engine-storage.adapter.js';
+import { setProofReplayed } from './engine.state.js';
 
 type Unique = (iss: string, jti: string, exp: number) => Promise<boolean>;
 

@@ -1,4 +1,4 @@
-import { isSpecialUseAddress } from './special-use-address.js';
+import { isSpecialUseAddress } from './special-use-address.policy.js';
 
 describe('isSpecialUseAddress', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { redactSecrets } from './audit-redaction.js';
+import { redactSecrets } from './audit.redactor.js';
 
 describe(redactSecrets.name, () => {
   it('removes secrets, hashes and tokens at any depth, keeps the rest', () => {

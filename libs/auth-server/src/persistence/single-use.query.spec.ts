@@ -2,8 +2,8 @@ import { DataSource } from 'typeorm';
 import { OidcPayloadEntity } from './oidc-payload.entity.js';
 import { AlreadyConsumedError } from './persistence.errors.js';
 import { LaunchRepository } from './repositories/launch.repository.js';
-import { consumeOnce } from './single-use.js';
-import { smartTablesOf } from './smart-tables.js';
+import { consumeOnce } from './single-use.query.js';
+import { smartTablesOf } from './smart-table.names.js';
 import { TypeOrmOidcAdapter } from './typeorm-oidc.adapter.js';
 import { smartAuthDataSourceOptions } from './typeorm-options.factory.js';
 
