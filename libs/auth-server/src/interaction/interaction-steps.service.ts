@@ -7,6 +7,7 @@ import {
   type InteractionDetails,
 } from '../provider/ports/engine-interactions.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import type { SmartClient } from '../clients/client.types.js';
 import type { ConsentStep } from './consent-step.types.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { consentPage, pickerPage } from './interaction.pages.js';
@@ -93,33 +94,37 @@ export class InteractionStepsService {
   ): Promise<void> {
     const uid = details.uid;
     const csrf = this.flow.csrfToken(uid);
+    const picker = (
+      client: SmartClient,
+      field: 'ehrId' | 'episodeId',
+      options: { value: string; label: string }[],
+    ) =>
+      sendPage(
+        res,
+        this.options,
+        pickerPage({
+          action: `${this.options.routes.interaction}/${uid}/pick`,
+          csrf,
+          clientName: client.metadata.client_name ?? 'The app',
+          field,
+          options,
+        }),
+      );
     switch (step.kind) {
       case 'pick-patient':
-        return sendPage(
-          res,
-          this.options,
-          pickerPage({
-            action: `${this.options.routes.interaction}/${uid}/pick`,
-            csrf,
-            clientName: step.client.metadata.client_name ?? 'The app',
-            field: 'ehrId',
-            options: step.candidates.map((c) => ({
-              value: c.ehrId,
-              label: c.birthDate ? `${c.name} (born ${c.birthDate})` : c.name,
-            })),
-          }),
+        return picker(
+          step.client,
+          'ehrId',
+          step.candidates.map((c) => ({
+            value: c.ehrId,
+            label: c.birthDate ? `${c.name} (born ${c.birthDate})` : c.name,
+          })),
         );
       case 'pick-episode':
-        return sendPage(
-          res,
-          this.options,
-          pickerPage({
-            action: `${this.options.routes.interaction}/${uid}/pick`,
-            csrf,
-            clientName: step.client.metadata.client_name ?? 'The app',
-            field: 'episodeId',
-            options: (step.record.episodes ?? []).map((e) => ({ value: e.id, label: e.name })),
-          }),
+        return picker(
+          step.client,
+          'episodeId',
+          (step.record.episodes ?? []).map((e) => ({ value: e.id, label: e.name })),
         );
       case 'ask':
         return sendPage(
