@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { revokeEngineGrant } from '../grant-revocation.functions.js';
 import { ProviderHost } from '../provider-host.service.js';
 import { EngineGrants, type NewGrant } from '../ports/engine-grants.port.js';
 
@@ -21,9 +22,7 @@ export class EngineGrantsAdapter extends EngineGrants {
     return grant.save();
   }
 
-  async revoke(grantId: string): Promise<void> {
-    const grants = this.host.provider.Grant.adapter;
-    await grants.revokeByGrantId(grantId);
-    await grants.destroy(grantId);
+  revoke(grantId: string): Promise<void> {
+    return revokeEngineGrant(this.host.provider, grantId);
   }
 }

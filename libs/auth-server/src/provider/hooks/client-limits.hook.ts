@@ -8,8 +8,7 @@ import {
   hookedEndpoint,
   tokenBodyOf,
 } from './client-identity.reader.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 /**
  * Per-client token limits: a client over its limit gets 429 before the engine runs; afterwards

@@ -1,7 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { DISCOVERY_CACHE_CONTROL } from '../../discovery/discovery-metadata.builder.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 /**
  * The openid-configuration: one source with the smart-configuration for every member both

@@ -5,6 +5,7 @@ import type { SmartContextStore } from '../../launch/smart-context.store.js';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
 import type { SecurityEventsService } from '../../security/security-events.service.js';
+import { revokeEngineGrant } from '../grant-revocation.functions.js';
 import { canonicalOrigin } from './canonical-origin.hook.js';
 import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
 import { clientLimitsHook } from './client-limits.hook.js';
@@ -46,10 +47,7 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
   provider.use(
     replayRevocationHook(
       {
-        revokeGrant: async (grantId) => {
-          await provider.Grant.adapter.revokeByGrantId(grantId);
-          await provider.Grant.adapter.destroy(grantId);
-        },
+        revokeGrant: (grantId) => revokeEngineGrant(provider, grantId),
         grantOfCode: async (code) => (await provider.AuthorizationCode.find(code))?.grantId,
         grantTokens: deps.grantTokens,
       },

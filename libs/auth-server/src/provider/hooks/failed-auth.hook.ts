@@ -6,8 +6,7 @@ import {
   hookedEndpoint,
   tokenBodyOf,
 } from './client-identity.reader.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 /** A failed client authentication at the token or PAR endpoint counts against the caller's IP. */
 export function failedAuthHook(guard: RequestGuardService, oauthPath: string) {

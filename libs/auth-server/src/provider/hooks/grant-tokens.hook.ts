@@ -2,8 +2,7 @@ import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import { hookedEndpoint, tokenBodyOf } from './client-identity.reader.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 /**
  * Links a user grant's new JWT access token to the grant, so revoking the grant revokes the

@@ -10,8 +10,7 @@ import {
   setReplay,
   wasConsumedTwice,
 } from './engine.state.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 /** Grant types whose credential is single use (a second use means it leaked). */
 const SINGLE_USE = new Set(['authorization_code', 'refresh_token']);

@@ -10,8 +10,7 @@ import {
   tokenBodyOf,
 } from './client-identity.reader.js';
 import { replayOf, wasProofReplayed } from './engine.state.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 const REPLAY_OF: Record<string, SecurityEventType> = {
   authorization_code: 'code.replay',

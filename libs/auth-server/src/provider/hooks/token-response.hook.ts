@@ -4,8 +4,7 @@ import type { SmartContextStore } from '../../launch/smart-context.store.js';
 import { addContextToTokenResponse } from '../smart-authorization.rules.js';
 import { hookedEndpoint, type TokenBody } from './client-identity.reader.js';
 import { wasProofReplayed } from './engine.state.js';
-
-type Next = () => Promise<void>;
+import type { Next } from './engine-hook.types.js';
 
 /** RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`. */
 function reportUnauthorizedGrant(ctx: KoaContextWithOIDC, body: TokenBody): void {

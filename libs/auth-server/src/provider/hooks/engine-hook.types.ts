@@ -1,0 +1,2 @@
+/** What a Koa middleware installed in the engine calls to run the rest of the chain. */
+export type Next = () => Promise<void>;
