@@ -17,7 +17,6 @@ import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.consta
 import { EnginePolicyService } from './engine-policy.service.js';
 import { buildOidcConfiguration } from './oidc-configuration.builder.js';
 import { engineAdapterFactory } from './engine-storage.adapter.js';
-import { installAtomicReplayDetection } from './hooks/replay-detection.patch.js';
 import { guardedFetch } from './guarded-fetch.factory.js';
 import { LaunchService } from '../launch/launch.service.js';
 import { SmartContextStore } from '../launch/smart-context.store.js';
@@ -167,8 +166,8 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       grantTokens: this.grantTokens,
       appGrants: this.appGrants,
       logger: this.logger,
+      payloads: this.payloads,
     });
-    installAtomicReplayDetection(provider, this.payloads);
     this.current = provider;
     this.handler = provider.callback();
     this.fingerprint = material.fingerprint;

@@ -2,11 +2,13 @@ import type { Logger } from '@nestjs/common';
 import type Provider from 'oidc-provider';
 import type { AppGrantsStore } from '../../grants/app-grants.store.js';
 import type { SmartContextStore } from '../../launch/smart-context.store.js';
+import type { OidcPayloadRepository } from '../../persistence/repositories/oidc-payload.repository.js';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
 import type { SecurityEventsService } from '../../security/security-events.service.js';
 import { revokeEngineGrant } from '../grant-revocation.functions.js';
 import { canonicalOrigin } from './canonical-origin.hook.js';
+import { installAtomicReplayDetection } from './replay-detection.patch.js';
 import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
 import { clientLimitsHook } from './client-limits.hook.js';
 import { discoveryHook } from './discovery.hook.js';
@@ -29,16 +31,19 @@ export interface EngineHookDependencies {
   grantTokens: GrantAccessTokensService;
   appGrants: AppGrantsStore;
   logger: Logger;
+  payloads: OidcPayloadRepository;
 }
 
 /**
- * Installs every hook of ours in the engine, in this fixed order (Koa: the first runs outermost,
+ * Installs every patch and hook of ours in the engine: the two patches (hashed client secrets,
+ * atomic replay detection), then the middleware in this fixed order (Koa: the first runs outermost,
  * so after the engine answered the last runs first: the response is shaped before the hooks
  * that count and report it read it).
  */
 export function installEngineHooks(provider: Provider, deps: EngineHookDependencies): void {
   const { oauthPath } = deps;
   verifyHashedClientSecrets(provider, deps.secrets);
+  installAtomicReplayDetection(provider, deps.payloads);
   provider.use(canonicalOrigin(deps.issuer));
   provider.use(engineTokenPreflight(provider, oauthPath));
   provider.use(clientLimitsHook(deps.guard, oauthPath));
