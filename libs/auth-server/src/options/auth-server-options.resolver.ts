@@ -1,6 +1,13 @@
 import type { SmartSeedClient } from './seed-client.types.js';
 import { smartRoutes } from '../common/smart.routes.js';
 import { SmartAuthConfigError } from './auth-config.error.js';
+import {
+  absoluteUrl,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  stringList,
+} from './option-value.validators.js';
 import { resolveSecurityOptions } from './security-options.resolver.js';
 import { parseHost } from '../common/host.rules.js';
 import {
@@ -10,34 +17,6 @@ import {
   type SmartServiceDescription,
 } from './auth-server.options.js';
 import { TOKEN_SIGNING_ALGS } from '../vocabulary/signing-alg.types.js';
-
-function absoluteUrl(option: string, value: unknown): string {
-  if (typeof value !== 'string' || !URL.canParse(value)) {
-    throw new SmartAuthConfigError(option, 'must be an absolute URL');
-  }
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SmartAuthConfigError(option, 'must be an http(s) URL');
-  }
-  if (url.search || url.hash || value.endsWith('/')) {
-    throw new SmartAuthConfigError(option, 'must not have a query, a fragment or a trailing slash');
-  }
-  return value;
-}
-
-function positiveInt(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new SmartAuthConfigError(option, 'must be a positive integer');
-  }
-  return value;
-}
-
-function nonNegativeInt(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new SmartAuthConfigError(option, 'must be a non-negative integer');
-  }
-  return value;
-}
 
 function resolveRegistration(
   input: SmartAuthServerOptions['registration'],
@@ -75,20 +54,6 @@ function resolveSecretRotation(input: SmartAuthServerOptions): {
     );
   }
   return { secretRotationOverlapSeconds: overlap, secretRotationMaxOverlapSeconds: max };
-}
-
-function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw new SmartAuthConfigError(option, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-function stringList(option: string, value: unknown): readonly string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
-    throw new SmartAuthConfigError(option, 'must be a list of non-empty strings');
-  }
-  return value as string[];
 }
 
 function resolveServices(input: unknown): Record<string, SmartServiceDescription> {

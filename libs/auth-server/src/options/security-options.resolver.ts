@@ -1,4 +1,5 @@
 import { SmartAuthConfigError } from './auth-config.error.js';
+import { bool, integer, object } from './option-value.validators.js';
 import {
   SECURITY_DEFAULTS as D,
   type ResolvedSecurityOptions,
@@ -18,28 +19,8 @@ export interface SecurityOptionsInput {
 
 const STORES = ['auto', 'memory', 'database'] as const;
 
-function int(option: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new SmartAuthConfigError(option, `must be an integer >= ${min}`);
-  }
-  return value;
-}
-
-function bool(option: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new SmartAuthConfigError(option, 'must be a boolean');
-  return value;
-}
-
-function object<T extends object>(option: string, value: T | undefined): Partial<T> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new SmartAuthConfigError(option, 'must be an object');
-  }
-  return value;
-}
-
 function limit(option: string, value: unknown, fallback: number): number {
-  return int(option, value ?? fallback, 0);
+  return integer(option, value ?? fallback, 0);
 }
 
 function resolveRateLimit(input: SmartRateLimitOptions | undefined) {
@@ -62,7 +43,11 @@ function resolveRateLimit(input: SmartRateLimitOptions | undefined) {
   }
   return {
     enabled: bool('rateLimit.enabled', r.enabled ?? D.rateLimit.enabled),
-    windowSeconds: int('rateLimit.windowSeconds', r.windowSeconds ?? D.rateLimit.windowSeconds, 1),
+    windowSeconds: integer(
+      'rateLimit.windowSeconds',
+      r.windowSeconds ?? D.rateLimit.windowSeconds,
+      1,
+    ),
     store,
     token: {
       perClient: limit('rateLimit.token.perClient', token.perClient, D.rateLimit.token.perClient),
@@ -77,7 +62,7 @@ function resolveRateLimit(input: SmartRateLimitOptions | undefined) {
       r.failedAuthPerIp,
       D.rateLimit.failedAuthPerIp,
     ),
-    syncIntervalMs: int(
+    syncIntervalMs: integer(
       'rateLimit.syncIntervalMs',
       r.syncIntervalMs ?? D.rateLimit.syncIntervalMs,
       10,
@@ -95,16 +80,20 @@ export function resolveSecurityOptions(input: SecurityOptionsInput): ResolvedSec
   return {
     rateLimit: resolveRateLimit(input.rateLimit),
     loginThrottle: {
-      maxFailures: int('loginThrottle.maxFailures', login.maxFailures ?? L.maxFailures, 0),
-      windowSeconds: int('loginThrottle.windowSeconds', login.windowSeconds ?? L.windowSeconds, 1),
-      failureDelayMs: int(
+      maxFailures: integer('loginThrottle.maxFailures', login.maxFailures ?? L.maxFailures, 0),
+      windowSeconds: integer(
+        'loginThrottle.windowSeconds',
+        login.windowSeconds ?? L.windowSeconds,
+        1,
+      ),
+      failureDelayMs: integer(
         'loginThrottle.failureDelayMs',
         login.failureDelayMs ?? L.failureDelayMs,
         0,
       ),
     },
     securityHeaders: {
-      hstsMaxAgeSeconds: int(
+      hstsMaxAgeSeconds: integer(
         'securityHeaders.hstsMaxAgeSeconds',
         headers.hstsMaxAgeSeconds ?? D.securityHeaders.hstsMaxAgeSeconds,
         0,
