@@ -1,10 +1,10 @@
+import { OAuthError } from '../errors/oauth.error.js';
 import {
   Body,
   Controller,
   Delete,
   Get,
   HttpCode,
-  NotFoundException,
   Post,
   Query,
   UseFilters,
@@ -88,7 +88,7 @@ export class TrustedIssuersController {
     @AdminActor() actor: SmartAdminActor,
   ): Promise<void> {
     if (typeof issuer !== 'string' || !(await this.issuers.remove(issuer))) {
-      throw new NotFoundException('no such trusted issuer');
+      throw OAuthError.notFound('no such trusted issuer');
     }
     await this.audit.record({
       actor: actor.actor,

@@ -1,12 +1,5 @@
-import {
-  BadRequestException,
-  Controller,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-  UseFilters,
-} from '@nestjs/common';
+import { OAuthError } from '../errors/oauth.error.js';
+import { Controller, Header, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -48,10 +41,7 @@ export class UsersController {
     @AdminActor() by: SmartAdminActor,
   ): Promise<UserRevocationViewDto> {
     if (sub.length === 0 || sub.length > 255) {
-      throw new BadRequestException({
-        error: 'invalid_request',
-        error_description: 'sub must be 1 to 255 characters',
-      });
+      throw OAuthError.invalidRequest('sub must be 1 to 255 characters');
     }
     return toUserRevocationView(await this.users.revokeUser(sub, by));
   }
