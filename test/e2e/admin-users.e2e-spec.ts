@@ -38,6 +38,15 @@ describe("admin API: revoking a user's grants", () => {
     expect(refused.body.error).toBe('insufficient_scope');
   });
 
+  it('refuses a subject longer than 255 characters as invalid_request', async () => {
+    const res = await api.post(`/admin/users/${'x'.repeat(256)}/revoke`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'sub must be 1 to 255 characters',
+    });
+  });
+
   it('is idempotent: an unknown subject is answered with zero counts, and audited', async () => {
     const res = await api.post('/admin/users/nobody-0f3a/revoke');
     expect(res.status).toBe(200);
