@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import {
@@ -55,6 +56,7 @@ export class AppModule {
           resourceServer: { issuer: config.publicUrl, audience: config.publicUrl },
           revocationChecker: AuthServerRevocationChecker,
         }),
+        TerminusModule.forRoot(),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_CONFIG, useValue: config }],

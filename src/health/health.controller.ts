@@ -1,14 +1,32 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
+import { SmartAuthHealth } from '@smart-openehr/auth-server';
 
-const READY_TIMEOUT_MS = 2000;
+/** What a failed readiness probe suggests to retry after (a database restart, a key refresh). */
+const RETRY_AFTER_SECONDS = 5;
 
-/** Liveness (the process answers) and readiness (the database answers). */
+/**
+ * Liveness (the process serves) and readiness (the auth server can issue and check tokens), with
+ * `@nestjs/terminus`: its result format (`status`, `info`, `error`, `details`) is the one
+ * Nest-aware tooling reads, and a failed check becomes 503 naming the check. What is checked comes
+ * from the package's `SmartAuthHealth` (storage with a 2 s bound, signing keys, revocation list).
+ */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly authServer: SmartAuthHealth,
+  ) {}
 
+  /** No dependency is checked: restarting the process would not bring a database back. */
   @Get('live')
   @HttpCode(200)
   live(): { status: 'ok' } {
@@ -16,26 +34,27 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: string }> {
-    const ok = await this.databaseAnswers();
-    res.status(ok ? 200 : 503);
-    if (!ok) res.set('Retry-After', '5');
-    return { status: ok ? 'ok' : 'unavailable' };
+  @HealthCheck()
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.authServerChecks()]);
+    } catch (err) {
+      // Terminus answers 503 by throwing; the header is ours (RFC 9110 allows it on 503).
+      if (err instanceof ServiceUnavailableException) {
+        res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      }
+      throw err;
+    }
   }
 
-  private async databaseAnswers(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+  /** One report (one storage query), one terminus indicator per check in it. */
+  private async authServerChecks(): Promise<HealthIndicatorResult> {
+    const report = await this.authServer.check();
+    const results = Object.entries(report.checks).map(([name, check]) => {
+      const indicator = this.indicators.check(name);
+      const data = { detail: check.detail };
+      return check.status === 'up' ? indicator.up(data) : indicator.down(data);
     });
-    const probe = this.dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-    try {
-      return await Promise.race([probe, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return Object.assign({}, ...results) as HealthIndicatorResult;
   }
 }

@@ -67,6 +67,14 @@ export {
   type SmartRevocableClaims,
 } from './revocation/token-revocations.port.js';
 
+// Readiness, for the host's own health endpoint.
+export {
+  SmartAuthHealth,
+  type SmartAuthHealthReport,
+  type SmartHealthCheck,
+  type SmartHealthCheckName,
+} from './health/auth-health.port.js';
+
 // Storage: the host's TypeORM DataSource includes these.
 export {
   SMART_AUTH_ENTITIES,

@@ -15,6 +15,8 @@ import { ClientSecretRotationService } from './clients/client-secret-rotation.se
 import { ClientSeedingService } from './clients/client-seeding.service.js';
 import { ClientsService } from './clients/clients.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
+import { HEALTH_FEATURE } from './health/health.feature.js';
+import { SmartAuthHealth } from './health/auth-health.port.js';
 import { AppGrantsStore } from './grants/app-grants.store.js';
 import { ConsentStoreService } from './grants/consent-store.service.js';
 import { INTERACTION_FEATURE } from './interaction/interaction.feature.js';
@@ -103,6 +105,7 @@ const FEATURES: readonly SmartFeature[] = [
   INTERACTION_FEATURE,
   ADMIN_FEATURE,
   REGISTRATION_FEATURE,
+  HEALTH_FEATURE,
 ];
 
 /**
@@ -115,7 +118,7 @@ const FEATURES: readonly SmartFeature[] = [
   controllers: FEATURES.flatMap((feature) => feature.controllers ?? []),
   providers: FEATURES.flatMap((feature): Provider[] => feature.providers),
   // What a host may inject: the public ports (the rest stays inside the module).
-  exports: [SmartAuthAdmin, SmartTokenRevocations],
+  exports: [SmartAuthAdmin, SmartTokenRevocations, SmartAuthHealth],
 })
 export class SmartAuthServerModule {
   static forRoot(options: typeof SMART_AUTH_SERVER_OPTIONS_TYPE): DynamicModule {

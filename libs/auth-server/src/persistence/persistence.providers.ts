@@ -14,6 +14,7 @@ import { RateLimitRepository } from './repositories/rate-limit.repository.js';
 import { RevocationRepository } from './repositories/revocation.repository.js';
 import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { SmartContextRepository } from './repositories/smart-context.repository.js';
+import { StorageProbeRepository } from './repositories/storage-probe.repository.js';
 import { TrustedIssuerRepository } from './repositories/trusted-issuer.repository.js';
 import { TransactionRunner } from './transaction.runner.js';
 
@@ -39,4 +40,5 @@ export const PERSISTENCE_PROVIDERS: Provider[] = [
   AppGrantRepository,
   ExternalLoginRepository,
   PickerStateRepository,
+  StorageProbeRepository,
 ];
