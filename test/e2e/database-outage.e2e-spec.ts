@@ -1,43 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ADMIN_CLIENT_ID,
   ADMIN_CLIENT_SECRET,
   basic,
-  startTestApp,
   type TestApp,
 } from '../support/app.harness.js';
-import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Calls `probe` until `done` holds for its result or `ms` pass; returns the last result. */
-async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!done(last) && Date.now() < deadline) {
-    await sleep(250);
-    last = await probe();
-  }
-  return last;
-}
+import { pollUntil, startAppOnOwnPostgres, type OutageRig } from '../support/outage.harness.js';
+import type { OwnPostgres } from '../support/own-postgres.js';
 
 describe('database outage (own PostgreSQL, stopped and restarted under a running app)', () => {
+  let rig: OutageRig;
   let postgres: OwnPostgres;
-  let dataDir: string;
   let t: TestApp;
 
   beforeAll(async () => {
-    postgres = await startOwnPostgres();
-    dataDir = mkdtempSync(join(tmpdir(), 'smart-outage-'));
-    t = await startTestApp({ dataDir, databaseUrl: postgres.url });
+    rig = await startAppOnOwnPostgres('outage');
+    ({ postgres, t } = rig);
   }, 60_000);
-  afterAll(async () => {
-    await t?.close().catch(() => undefined);
-    await postgres?.cleanup();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => rig?.close(), 60_000);
 
   const get = async (path: string) => {
     const res = await fetch(`${t.url}${path}`, { signal: AbortSignal.timeout(10_000) });

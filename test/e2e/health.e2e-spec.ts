@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SmartAuthHealth, type SmartAuthHealthReport } from '@smart-openehr/auth-server';
 import {
   createTestStorage,
@@ -8,21 +5,11 @@ import {
   type TestApp,
   type TestStorage,
 } from '../support/app.harness.js';
-import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
+import { pollUntil, startAppOnOwnPostgres, type OutageRig } from '../support/outage.harness.js';
+import type { OwnPostgres } from '../support/own-postgres.js';
 
 const LEAKS =
   /ECONNREFUSED|postgres:\/\/|127\.0\.0\.1|\bat .+\.(js|ts):\d+|QueryFailedError|stack/i;
-
-/** Calls `probe` until `done` holds or `ms` pass; returns the last result. */
-async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!done(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    last = await probe();
-  }
-  return last;
-}
 
 interface Probe {
   status: number;
@@ -77,20 +64,15 @@ describe('health: SmartAuthHealth and /health/ready on a healthy app', () => {
 });
 
 describe('health during a database outage (own PostgreSQL, stopped under a running app)', () => {
+  let rig: OutageRig;
   let postgres: OwnPostgres;
-  let dataDir: string;
   let t: TestApp;
 
   beforeAll(async () => {
-    postgres = await startOwnPostgres();
-    dataDir = mkdtempSync(join(tmpdir(), 'smart-health-'));
-    t = await startTestApp({ dataDir, databaseUrl: postgres.url });
+    rig = await startAppOnOwnPostgres('health');
+    ({ postgres, t } = rig);
   }, 60_000);
-  afterAll(async () => {
-    await t?.close().catch(() => undefined);
-    await postgres?.cleanup();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => rig?.close(), 60_000);
 
   it('storage is reported down, readiness is 503 naming it, liveness stays 200', async () => {
     const health = t.app.get(SmartAuthHealth);

@@ -1,24 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { adminToken, startTestApp, type TestApp } from '../support/app.harness.js';
+import { adminToken, type TestApp } from '../support/app.harness.js';
 import { postForm, saveClient } from '../support/clients.js';
-import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
+import { pollUntil, startAppOnOwnPostgres, type OutageRig } from '../support/outage.harness.js';
+import type { OwnPostgres } from '../support/own-postgres.js';
 import { authorizeAsUser, REDIRECT_URI } from '../support/smart-flow.js';
 
 const USER_SCOPE = 'launch/patient offline_access patient/composition-*.rs';
 const LEAKS = /ECONNREFUSED|\bat .+\.(js|ts):\d+|QueryFailedError|stack/i;
-
-/** Calls `probe` until `done` holds or `ms` pass; returns the last result. */
-async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!done(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    last = await probe();
-  }
-  return last;
-}
 
 /**
  * B.1 #52 beyond `test/e2e/database-outage` (token endpoint and readiness): while the database is
@@ -27,20 +14,15 @@ async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms
  * afterwards the same tokens work again, without a restart. On a PostgreSQL of its own.
  */
 describe('database outage: fail closed, lose nothing', () => {
+  let rig: OutageRig;
   let postgres: OwnPostgres;
-  let dataDir: string;
   let t: TestApp;
 
   beforeAll(async () => {
-    postgres = await startOwnPostgres();
-    dataDir = mkdtempSync(join(tmpdir(), 'smart-fault-outage-'));
-    t = await startTestApp({ dataDir, databaseUrl: postgres.url });
+    rig = await startAppOnOwnPostgres('fault-outage');
+    ({ postgres, t } = rig);
   }, 60_000);
-  afterAll(async () => {
-    await t?.close().catch(() => undefined);
-    await postgres?.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => rig?.close(), 60_000);
 
   it('introspection and refresh answer 503 while down, and the same tokens work afterwards', async () => {
     const appId = await saveClient(t.app, {
