@@ -95,6 +95,7 @@ function authServerOptions(
     },
     launcherOrigins: config.launcherOrigins,
     externalLogin: config.idp,
+    metrics: config.metrics,
     ...config.security,
   };
 }

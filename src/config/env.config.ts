@@ -33,6 +33,8 @@ export interface AppConfig {
   styleUrl: string | undefined;
   /** Rate limits, login throttling, security headers and events; unset values take the library defaults. */
   security: SecurityConfig;
+  /** Prometheus metrics at `GET /admin/metrics` (`SMART_METRICS_ENABLED`, `SMART_METRICS_CLIENT_LABELS`). */
+  metrics: { enabled: boolean; clientLabels: boolean };
 }
 
 /** The security options read from `SMART_RATE_LIMIT_*`, `SMART_LOGIN_*`, `SMART_HSTS_*`, `SMART_AUDIT_*`. */
@@ -209,6 +211,10 @@ export function loadConfig(env: Env): AppConfig {
     secretRotationOverlapSeconds: rotationOverlap,
     secretRotationMaxOverlapSeconds: rotationMaxOverlap,
     security: readSecurity(r),
+    metrics: {
+      enabled: r.bool('SMART_METRICS_ENABLED', false),
+      clientLabels: r.bool('SMART_METRICS_CLIENT_LABELS', false),
+    },
   };
   const idpIssuer = r.url('SMART_IDP_ISSUER');
   const idpClientId = r.str('SMART_IDP_CLIENT_ID');

@@ -25,6 +25,7 @@ export {
   type SmartClientType,
   type SmartExternalLoginOptions,
   type SmartLaunchOptions,
+  type SmartMetricsOptions,
   type SmartRegistrationOptions,
   type SmartServiceDescription,
   type SmartSigningAlg,

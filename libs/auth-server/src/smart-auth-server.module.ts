@@ -22,6 +22,7 @@ import { ConsentStoreService } from './grants/consent-store.service.js';
 import { INTERACTION_FEATURE } from './interaction/interaction.feature.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { LaunchService } from './launch/launch.service.js';
+import { METRICS_FEATURE } from './metrics/metrics.feature.js';
 import { SmartContextStore } from './launch/smart-context.store.js';
 import { SmartAuthConfigError } from './options/auth-config.error.js';
 import { resolveAuthServerOptions } from './options/auth-server-options.resolver.js';
@@ -96,6 +97,7 @@ const DOMAIN: SmartFeature = {
 
 const FEATURES: readonly SmartFeature[] = [
   CONFIGURATION,
+  METRICS_FEATURE,
   { providers: PERSISTENCE_PROVIDERS },
   DOMAIN,
   REVOCATION_FEATURE,

@@ -6,10 +6,11 @@ import { SmartAuthAdminService } from './auth-admin.service.js';
 import { ClientsController } from './clients.controller.js';
 import { KeysController } from './keys.controller.js';
 import { LaunchController } from './launches.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { TrustedIssuersController } from './trusted-issuers.controller.js';
 import { UsersController } from './users.controller.js';
 
-/** The admin REST API (clients, users, audit, launches, trusted issuers, keys) and its port. */
+/** The admin REST API (clients, users, audit, launches, trusted issuers, keys, metrics) and its port. */
 export const ADMIN_FEATURE: SmartFeature = {
   controllers: [
     ClientsController,
@@ -18,6 +19,7 @@ export const ADMIN_FEATURE: SmartFeature = {
     LaunchController,
     TrustedIssuersController,
     KeysController,
+    MetricsController,
   ],
   providers: [
     AdminApiGuard,

@@ -61,7 +61,7 @@ export class ClientChangeService {
       );
       await this.revocations.insert(manager, revoked);
     });
-    this.revocations.apply(revoked);
+    this.revocations.apply(revoked, 'client');
     return after;
   }
 }

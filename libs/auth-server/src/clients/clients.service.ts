@@ -137,7 +137,7 @@ export class ClientsService {
       await this.revocations.insert(manager, revoked);
     });
     if (!removed) throw clientNotFound(clientId);
-    this.revocations.apply(revoked);
+    this.revocations.apply(revoked, 'client');
   }
 
   /** Every token of the client issued up to now. */

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { LaunchRepository } from '../persistence/repositories/launch.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 
 import {
   pickLaunchContext,
@@ -29,6 +30,7 @@ export class LaunchService {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly launches: LaunchRepository,
+    private readonly metrics: SmartAuthMetrics,
   ) {}
 
   /** Creates a launch; returns the value the app receives as `launch`. */
@@ -46,11 +48,16 @@ export class LaunchService {
       createdBy,
       expiresAt: Date.now() + ttl * 1000,
     });
+    this.metrics.launch('created');
     return { launch: this.encode(handle, context), expires_in: ttl };
   }
 
   /** Checks a launch value for a client without using it up. */
   async inspect(value: string, clientId: string): Promise<LaunchCheck> {
+    return this.counted(await this.check(value, clientId));
+  }
+
+  private async check(value: string, clientId: string): Promise<LaunchCheck> {
     const decoded = this.decode(value);
     if (!decoded) return { ok: false, reason: 'unknown' };
     const row = await this.launches.find(hash(decoded.handle));
@@ -70,6 +77,10 @@ export class LaunchService {
    * exactly one gets it): unknown, used, expired, another client's or tampered is refused.
    */
   async redeem(value: string, clientId: string): Promise<LaunchCheck> {
+    return this.counted(await this.use(value, clientId), 'used');
+  }
+
+  private async use(value: string, clientId: string): Promise<LaunchCheck> {
     const decoded = this.decode(value);
     const stored =
       decoded && (await this.launches.consume(hash(decoded.handle), clientId, Date.now()));
@@ -84,6 +95,13 @@ export class LaunchService {
     if (!this.options.launch.base64Json) return handle;
     const { ehrId, patient, episodeId } = context;
     return Buffer.from(JSON.stringify({ ehrId, patient, episodeId, handle })).toString('base64url');
+  }
+
+  /** Counts a refusal (an expired handle apart), or the success when it is a use. */
+  private counted(check: LaunchCheck, success?: 'used'): LaunchCheck {
+    if (!check.ok) this.metrics.launch(check.reason === 'expired' ? 'expired' : 'refused');
+    else if (success) this.metrics.launch(success);
+    return check;
   }
 
   private decode(value: string): { handle: string; claims?: Record<string, unknown> } | undefined {

@@ -3,7 +3,9 @@ import { smartRoutes } from '../common/smart.routes.js';
 import { SmartAuthConfigError } from './auth-config.error.js';
 import {
   absoluteUrl,
+  bool,
   nonNegativeInt,
+  object,
   oneOf,
   positiveInt,
   stringList,
@@ -118,6 +120,16 @@ function resolveLaunch(
   };
 }
 
+function resolveMetrics(
+  input: SmartAuthServerOptions['metrics'],
+): ResolvedSmartAuthServerOptions['metrics'] {
+  const metrics = { ...D.metrics, ...object('metrics', input) };
+  return {
+    enabled: bool('metrics.enabled', metrics.enabled),
+    clientLabels: bool('metrics.clientLabels', metrics.clientLabels),
+  };
+}
+
 function resolveOrigins(option: string, value: readonly unknown[]): readonly string[] {
   return stringList(option, value).map((origin) => {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
@@ -227,6 +239,7 @@ export function resolveAuthServerOptions(
     ],
     ...resolveSecretRotation(input),
     registration: resolveRegistration(input.registration),
+    metrics: resolveMetrics(input.metrics),
     ...resolveSecurityOptions(input),
   };
 }

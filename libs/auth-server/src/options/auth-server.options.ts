@@ -220,6 +220,26 @@ export interface SmartAuthServerOptions {
    * @default { auditTokenIssued: false, fhirAuditEvent: false }
    */
   securityEvents?: SmartSecurityEventsOptions;
+  /**
+   * Prometheus metrics (README "Metrics"): counters and histograms of the OAuth endpoints, logins,
+   * launches, revocations and rate limits, plus Node's process metrics, served in the text format
+   * at `GET {mountPath}/admin/metrics` to callers holding the `admin` scope (never on the public
+   * OAuth surface). Off by default; when off, the recording calls do nothing.
+   * @default { enabled: false, clientLabels: false }
+   */
+  metrics?: SmartMetricsOptions;
+}
+
+/** Prometheus metrics. */
+export interface SmartMetricsOptions {
+  /** Collect metrics and serve `GET {mountPath}/admin/metrics` (admin scope). */
+  enabled: boolean;
+  /**
+   * Add a `client_id` label to the per-client metrics (tokens issued). Off by default: client ids
+   * are unbounded (dynamic registration) and every value is a new time series.
+   * @default false
+   */
+  clientLabels?: boolean;
 }
 
 /** An upstream OpenID Connect provider for end-user login. */
@@ -293,6 +313,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   launch: { ttlSeconds: 300, base64Json: false, episodeContext: false },
   launcherOrigins: [],
   extraAudiences: [],
+  metrics: { enabled: false, clientLabels: false },
   ...SECURITY_DEFAULTS,
 } as const satisfies Omit<SmartAuthServerOptions, 'issuer' | 'services'>;
 
@@ -339,4 +360,5 @@ export interface ResolvedSmartAuthServerOptions {
   loginThrottle: ResolvedSecurityOptions['loginThrottle'];
   securityHeaders: ResolvedSecurityOptions['securityHeaders'];
   securityEvents: ResolvedSecurityOptions['securityEvents'];
+  metrics: Required<SmartMetricsOptions>;
 }

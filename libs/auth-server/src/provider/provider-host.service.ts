@@ -28,6 +28,7 @@ import { SecurityEventsService } from '../security/security-events.service.js';
 import { GrantAccessTokensService } from '../revocation/grant-access-tokens.service.js';
 import { AppGrantsStore } from '../grants/app-grants.store.js';
 import { installEngineHooks } from './hooks/engine-hooks.installer.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type Next = (err?: unknown) => void;
@@ -64,6 +65,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     private readonly securityEvents: SecurityEventsService,
     private readonly grantTokens: GrantAccessTokensService,
     private readonly appGrants: AppGrantsStore,
+    private readonly metrics: SmartAuthMetrics,
   ) {
     this.sharedDiscovery = sharedDiscoveryMetadata(options);
   }
@@ -167,6 +169,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       appGrants: this.appGrants,
       logger: this.logger,
       payloads: this.payloads,
+      metrics: this.metrics,
     });
     this.current = provider;
     this.handler = provider.callback();

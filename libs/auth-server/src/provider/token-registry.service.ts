@@ -75,7 +75,10 @@ export class TokenRegistryService {
     if (token.split('.').length === 3) {
       const claims = await this.verifier.verify(token);
       if (claims?.jti && claims.client_id === clientId && claims.exp) {
-        await this.revocations.revoke([accessTokenRevocation(claims.jti, claims.exp)]);
+        await this.revocations.revoke(
+          [accessTokenRevocation(claims.jti, claims.exp)],
+          'token_revocation',
+        );
       }
       return;
     }

@@ -31,7 +31,7 @@ export class GrantAccessTokensService {
     // Link first, then look for a revocation: a revocation running meanwhile either sees the
     // link or left its marker for this check (a race of parallel redemptions).
     if (await this.links.isGrantRevoked(grantId)) {
-      await this.revocations.revoke([revocationOf(jti, Date.now() + ttl * 1000)]);
+      await this.revocations.revoke([revocationOf(jti, Date.now() + ttl * 1000)], 'grant');
     }
   }
 
@@ -45,7 +45,7 @@ export class GrantAccessTokensService {
       const expiresAt = linkExpiresAt ?? now;
       if (jti && expiresAt > now) entries.push(revocationOf(jti, expiresAt));
     }
-    await this.revocations.revoke(entries);
+    await this.revocations.revoke(entries, 'grant');
     if (links.length) await this.links.deleteLinks(grantId);
     return entries.length;
   }

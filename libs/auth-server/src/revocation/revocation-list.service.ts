@@ -14,6 +14,8 @@ import { RevocationSet } from './revocation.set.js';
 import type { Revocation, StoredRevocation } from '../persistence/records/revocation.record.js';
 import { jtiDigest, type RevocableClaims } from './revocation.types.js';
 import { REVOCATION_MARGIN_SECONDS } from '../vocabulary/clock-skew.constants.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
+import type { RevocationCause } from '../metrics/metric-label.types.js';
 
 /**
  * The change-notice channel that announces new revocations (no payload: read from the cursor);
@@ -62,6 +64,7 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
     private readonly store: RevocationRepository,
     private readonly transactions: TransactionRunner,
     private readonly notices: ChangeNoticesService,
+    private readonly metrics: SmartAuthMetrics,
   ) {
     notices.subscribe(TOKEN_REVOCATION_CHANNEL, {
       notice: () => void this.syncQuietly(),
@@ -104,10 +107,10 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
   }
 
   /** Writes revocations (one transaction) and applies them here at once. */
-  async revoke(entries: readonly Revocation[]): Promise<void> {
+  async revoke(entries: readonly Revocation[], cause: RevocationCause): Promise<void> {
     if (entries.length === 0) return;
     await this.transactions.run((tx) => this.insert(tx, entries));
-    this.apply(entries);
+    this.apply(entries, cause);
   }
 
   /**
@@ -120,8 +123,9 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
     await this.notices.notify(tx, TOKEN_REVOCATION_CHANNEL, '');
   }
 
-  /** Applies written revocations to the copy in memory. */
-  apply(entries: readonly Revocation[]): void {
+  /** Applies revocations this instance wrote (and counts them) to the copy in memory. */
+  apply(entries: readonly Revocation[], cause: RevocationCause): void {
+    this.metrics.revoked(cause, entries.length);
     for (const entry of entries) this.set.add(entry);
   }
 
@@ -170,7 +174,8 @@ export class RevocationListService implements OnModuleInit, OnApplicationShutdow
     const started = Date.now();
     for (;;) {
       const page = await this.changesSince(this.cursor, SYNC_BATCH, started);
-      this.apply(page.items);
+      // Written by any instance (counted where written): only copied here.
+      for (const entry of page.items) this.set.add(entry);
       this.cursor = page.cursor;
       if (!page.hasMore) break;
     }

@@ -77,7 +77,7 @@ export class UserRevocationService {
         tx,
       );
     });
-    this.revocations.apply([cutoff]);
+    this.revocations.apply([cutoff], 'user');
     return result;
   }
 }

@@ -6,6 +6,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { RateLimiterService, type RateLimitDecision } from './rate-limiter.service.js';
 import { RequestGuardService, type CallerInfo } from './request-guard.service.js';
 import { SecurityEventsService } from './security-events.service.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 
 /** The context of one login attempt. */
 export interface LoginAttempt extends CallerInfo {
@@ -27,6 +28,7 @@ export class LoginThrottleService {
     private readonly limiter: RateLimiterService,
     private readonly guard: RequestGuardService,
     private readonly events: SecurityEventsService,
+    private readonly metrics: SmartAuthMetrics,
   ) {}
 
   /** Refuses the attempt (answer 429) when the account or the IP is throttled. */
@@ -36,6 +38,8 @@ export class LoginThrottleService {
     const byAccount = this.limiter.check(this.key(attempt.username), maxFailures, { always: true });
     const blocked = byIp ?? (byAccount.allowed ? undefined : byAccount);
     if (blocked) {
+      this.metrics.login('locked');
+      this.metrics.rateLimited(byIp ? 'failed_auth_per_ip' : 'login_per_account');
       this.events.emit({
         type: 'login.throttled',
         outcome: 'failure',
@@ -59,6 +63,7 @@ export class LoginThrottleService {
       }),
       this.guard.recordFailure(attempt, { endpoint: 'login', clientId: attempt.clientId }),
     ]);
+    this.metrics.login('failure');
     this.events.emit({
       type: 'login.failure',
       outcome: 'failure',
@@ -74,6 +79,7 @@ export class LoginThrottleService {
   /** Records a successful login and forgets the account's failures. */
   async succeeded(attempt: LoginAttempt & { accountId: string }): Promise<void> {
     await this.limiter.reset(this.key(attempt.username));
+    this.metrics.login('success');
     this.events.emit({
       type: 'login.success',
       outcome: 'success',

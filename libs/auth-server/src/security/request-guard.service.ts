@@ -9,6 +9,7 @@ import {
   RateLimiterService,
   type RateLimitDecision,
 } from './rate-limiter.service.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { SecurityEventsService } from './security-events.service.js';
 import {
   applySecurityHeaders,
@@ -69,6 +70,7 @@ export class RequestGuardService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly limiter: RateLimiterService,
     private readonly events: SecurityEventsService,
+    private readonly metrics: SmartAuthMetrics,
   ) {
     this.headers = securityHeaderSet(options);
     this.issuerIsHttps = options.issuer.startsWith('https:');
@@ -149,7 +151,10 @@ export class RequestGuardService {
       rateLimitKey('token:client', clientId),
       this.options.rateLimit.token.perClient,
     );
-    return decision.allowed ? undefined : decision;
+    if (decision.allowed) return undefined;
+    // Only asked right before refusing the request (client-limits hook): count the refusal here.
+    this.metrics.rateLimited('token_per_client');
+    return decision;
   }
 
   /** Counts one authenticated token request of a client. */
@@ -209,6 +214,7 @@ export class RequestGuardService {
     if (AUTHENTICATING.has(endpoint)) {
       const blocked = this.failureBlock(caller.ip);
       if (blocked) {
+        this.metrics.rateLimited('failed_auth_per_ip');
         this.refuse(endpoint, req, res, blocked);
         return false;
       }
@@ -221,6 +227,7 @@ export class RequestGuardService {
     if (decision.count === limit + 1) {
       this.reportExceeded(decision, caller, { endpoint, key: `${scope} per IP` });
     }
+    this.metrics.rateLimited(`${scope}_per_ip`);
     this.refuse(endpoint, req, res, decision);
     return false;
   }

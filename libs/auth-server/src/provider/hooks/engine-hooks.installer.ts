@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { AppGrantsStore } from '../../grants/app-grants.store.js';
 import type { SmartContextStore } from '../../launch/smart-context.store.js';
 import type { OidcPayloadRepository } from '../../persistence/repositories/oidc-payload.repository.js';
+import type { SmartAuthMetrics } from '../../metrics/auth-metrics.service.js';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
 import type { SecurityEventsService } from '../../security/security-events.service.js';
@@ -15,6 +16,7 @@ import { discoveryHook } from './discovery.hook.js';
 import { logEngineErrors, recordAppGrantUse } from './engine-events.hook.js';
 import { failedAuthHook } from './failed-auth.hook.js';
 import { grantTokensHook } from './grant-tokens.hook.js';
+import { metricsHook } from './metrics.hook.js';
 import { listenForReplaySignals, replayRevocationHook } from './replay-revocation.hook.js';
 import { securityEventsHook } from './security-events.hook.js';
 import { engineTokenPreflight } from './token-preflight.hook.js';
@@ -32,11 +34,13 @@ export interface EngineHookDependencies {
   appGrants: AppGrantsStore;
   logger: Logger;
   payloads: OidcPayloadRepository;
+  metrics: SmartAuthMetrics;
 }
 
 /**
  * Installs every patch and hook of ours in the engine: the two patches (hashed client secrets,
- * atomic replay detection), then the middleware in this fixed order (Koa: the first runs outermost,
+ * atomic replay detection), then the middleware in this fixed order (the metrics hook, outermost,
+ * only when metrics are enabled) (Koa: the first runs outermost,
  * so after the engine answered the last runs first: the response is shaped before the hooks
  * that count and report it read it).
  */
@@ -44,6 +48,7 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
   const { oauthPath } = deps;
   verifyHashedClientSecrets(provider, deps.secrets);
   installAtomicReplayDetection(provider, deps.payloads);
+  if (deps.metrics.enabled) provider.use(metricsHook(deps.metrics));
   provider.use(canonicalOrigin(deps.issuer));
   provider.use(engineTokenPreflight(provider, oauthPath));
   provider.use(clientLimitsHook(deps.guard, oauthPath));

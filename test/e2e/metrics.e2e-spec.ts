@@ -1,0 +1,256 @@
+import {
+  adminToken,
+  basic,
+  createTestStorage,
+  startTestApp,
+  type TestApp,
+  type TestStorage,
+} from '../support/app.harness.js';
+import { postForm, saveClient } from '../support/clients.js';
+import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
+
+const PATIENT_EHR = '7d44b88c-4199-4bad-97dc-d78268e01398';
+const SECRET = 'metrics-client-secret-0123456789';
+
+/** One sample of the text exposition: metric name, labels, value. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+function parseExposition(text: string): { types: Map<string, string>; samples: Sample[] } {
+  const types = new Map<string, string>();
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) types.set(type[1], type[2]);
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) throw new Error(`unparsable sample: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[l[1]] = l[2];
+    }
+    samples.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  return { types, samples };
+}
+
+/**
+ * Prometheus metrics (issue 17 item 1): off by default, served at `/admin/metrics` behind the
+ * admin API's bearer tokens, names, types and bounded labels after a scripted run.
+ */
+describe('metrics: /admin/metrics after a scripted run', () => {
+  let storage: TestStorage;
+  let t: TestApp;
+  let backendClient: string;
+  let appClient: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    t = await startTestApp(storage, {
+      SMART_METRICS_ENABLED: 'true',
+      SMART_RATE_LIMIT_TOKEN_PER_CLIENT: '4',
+    });
+    backendClient = await saveClient(
+      t.app,
+      {
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['client_credentials'],
+        scope: 'system/composition-*.rs',
+      },
+      { secret: SECRET },
+    );
+    appClient = await saveClient(t.app, {
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: [REDIRECT_URI],
+      scope: 'launch openid fhirUser patient/composition-*.rs',
+    });
+    admin = await adminToken(t.url);
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.dispose();
+  });
+
+  const backendToken = (secret = SECRET) =>
+    postForm(
+      `${t.url}/auth/token`,
+      { grant_type: 'client_credentials', scope: 'system/composition-*.rs' },
+      { authorization: basic(backendClient, secret) },
+    );
+  const scrape = async () => {
+    const res = await fetch(`${t.url}/admin/metrics`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    return { text, ...parseExposition(text) };
+  };
+  const find = (samples: Sample[], name: string, labels: Record<string, string>) =>
+    samples.find(
+      (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    );
+
+  it('counts tokens, errors, logins, launches, revocations and rate limits, with durations', async () => {
+    // A backend token, introspected and revoked; a failed token request.
+    const issued = await backendToken();
+    expect(issued.status).toBe(200);
+    const { access_token: token } = (await issued.json()) as { access_token: string };
+    const auth = { authorization: basic(backendClient, SECRET) };
+    expect((await postForm(`${t.url}/auth/introspect`, { token }, auth)).status).toBe(200);
+    expect((await postForm(`${t.url}/auth/revoke`, { token }, auth)).status).toBe(200);
+    expect((await backendToken('wrong-secret')).status).toBe(401);
+    expect((await fetch(`${t.url}/.well-known/smart-configuration`)).status).toBe(200);
+
+    // A launch created by the admin API and used by an app through a user login.
+    const created = await fetch(`${t.url}/admin/launches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ehrId: PATIENT_EHR, client_id: appClient }),
+    });
+    expect(created.status).toBe(201);
+    const { launch } = (await created.json()) as { launch: string };
+    const flow = await authorizeAsUser({
+      base: t.url,
+      clientId: appClient,
+      scope: 'launch openid patient/composition-*.rs',
+      username: 'patient',
+      password: 'patient',
+      extra: { launch },
+    });
+    expect((await redeem(t.url, appClient, flow)).status).toBe(200);
+    // The same launch again: refused at the authorization request.
+    const again = await fetch(
+      `${t.url}/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: appClient,
+        redirect_uri: REDIRECT_URI,
+        scope: 'launch openid',
+        state: 'st',
+        aud: t.url,
+        launch,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString()}`,
+      { redirect: 'manual' },
+    );
+    expect(again.status).toBeGreaterThanOrEqual(300);
+
+    // A failed login (the flow stops on the login page).
+    await authorizeAsUser({
+      base: t.url,
+      clientId: appClient,
+      scope: 'openid patient/composition-*.rs',
+      username: 'patient',
+      password: 'wrong',
+    }).catch(() => undefined);
+
+    // The backend client past its per-client token limit (4 per window).
+    let refused = 0;
+    for (let i = 0; i < 5; i++) if ((await backendToken()).status === 429) refused++;
+    expect(refused).toBeGreaterThan(0);
+
+    const { text, types, samples } = await scrape();
+    expect(types.get('smart_auth_tokens_issued_total')).toBe('counter');
+    expect(types.get('smart_auth_oauth_errors_total')).toBe('counter');
+    expect(types.get('smart_auth_request_duration_seconds')).toBe('histogram');
+    expect(types.get('smart_auth_rate_limit_refusals_total')).toBe('counter');
+    expect(types.get('smart_auth_revocations_total')).toBe('counter');
+    expect(types.get('smart_auth_launches_total')).toBe('counter');
+    expect(types.get('smart_auth_logins_total')).toBe('counter');
+    // Node's default process metrics.
+    expect(types.get('process_cpu_user_seconds_total')).toBe('counter');
+    expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
+
+    const tokens = samples.filter((s) => s.name === 'smart_auth_tokens_issued_total');
+    for (const s of tokens)
+      expect(Object.keys(s.labels).sort()).toEqual(['client_type', 'grant_type']);
+    expect(
+      find(samples, 'smart_auth_tokens_issued_total', {
+        grant_type: 'client_credentials',
+        client_type: 'confidential-symmetric',
+      })?.value,
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      find(samples, 'smart_auth_tokens_issued_total', {
+        grant_type: 'authorization_code',
+        client_type: 'public',
+      })?.value,
+    ).toBe(1);
+    expect(
+      find(samples, 'smart_auth_oauth_errors_total', { endpoint: 'token', error: 'invalid_client' })
+        ?.value,
+    ).toBe(1);
+    for (const endpoint of ['token', 'authorize', 'introspect', 'revoke', 'discovery']) {
+      const count = find(samples, 'smart_auth_request_duration_seconds_count', { endpoint });
+      expect({ endpoint, count: count?.value }).toEqual({ endpoint, count: expect.any(Number) });
+      expect(
+        find(samples, 'smart_auth_request_duration_seconds_bucket', { endpoint, le: '+Inf' }),
+      ).toBeDefined();
+    }
+    expect(
+      find(samples, 'smart_auth_request_duration_seconds_count', {
+        endpoint: 'token',
+        status_class: '4xx',
+      })?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      find(samples, 'smart_auth_revocations_total', { cause: 'token_revocation' })?.value,
+    ).toBe(1);
+    expect(find(samples, 'smart_auth_launches_total', { outcome: 'created' })?.value).toBe(1);
+    expect(find(samples, 'smart_auth_launches_total', { outcome: 'used' })?.value).toBe(1);
+    expect(find(samples, 'smart_auth_launches_total', { outcome: 'refused' })?.value).toBe(1);
+    expect(find(samples, 'smart_auth_logins_total', { outcome: 'success' })?.value).toBe(1);
+    expect(
+      find(samples, 'smart_auth_logins_total', { outcome: 'failure' })?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      find(samples, 'smart_auth_rate_limit_refusals_total', { limit: 'token_per_client' })?.value,
+    ).toBe(refused);
+
+    // Bounded labels: no client id, no path anywhere in the exposition.
+    for (const id of [backendClient, appClient, 'test-admin']) expect(text).not.toContain(id);
+    expect(text).not.toMatch(/\/auth\/|\/admin\//);
+  });
+
+  it('is behind admin auth: no token 401, a token without admin 403, nothing on the public paths', async () => {
+    expect((await fetch(`${t.url}/admin/metrics`)).status).toBe(401);
+    const launcher = await adminToken(t.url, 'launch:create');
+    const res = await fetch(`${t.url}/admin/metrics`, {
+      headers: { authorization: `Bearer ${launcher}` },
+    });
+    expect(res.status).toBe(403);
+    for (const path of ['/metrics', '/auth/metrics']) {
+      expect((await fetch(`${t.url}${path}`)).status).toBe(404);
+    }
+  });
+});
+
+describe('metrics: off by default', () => {
+  let storage: TestStorage;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    t = await startTestApp(storage);
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.dispose();
+  });
+
+  it('has no metrics endpoint, even for an admin', async () => {
+    const admin = await adminToken(t.url);
+    const res = await fetch(`${t.url}/admin/metrics`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.status).toBe(404);
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
+  });
+});
