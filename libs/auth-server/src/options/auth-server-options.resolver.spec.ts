@@ -166,6 +166,9 @@ describe(resolveAuthServerOptions.name, () => {
     ['allowedHosts', { allowedHosts: ['auth.internal:70000'] }],
     ['anyHostPaths', { anyHostPaths: ['health'] }],
     ['anyHostPaths', { anyHostPaths: ['/health/'] }],
+    ['metrics', { metrics: true }],
+    ['metrics.enabled', { metrics: { enabled: 'yes' } }],
+    ['metrics.clientLabels', { metrics: { enabled: true, clientLabels: 1 } }],
   ])('refuses a bad %s, naming it (%j)', (option, override) => {
     const err = errorFor(override);
     expect(err.option).toBe(option);
