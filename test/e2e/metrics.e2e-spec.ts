@@ -164,6 +164,9 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     expect(types.get('smart_auth_revocations_total')).toBe('counter');
     expect(types.get('smart_auth_launches_total')).toBe('counter');
     expect(types.get('smart_auth_logins_total')).toBe('counter');
+    expect(types.get('smart_auth_consent_decisions_total')).toBe('counter');
+    expect(types.get('smart_auth_cleanup_rows_deleted_total')).toBe('counter');
+    expect(types.get('smart_auth_signing_key_age_seconds')).toBe('gauge');
     // Node's default process metrics.
     expect(types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
@@ -210,6 +213,14 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     expect(
       find(samples, 'smart_auth_logins_total', { outcome: 'failure' })?.value,
     ).toBeGreaterThanOrEqual(1);
+    expect(find(samples, 'smart_auth_consent_decisions_total', { decision: 'allow' })?.value).toBe(
+      1,
+    );
+    for (const alg of ['RS256', 'ES256', 'ES384']) {
+      const age = find(samples, 'smart_auth_signing_key_age_seconds', { alg })?.value;
+      expect({ alg, age }).toEqual({ alg, age: expect.any(Number) });
+      expect(age).toBeGreaterThanOrEqual(0);
+    }
     expect(
       find(samples, 'smart_auth_rate_limit_refusals_total', { limit: 'token_per_client' })?.value,
     ).toBe(refused);

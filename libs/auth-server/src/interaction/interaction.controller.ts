@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { isAccountPageLogin } from './account-login.binding.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
@@ -31,6 +32,7 @@ export class InteractionController {
     private readonly flow: InteractionFlowService,
     private readonly picker: PatientPickerService,
     private readonly external: ExternalLoginService,
+    private readonly metrics: SmartAuthMetrics,
   ) {}
 
   // Declared before ':uid/idp', which would match it too (Express matches in this order).
@@ -112,6 +114,7 @@ export class InteractionController {
         303,
         `${this.options.routes.interaction}/${encodeURIComponent(details.uid)}`,
       );
+    this.metrics.consent(form.decision === 'allow' ? 'allow' : 'deny');
     if (form.decision !== 'allow') {
       return this.steps.refuse(req, res, 'access_denied', 'the user denied access');
     }

@@ -7,6 +7,7 @@ import {
 } from '../persistence/repositories/signing-key.repository.js';
 import { KeyCipher } from './key.cipher.js';
 import { TOKEN_SIGNING_ALGS, type SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { generateCookieSecret, generateSigningJwk, type PrivateJwk } from './key.generator.js';
 
 /** The keys an engine instance is built with. */
@@ -35,6 +36,7 @@ export class SigningKeysService {
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly keys: SigningKeyRepository,
+    private readonly metrics: SmartAuthMetrics,
   ) {
     this.cipher = new KeyCipher(options.keyEncryptionSecret);
   }
@@ -125,6 +127,12 @@ export class SigningKeysService {
     );
     const cookieRows = ordered.filter((r) => r.alg === COOKIE && active(r));
     const keyRows = ordered.filter((r) => r.alg !== COOKIE);
+    // The first active key of each algorithm signs: its age is what rotation alerts watch.
+    const signing = new Map<string, number>();
+    for (const r of keyRows) {
+      if (active(r) && !signing.has(r.alg)) signing.set(r.alg, num(r.activateAt));
+    }
+    this.metrics.activeSigningKeys(signing);
     return {
       jwks: keyRows.map((r) => JSON.parse(this.cipher.open(r.material)) as PrivateJwk),
       cookieKeys: cookieRows.map((r) => this.cipher.open(r.material)),

@@ -54,6 +54,15 @@ describe(SmartAuthMetrics.name, () => {
     );
   });
 
+  it('reports the age of the signing key in use per algorithm at scrape time', async () => {
+    const sut = metricsWith({ enabled: true });
+    sut.activeSigningKeys(new Map([['ES256', Date.now() - 90_000]]));
+    const line = (await sut.exposition())!.text
+      .split('\n')
+      .find((l) => l.startsWith('smart_auth_signing_key_age_seconds{alg="ES256"}'));
+    expect(Number(line?.split(' ')[1])).toBeGreaterThanOrEqual(90);
+  });
+
   it('observes durations by endpoint and status class', async () => {
     const sut = metricsWith({ enabled: true });
     sut.requestDone('introspect', 401, sut.startTimer());

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type {
   ResolvedSmartAuthServerOptions,
   SmartClientType,
@@ -7,6 +7,7 @@ import type {
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { GRANT_TYPES } from '../vocabulary/grant-type.types.js';
 import type {
+  ConsentDecision,
   LaunchOutcome,
   LoginOutcome,
   MeasuredEndpoint,
@@ -22,7 +23,21 @@ const ERROR_CODE = /^[a-z_]{1,40}$/;
 /** The instruments, created only when metrics are enabled. */
 function instruments(registry: Registry, clientLabels: boolean) {
   const registers = [registry];
+  /** Epoch ms each algorithm's signing key became active (read at scrape time). */
+  const activeKeys = new Map<string, number>();
   return {
+    activeKeys,
+    keyAge: new Gauge({
+      name: 'smart_auth_signing_key_age_seconds',
+      help: 'Age of the signing key in use, per algorithm, since it became active.',
+      labelNames: ['alg'],
+      registers,
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const [alg, since] of activeKeys) this.set({ alg }, Math.max(0, now - since) / 1000);
+      },
+    }),
     tokens: new Counter({
       name: 'smart_auth_tokens_issued_total',
       help: 'Access tokens issued by the token endpoint, by grant type and client type.',
@@ -66,6 +81,17 @@ function instruments(registry: Registry, clientLabels: boolean) {
       name: 'smart_auth_logins_total',
       help: 'Password logins, by outcome (success, failure, locked by the throttle).',
       labelNames: ['outcome'],
+      registers,
+    }),
+    consents: new Counter({
+      name: 'smart_auth_consent_decisions_total',
+      help: 'Answers on the consent page (allow, deny).',
+      labelNames: ['decision'],
+      registers,
+    }),
+    cleanup: new Counter({
+      name: 'smart_auth_cleanup_rows_deleted_total',
+      help: 'Expired rows the cleanup job deleted (codes, tokens, sessions, launches, revocations, keys).',
       registers,
     }),
   };
@@ -147,5 +173,20 @@ export class SmartAuthMetrics {
 
   login(outcome: LoginOutcome): void {
     this.on?.logins.inc({ outcome });
+  }
+
+  consent(decision: ConsentDecision): void {
+    this.on?.consents.inc({ decision });
+  }
+
+  /** The signing keys in use: when each algorithm's key became active (epoch ms). */
+  activeSigningKeys(activeSince: ReadonlyMap<string, number>): void {
+    if (!this.on) return;
+    this.on.activeKeys.clear();
+    for (const [alg, since] of activeSince) this.on.activeKeys.set(alg, since);
+  }
+
+  cleanedUp(rows: number): void {
+    if (rows > 0) this.on?.cleanup.inc(rows);
   }
 }

@@ -27,6 +27,9 @@ export type RevocationCause =
 /** What became of a launch handle (`smart_auth_launches_total`). */
 export type LaunchOutcome = 'created' | 'used' | 'expired' | 'refused';
 
+/** What the user answered on the consent page (`smart_auth_consent_decisions_total`). */
+export type ConsentDecision = 'allow' | 'deny';
+
 /** How a password login ended (`smart_auth_logins_total`); `locked`: refused by the throttle. */
 export type LoginOutcome = 'success' | 'failure' | 'locked';
 

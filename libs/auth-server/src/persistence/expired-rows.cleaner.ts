@@ -9,6 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, LessThan } from 'typeorm';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { LaunchContextEntity } from './launch-context.entity.js';
 import { guardDb } from './persistence.errors.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
@@ -43,6 +44,7 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly dataSource: DataSource,
     private readonly keys: SigningKeyRepository,
+    private readonly metrics: SmartAuthMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -69,7 +71,9 @@ export class ExpiredRowsCleaner implements OnModuleInit, OnApplicationShutdown {
       this.dataSource.getRepository(TokenRevocationEntity).delete({ expiresAt: LessThan(now) }),
     ]);
     const keys = await this.keys.deleteRetiredBefore(now);
-    return results.reduce((sum, r) => sum + (r.affected ?? 0), payloads + keys);
+    const deleted = results.reduce((sum, r) => sum + (r.affected ?? 0), payloads + keys);
+    this.metrics.cleanedUp(deleted);
+    return deleted;
   }
 
   private async deleteExpiredPayloads(now: number): Promise<number> {
