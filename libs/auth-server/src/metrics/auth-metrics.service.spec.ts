@@ -63,6 +63,17 @@ describe(SmartAuthMetrics.name, () => {
     expect(Number(line?.split(' ')[1])).toBeGreaterThanOrEqual(90);
   });
 
+  it('counts remote key-set fetches by source and outcome', async () => {
+    const sut = metricsWith({ enabled: true });
+    sut.jwksFetched('client', true);
+    sut.jwksFetched('trusted_issuer', false);
+    const { text } = (await sut.exposition())!;
+    expect(text).toContain('smart_auth_jwks_fetches_total{source="client",outcome="success"} 1');
+    expect(text).toContain(
+      'smart_auth_jwks_fetches_total{source="trusted_issuer",outcome="failure"} 1',
+    );
+  });
+
   it('observes durations by endpoint and status class', async () => {
     const sut = metricsWith({ enabled: true });
     sut.requestDone('introspect', 401, sut.startTimer());

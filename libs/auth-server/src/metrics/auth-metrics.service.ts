@@ -8,6 +8,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { GRANT_TYPES } from '../vocabulary/grant-type.types.js';
 import type {
   ConsentDecision,
+  JwksSource,
   LaunchOutcome,
   LoginOutcome,
   MeasuredEndpoint,
@@ -87,6 +88,12 @@ function instruments(registry: Registry, clientLabels: boolean) {
       name: 'smart_auth_consent_decisions_total',
       help: 'Answers on the consent page (allow, deny).',
       labelNames: ['decision'],
+      registers,
+    }),
+    jwks: new Counter({
+      name: 'smart_auth_jwks_fetches_total',
+      help: "Remote key sets fetched (clients' jwks_uri, trusted issuers), by source and outcome.",
+      labelNames: ['source', 'outcome'],
       registers,
     }),
     cleanup: new Counter({
@@ -184,6 +191,10 @@ export class SmartAuthMetrics {
     if (!this.on) return;
     this.on.activeKeys.clear();
     for (const [alg, since] of activeSince) this.on.activeKeys.set(alg, since);
+  }
+
+  jwksFetched(source: JwksSource, ok: boolean): void {
+    this.on?.jwks.inc({ source, outcome: ok ? 'success' : 'failure' });
   }
 
   cleanedUp(rows: number): void {

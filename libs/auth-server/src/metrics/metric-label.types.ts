@@ -33,6 +33,9 @@ export type ConsentDecision = 'allow' | 'deny';
 /** How a password login ended (`smart_auth_logins_total`); `locked`: refused by the throttle. */
 export type LoginOutcome = 'success' | 'failure' | 'locked';
 
+/** Whose keys were fetched (`smart_auth_jwks_fetches_total`). */
+export type JwksSource = 'client' | 'trusted_issuer';
+
 /** The limit behind a 429 (`smart_auth_rate_limit_refusals_total`). */
 export type RateLimitName =
   | 'token_per_ip'

@@ -8,6 +8,8 @@ export interface FetchPolicy {
   allowPrivateHosts: readonly string[];
   /** Largest accepted response body. */
   maxBodyBytes: number;
+  /** Told whether each fetch succeeded (a 2xx body read in full), for metrics. */
+  onOutcome?: (ok: boolean) => void;
 }
 
 export type GuardedFetch = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -42,9 +44,15 @@ export function guardedFetch(policy: FetchPolicy): GuardedFetch {
       await assertPublicHost(host);
       if (dispatcher) Object.assign(options, { dispatcher });
     }
-    const res = await fetch(target, options);
-    const body = await readCapped(res, policy.maxBodyBytes);
-    return new Response(body, { status: res.status, headers: res.headers });
+    try {
+      const res = await fetch(target, options);
+      const body = await readCapped(res, policy.maxBodyBytes);
+      policy.onOutcome?.(res.ok);
+      return new Response(body, { status: res.status, headers: res.headers });
+    } catch (err) {
+      policy.onOutcome?.(false);
+      throw err;
+    }
   };
 }
 

@@ -135,6 +135,8 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       allowPrivateHosts: this.options.fetchAllowPrivateHosts,
       maxBodyBytes: this.options.fetchMaxBodyBytes,
     };
+    const jwksFetched = (source: 'client' | 'trusted_issuer') => (ok: boolean) =>
+      this.metrics.jwksFetched(source, ok);
     const provider = new Provider(
       this.options.issuer,
       buildOidcConfiguration({
@@ -143,7 +145,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
         adapter: engineAdapterFactory(this.payloads, this.clients),
         accounts: this.accounts,
         policy: this.policy,
-        fetchPolicy,
+        fetchPolicy: { ...fetchPolicy, onOutcome: jwksFetched('client') },
         launches: this.launches,
         contexts: this.contexts,
       }),
@@ -154,7 +156,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       policy: this.policy,
       resource: this.options.issuer,
       extraScopes: this.options.extraScopes,
-      fetch: guardedFetch(fetchPolicy),
+      fetch: guardedFetch({ ...fetchPolicy, onOutcome: jwksFetched('trusted_issuer') }),
       signingAlg: this.options.accessTokenSigningAlg,
     });
     installEngineHooks(provider, {
