@@ -225,6 +225,16 @@ describe('metrics: /admin/metrics after a scripted run', () => {
       find(samples, 'smart_auth_rate_limit_refusals_total', { limit: 'token_per_client' })?.value,
     ).toBe(refused);
 
+    // The PostgreSQL pool (SQLite has none).
+    if (storage.databaseUrl) {
+      expect(types.get('smart_auth_db_pool_clients')).toBe('gauge');
+      for (const state of ['in_use', 'idle', 'waiting']) {
+        expect(find(samples, 'smart_auth_db_pool_clients', { state })).toBeDefined();
+      }
+    } else {
+      expect(samples.some((s) => s.name === 'smart_auth_db_pool_clients')).toBe(false);
+    }
+
     // Bounded labels: no client id, no path anywhere in the exposition.
     for (const id of [backendClient, appClient, 'test-admin']) expect(text).not.toContain(id);
     expect(text).not.toMatch(/\/auth\/|\/admin\//);

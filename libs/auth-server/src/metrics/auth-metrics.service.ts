@@ -21,13 +21,36 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** OAuth error codes are snake_case words; anything else is counted as `other`. */
 const ERROR_CODE = /^[a-z_]{1,40}$/;
 
+/** A connection pool's counts, read at scrape time. */
+export interface PoolCounts {
+  inUse: number;
+  idle: number;
+  waiting: number;
+}
+
 /** The instruments, created only when metrics are enabled. */
 function instruments(registry: Registry, clientLabels: boolean) {
   const registers = [registry];
   /** Epoch ms each algorithm's signing key became active (read at scrape time). */
   const activeKeys = new Map<string, number>();
+  const pool: { read?: () => PoolCounts | undefined } = {};
   return {
     activeKeys,
+    pool,
+    poolClients: new Gauge({
+      name: 'smart_auth_db_pool_clients',
+      help: 'PostgreSQL pool connections by state (in_use, idle) and requests waiting for one.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = pool.read?.();
+        if (!counts) return;
+        this.set({ state: 'in_use' }, counts.inUse);
+        this.set({ state: 'idle' }, counts.idle);
+        this.set({ state: 'waiting' }, counts.waiting);
+      },
+    }),
     keyAge: new Gauge({
       name: 'smart_auth_signing_key_age_seconds',
       help: 'Age of the signing key in use, per algorithm, since it became active.',
@@ -195,6 +218,11 @@ export class SmartAuthMetrics {
 
   jwksFetched(source: JwksSource, ok: boolean): void {
     this.on?.jwks.inc({ source, outcome: ok ? 'success' : 'failure' });
+  }
+
+  /** Where to read the PostgreSQL pool's counts at scrape time. */
+  watchPool(read: () => PoolCounts | undefined): void {
+    if (this.on) this.on.pool.read = read;
   }
 
   cleanedUp(rows: number): void {

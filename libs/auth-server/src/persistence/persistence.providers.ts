@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { ChangeNoticesService } from './change-notices.service.js';
 import { ExpiredRowsCleaner } from './expired-rows.cleaner.js';
+import { PoolMetricsWatcher } from './pool-metrics.watcher.js';
 import { AppGrantRepository } from './repositories/app-grant.repository.js';
 import { AuditEventRepository } from './repositories/audit-event.repository.js';
 import { ClientRepository } from './repositories/client.repository.js';
@@ -26,6 +27,7 @@ export const PERSISTENCE_PROVIDERS: Provider[] = [
   TransactionRunner,
   ChangeNoticesService,
   ExpiredRowsCleaner,
+  PoolMetricsWatcher,
   OidcPayloadRepository,
   LaunchRepository,
   SmartContextRepository,
