@@ -142,6 +142,11 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     );
     expect(again.status).toBeGreaterThanOrEqual(300);
 
+    // The backend client past its per-client token limit (4 per window).
+    let refused = 0;
+    for (let i = 0; i < 5; i++) if ((await backendToken()).status === 429) refused++;
+    expect(refused).toBeGreaterThan(0);
+
     // A failed login (the flow stops on the login page).
     await authorizeAsUser({
       base: t.url,
@@ -150,11 +155,6 @@ describe('metrics: /admin/metrics after a scripted run', () => {
       username: 'patient',
       password: 'wrong',
     }).catch(() => undefined);
-
-    // The backend client past its per-client token limit (4 per window).
-    let refused = 0;
-    for (let i = 0; i < 5; i++) if ((await backendToken()).status === 429) refused++;
-    expect(refused).toBeGreaterThan(0);
 
     const { text, types, samples } = await scrape();
     expect(types.get('smart_auth_tokens_issued_total')).toBe('counter');
