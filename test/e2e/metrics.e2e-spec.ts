@@ -6,6 +6,8 @@ import {
   type TestApp,
   type TestStorage,
 } from '../support/app.harness.js';
+import { makeAdminApi, secretToken } from '../factories/admin-api.factory.js';
+import { makeSymmetricClient } from '../factories/client.factory.js';
 import { postForm, saveClient } from '../support/clients.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
 
@@ -238,6 +240,26 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     // Bounded labels: no client id, no path anywhere in the exposition.
     for (const id of [backendClient, appClient, 'test-admin']) expect(text).not.toContain(id);
     expect(text).not.toMatch(/\/auth\/|\/admin\//);
+  });
+
+  it('a scraper client with only metrics:read may scrape, and nothing else of the admin API', async () => {
+    const api = makeAdminApi(t.url, await adminToken(t.url));
+    const { body: scraper } = await api.post('/admin/clients', {
+      ...makeSymmetricClient(),
+      scope: 'metrics:read',
+    });
+    const token = await secretToken(
+      t.url,
+      scraper.client_id,
+      scraper.client_secret,
+      'metrics:read',
+    );
+    expect(token.status).toBe(200);
+    const headers = { authorization: `Bearer ${token.body.access_token}` };
+    const scrape = await fetch(`${t.url}/admin/metrics`, { headers });
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toMatch(/^# HELP smart_auth_/m);
+    expect((await fetch(`${t.url}/admin/clients`, { headers })).status).toBe(403);
   });
 
   it('is behind admin auth: no token 401, a token without admin 403, nothing on the public paths', async () => {

@@ -10,10 +10,11 @@ import { AdminScopes } from './admin-scopes.decorator.js';
 /**
  * Prometheus scrape endpoint (`metrics.enabled`): behind the admin API's bearer tokens, so it is
  * never part of the public OAuth surface (Prometheus fetches the token itself, README "Metrics").
+ * A scraper needs only `metrics:read`, which opens nothing else.
  */
 @ApiTags('metrics')
 @Controller(`${ROUTE_SEGMENTS.admin}/metrics`)
-@AdminScopes('admin')
+@AdminScopes('admin', 'metrics:read')
 @UseFilters(AdminErrorFilter)
 export class MetricsController {
   constructor(private readonly metrics: SmartAuthMetrics) {}

@@ -53,7 +53,7 @@ describe(resolveAuthServerOptions.name, () => {
       accessTokenSigningAlg: 'ES256',
       keyRefreshIntervalSeconds: 60,
       cleanupIntervalSeconds: 60,
-      extraScopes: ['admin', 'launch:create', 'introspect'],
+      extraScopes: ['admin', 'launch:create', 'introspect', 'metrics:read'],
     });
     // Every default that keeps its name in the resolved options is the resolved value.
     const resolved = sut as unknown as Record<string, unknown>;

@@ -140,8 +140,9 @@ export interface SmartAuthServerOptions {
    */
   cleanupIntervalSeconds?: number;
   /**
-   * Scopes that are not SMART grammar but this server knows (admin API and launcher scopes).
-   * @default ['admin', 'launch:create', 'introspect']
+   * Scopes that are not SMART grammar but this server knows (admin API, launcher and metrics
+   * scraper scopes).
+   * @default ['admin', 'launch:create', 'introspect', 'metrics:read']
    */
   extraScopes?: readonly string[];
   /**
@@ -304,7 +305,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   accessTokenSigningAlg: 'ES256',
   keyRefreshIntervalSeconds: 60,
   cleanupIntervalSeconds: 60,
-  extraScopes: ['admin', 'launch:create', 'introspect'],
+  extraScopes: ['admin', 'launch:create', 'introspect', 'metrics:read'],
   fetchAllowPrivateHosts: [],
   fetchMaxBodyBytes: 65536,
   secretRotationOverlapSeconds: 86400,
