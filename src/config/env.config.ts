@@ -33,8 +33,12 @@ export interface AppConfig {
   styleUrl: string | undefined;
   /** Rate limits, login throttling, security headers and events; unset values take the library defaults. */
   security: SecurityConfig;
-  /** Prometheus metrics at `GET /admin/metrics` (`SMART_METRICS_ENABLED`, `SMART_METRICS_CLIENT_LABELS`). */
-  metrics: { enabled: boolean; clientLabels: boolean };
+  /**
+   * Prometheus metrics at `GET /admin/metrics` (`SMART_METRICS_ENABLED`,
+   * `SMART_METRICS_CLIENT_LABELS`), and on a port of their own (`SMART_METRICS_PORT`,
+   * `SMART_METRICS_HOST`).
+   */
+  metrics: { enabled: boolean; clientLabels: boolean; port: number | undefined; host: string };
 }
 
 /** The security options read from `SMART_RATE_LIMIT_*`, `SMART_LOGIN_*`, `SMART_HSTS_*`, `SMART_AUDIT_*`. */
@@ -214,6 +218,11 @@ export function loadConfig(env: Env): AppConfig {
     metrics: {
       enabled: r.bool('SMART_METRICS_ENABLED', false),
       clientLabels: r.bool('SMART_METRICS_CLIENT_LABELS', false),
+      port:
+        r.str('SMART_METRICS_PORT') === undefined
+          ? undefined
+          : r.int('SMART_METRICS_PORT', 0, 1, 65535),
+      host: r.str('SMART_METRICS_HOST', '127.0.0.1')!,
     },
   };
   const idpIssuer = r.url('SMART_IDP_ISSUER');
@@ -242,6 +251,14 @@ export function loadConfig(env: Env): AppConfig {
         `SMART_ALLOWED_HOSTS must list host[:port] names like auth.internal:3000 (got "${host}")`,
       );
     }
+  }
+  if (config.metrics.port !== undefined && config.metrics.port === config.port) {
+    r.problems.push(
+      'SMART_METRICS_PORT must differ from PORT (the metrics have a listener of their own)',
+    );
+  }
+  if (config.metrics.port !== undefined && !config.metrics.enabled) {
+    r.problems.push('SMART_METRICS_PORT needs SMART_METRICS_ENABLED=true');
   }
   config.launcherOrigins = r.list('SMART_LAUNCHER_ORIGINS');
   for (const origin of config.launcherOrigins) {

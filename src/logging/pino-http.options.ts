@@ -1,13 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Options } from 'pino-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Structured JSON request logs with a request id (taken from `X-Request-Id` when well-formed). */
+/**
+ * The active span's ids on a log line (OpenTelemetry's log correlation fields), when tracing is
+ * on; nothing when no SDK is registered.
+ */
+export function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  if (!isSpanContextValid({ traceId, spanId, traceFlags })) return {};
+  return {
+    trace_id: traceId,
+    span_id: spanId,
+    trace_flags: traceFlags.toString(16).padStart(2, '0'),
+  };
+}
+
+/**
+ * Structured JSON request logs with a request id (taken from `X-Request-Id` when well-formed),
+ * and the trace ids of the active span on every line (`traceFields`).
+ */
 export function pinoHttpOptions(level: string): Options {
   return {
     level,
+    mixin: traceFields,
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

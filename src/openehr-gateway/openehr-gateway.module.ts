@@ -13,6 +13,7 @@ import {
   type OpenEhrGatewayOptions,
   type OpenEhrGatewaySettings,
 } from './openehr-gateway.options.js';
+import { OpenEhrGatewayMetrics } from './openehr-gateway.metrics.js';
 import { OpenEhrGatewayService } from './openehr-gateway.service.js';
 import { UpstreamConfiguredGuard } from './upstream-configured.guard.js';
 import { UpstreamProxyService } from './upstream-proxy.service.js';
@@ -22,6 +23,7 @@ const services = [
   UpstreamProxyService,
   UpstreamConfiguredGuard,
   OpenEhrGatewayErrorFilter,
+  OpenEhrGatewayMetrics,
 ];
 
 /**

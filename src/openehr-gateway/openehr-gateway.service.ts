@@ -14,6 +14,7 @@ import type { Request, Response } from 'express';
 import { OPENEHR_GATEWAY_OPTIONS } from './openehr-gateway.constants.js';
 import { OpenEhrGatewayError } from './openehr-gateway.error.js';
 import type { ResolvedOpenEhrGatewayOptions } from './openehr-gateway.options.js';
+import { OpenEhrGatewayMetrics } from './openehr-gateway.metrics.js';
 import { consumedBody, parseJson, readBody } from './request-body.reader.js';
 import { UpstreamCompositionTemplateResolver } from './upstream-composition-template.resolver.js';
 import { UpstreamProxyService } from './upstream-proxy.service.js';
@@ -48,6 +49,7 @@ export class OpenEhrGatewayService {
     @InjectSmartResourceServerOptions()
     private readonly resourceServer: ResolvedSmartResourceServerOptions,
     private readonly proxy: UpstreamProxyService,
+    private readonly metrics: OpenEhrGatewayMetrics,
   ) {
     const { upstreamUrl, upstreamAuthorization, upstreamTimeoutMs, compositionTemplateLookup } =
       options;
@@ -62,6 +64,8 @@ export class OpenEhrGatewayService {
   }
 
   async handle(request: Request, response: Response): Promise<void> {
+    const seen: { operation?: string } = {};
+    this.metrics.watch(response, () => seen.operation);
     const upstreamUrl = this.options.upstreamUrl;
     const token = smartContextOf(request);
     if (upstreamUrl === undefined) throw OpenEhrGatewayError.notConfigured();
@@ -69,6 +73,7 @@ export class OpenEhrGatewayService {
     const url = this.split(request.originalUrl);
     if (url === undefined) throw notAnOperation();
     const { operation, body } = await this.resolve(request, url);
+    seen.operation = operation.operation;
     await assertOpenEhrAccess(token, operation, {
       patientQueries: this.resourceServer.patientQueries,
       templateResolver: this.templates,

@@ -1,4 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import type { Request, Response } from 'express';
 import http, {
   type IncomingHttpHeaders,
@@ -57,6 +65,31 @@ function copyHeaders(source: IncomingHttpHeaders, drop: ReadonlySet<string>): Ou
   return headers;
 }
 
+const tracer = trace.getTracer('smart-openehr-auth/openehr-gateway');
+
+/**
+ * The client span of one upstream call, under the request's span (the HTTP instrumentation's, or
+ * the app's W3C trace context from its headers); its context goes to the CDR as `traceparent`.
+ */
+function upstreamSpan(request: Request, url: URL, headers: OutgoingHttpHeaders): Span {
+  const active = context.active();
+  const parent = trace.getSpan(active) ? active : propagation.extract(active, request.headers);
+  const span = tracer.startSpan(
+    `openehr upstream ${request.method}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': request.method,
+        'server.address': url.hostname,
+        'url.full': `${url.origin}${url.pathname}`,
+      },
+    },
+    parent,
+  );
+  propagation.inject(trace.setSpan(parent, span), headers);
+  return span;
+}
+
 /** What to forward where. */
 export interface UpstreamTarget {
   /** Absolute CDR URL (upstream base + path + raw query). */
@@ -70,7 +103,8 @@ export interface UpstreamTarget {
 /**
  * Streams a request to the CDR and the answer back: the app's `Authorization` is replaced by
  * `upstreamAuthorization` (or dropped), cookies and hop-by-hop fields are removed, `Location` /
- * `Content-Location` pointing into the CDR are rewritten to the gateway.
+ * `Content-Location` pointing into the CDR are rewritten to the gateway. Each call is an
+ * `openehr upstream <METHOD>` client span whose trace context the CDR receives (`traceparent`).
  */
 @Injectable()
 export class UpstreamProxyService {
@@ -87,6 +121,7 @@ export class UpstreamProxyService {
     else if (request.headers['content-length'] !== undefined)
       headers['content-length'] = request.headers['content-length'];
     const client = target.url.protocol === 'https:' ? https : http;
+    const span = upstreamSpan(request, target.url, headers);
     return new Promise<void>((resolve, reject) => {
       const upstream = client.request(target.url, { method: request.method, headers });
       const timer = setTimeout(
@@ -98,6 +133,8 @@ export class UpstreamProxyService {
       });
       upstream.on('error', (error) => {
         clearTimeout(timer);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.name });
+        span.end();
         if (response.headersSent) {
           response.destroy();
           return;
@@ -110,10 +147,19 @@ export class UpstreamProxyService {
       });
       upstream.on('response', (answer) => {
         clearTimeout(timer);
-        this.relay(answer, response, target).then(resolve, () => {
-          response.destroy();
-          resolve();
-        });
+        span.setAttribute('http.response.status_code', answer.statusCode ?? 0);
+        if ((answer.statusCode ?? 500) >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        this.relay(answer, response, target).then(
+          () => {
+            span.end();
+            resolve();
+          },
+          () => {
+            span.end();
+            response.destroy();
+            resolve();
+          },
+        );
       });
       if (target.body !== undefined) upstream.end(target.body);
       else pipeline(request, upstream).catch(() => upstream.destroy()); // failures surface as 'error'

@@ -10,6 +10,8 @@ import { makeAdminApi, secretToken } from '../factories/admin-api.factory.js';
 import { makeSymmetricClient } from '../factories/client.factory.js';
 import { postForm, saveClient } from '../support/clients.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
+import { freePort } from '../support/free-port.js';
+import { startFakeCdr, type FakeCdr } from '../resource-server/fake-cdr.js';
 
 const PATIENT_EHR = '7d44b88c-4199-4bad-97dc-d78268e01398';
 const SECRET = 'metrics-client-secret-0123456789';
@@ -45,6 +47,7 @@ function parseExposition(text: string): { types: Map<string, string>; samples: S
  */
 describe('metrics: /admin/metrics after a scripted run', () => {
   let storage: TestStorage;
+  let cdr: FakeCdr;
   let t: TestApp;
   let backendClient: string;
   let appClient: string;
@@ -52,9 +55,11 @@ describe('metrics: /admin/metrics after a scripted run', () => {
 
   beforeAll(async () => {
     storage = await createTestStorage();
+    cdr = await startFakeCdr();
     t = await startTestApp(storage, {
       SMART_METRICS_ENABLED: 'true',
       SMART_RATE_LIMIT_TOKEN_PER_CLIENT: '4',
+      SMART_OPENEHR_UPSTREAM_URL: cdr.url,
     });
     backendClient = await saveClient(
       t.app,
@@ -76,6 +81,7 @@ describe('metrics: /admin/metrics after a scripted run', () => {
   });
   afterAll(async () => {
     await t.close();
+    await cdr.close();
     await storage.dispose();
   });
 
@@ -106,6 +112,12 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     const { access_token: token } = (await issued.json()) as { access_token: string };
     const auth = { authorization: basic(backendClient, SECRET) };
     expect((await postForm(`${t.url}/auth/introspect`, { token }, auth)).status).toBe(200);
+    // Through the gateway: one composition read forwarded, one request that is no operation.
+    cdr.compositions.set('c1::node::1', 'MyHospital::Vitals.v1');
+    const gateway = (path: string) =>
+      fetch(`${t.url}/openehr/rest/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await gateway(`/ehr/${PATIENT_EHR}/composition/c1::node::1`)).status).toBe(200);
+    expect((await gateway('/no-such-resource')).status).toBe(403);
     expect((await postForm(`${t.url}/auth/revoke`, { token }, auth)).status).toBe(200);
     expect((await backendToken('wrong-secret')).status).toBe(401);
     expect((await fetch(`${t.url}/.well-known/smart-configuration`)).status).toBe(200);
@@ -169,6 +181,9 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     expect(types.get('smart_auth_consent_decisions_total')).toBe('counter');
     expect(types.get('smart_auth_cleanup_rows_deleted_total')).toBe('counter');
     expect(types.get('smart_auth_signing_key_age_seconds')).toBe('gauge');
+    expect(types.get('smart_auth_storage_query_duration_seconds')).toBe('histogram');
+    expect(types.get('smart_auth_storage_query_errors_total')).toBe('counter');
+    expect(types.get('openehr_gateway_request_duration_seconds')).toBe('histogram');
     // Node's default process metrics.
     expect(types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
@@ -227,6 +242,42 @@ describe('metrics: /admin/metrics after a scripted run', () => {
       find(samples, 'smart_auth_rate_limit_refusals_total', { limit: 'token_per_client' })?.value,
     ).toBe(refused);
 
+    // Storage: every query by its SQL operation, and nothing else as a label.
+    const queries = samples.filter(
+      (s) => s.name === 'smart_auth_storage_query_duration_seconds_count',
+    );
+    for (const q of queries) {
+      expect(Object.keys(q.labels)).toEqual(['operation']);
+      expect([
+        'select',
+        'insert',
+        'update',
+        'delete',
+        'begin',
+        'commit',
+        'rollback',
+        'other',
+      ]).toContain(q.labels.operation);
+    }
+    for (const operation of ['select', 'insert']) {
+      const count = find(samples, 'smart_auth_storage_query_duration_seconds_count', { operation });
+      expect({ operation, count: count?.value }).toEqual({ operation, count: expect.any(Number) });
+      expect(count!.value).toBeGreaterThan(0);
+    }
+    // The gateway: the forwarded read by its openEHR operation, the refusal as `none`.
+    expect(
+      find(samples, 'openehr_gateway_request_duration_seconds_count', {
+        operation: 'composition.read',
+        status_class: '2xx',
+      })?.value,
+    ).toBe(1);
+    expect(
+      find(samples, 'openehr_gateway_request_duration_seconds_count', {
+        operation: 'none',
+        status_class: '4xx',
+      })?.value,
+    ).toBe(1);
+
     // The PostgreSQL pool (SQLite has none).
     if (storage.databaseUrl) {
       expect(types.get('smart_auth_db_pool_clients')).toBe('gauge');
@@ -239,7 +290,7 @@ describe('metrics: /admin/metrics after a scripted run', () => {
 
     // Bounded labels: no client id, no path anywhere in the exposition.
     for (const id of [backendClient, appClient, 'test-admin']) expect(text).not.toContain(id);
-    expect(text).not.toMatch(/\/auth\/|\/admin\//);
+    expect(text).not.toMatch(/\/auth\/|\/admin\/|\/ehr\//);
   });
 
   it('a scraper client with only metrics:read may scrape, and nothing else of the admin API', async () => {
@@ -295,5 +346,77 @@ describe('metrics: off by default', () => {
     });
     expect(res.status).toBe(404);
     expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
+  });
+});
+
+describe('metrics: a listener of their own (SMART_METRICS_PORT)', () => {
+  let storage: TestStorage;
+  let t: TestApp;
+  let metricsUrl: string;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}`;
+    t = await startTestApp(storage, {
+      SMART_METRICS_ENABLED: 'true',
+      SMART_METRICS_PORT: String(port),
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.dispose();
+  });
+
+  it('serves GET /metrics without a token, and nothing else', async () => {
+    expect((await fetch(`${t.url}/.well-known/smart-configuration`)).status).toBe(200);
+    const res = await fetch(`${metricsUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const { types, samples } = parseExposition(await res.text());
+    expect(types.get('smart_auth_request_duration_seconds')).toBe('histogram');
+    expect(
+      samples.find(
+        (s) =>
+          s.name === 'smart_auth_request_duration_seconds_count' &&
+          s.labels.endpoint === 'discovery',
+      )?.value,
+    ).toBeGreaterThanOrEqual(1);
+    const head = await fetch(`${metricsUrl}/metrics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect((await fetch(`${metricsUrl}/`)).status).toBe(404);
+    expect((await fetch(`${metricsUrl}/auth/token`)).status).toBe(404);
+    const post = await fetch(`${metricsUrl}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    // The admin endpoint still needs its token.
+    expect((await fetch(`${t.url}/admin/metrics`)).status).toBe(401);
+  });
+
+  it('refuses a port without metrics, or the same port as the app, at start', async () => {
+    const port = String(await freePort());
+    await expect(startTestApp(storage, { SMART_METRICS_PORT: port })).rejects.toThrow(
+      /SMART_METRICS_PORT needs SMART_METRICS_ENABLED=true/,
+    );
+    await expect(
+      startTestApp(storage, {
+        SMART_METRICS_ENABLED: 'true',
+        SMART_METRICS_PORT: port,
+        PORT: port,
+      }),
+    ).rejects.toThrow(/SMART_METRICS_PORT must differ from PORT/);
+  });
+
+  it('closes the listener with the application', async () => {
+    const other = await createTestStorage();
+    const port = await freePort();
+    const app = await startTestApp(other, {
+      SMART_METRICS_ENABLED: 'true',
+      SMART_METRICS_PORT: String(port),
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    await app.close();
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+    await other.dispose();
   });
 });

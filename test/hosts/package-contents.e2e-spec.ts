@@ -15,7 +15,7 @@ const RUNTIME_IMPORTS: Record<string, RegExp> = {
   '@smart-openehr/resource-server':
     /^(@nestjs\/(common|core)|@smart-openehr\/scopes|jose|passport-jwt|express)(\/.*)?$/,
   '@smart-openehr/auth-server':
-    /^(@nestjs\/(common|core|typeorm)|@smart-openehr\/scopes|typeorm|jose|oidc-provider|openid-client|class-validator|class-transformer|prom-client|rxjs)$/,
+    /^(@nestjs\/(common|core|typeorm)|@smart-openehr\/scopes|typeorm|jose|oidc-provider|openid-client|class-validator|class-transformer|prom-client|rxjs|@opentelemetry\/api)$/,
 };
 
 interface PackedFile {

@@ -76,6 +76,9 @@ export {
   type SmartHealthCheckName,
 } from './health/auth-health.port.js';
 
+// Metrics: the registry, for a host's own instruments.
+export { SmartMetricsRegistry } from './metrics/metrics-registry.port.js';
+
 // Storage: the host's TypeORM DataSource includes these.
 export {
   SMART_AUTH_ENTITIES,

@@ -17,6 +17,7 @@ import { ClientsService } from './clients/clients.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
 import { HEALTH_FEATURE } from './health/health.feature.js';
 import { SmartAuthHealth } from './health/auth-health.port.js';
+import { SmartMetricsRegistry } from './metrics/metrics-registry.port.js';
 import { AppGrantsStore } from './grants/app-grants.store.js';
 import { ConsentStoreService } from './grants/consent-store.service.js';
 import { INTERACTION_FEATURE } from './interaction/interaction.feature.js';
@@ -120,7 +121,7 @@ const FEATURES: readonly SmartFeature[] = [
   controllers: FEATURES.flatMap((feature) => feature.controllers ?? []),
   providers: FEATURES.flatMap((feature): Provider[] => feature.providers),
   // What a host may inject: the public ports (the rest stays inside the module).
-  exports: [SmartAuthAdmin, SmartTokenRevocations, SmartAuthHealth],
+  exports: [SmartAuthAdmin, SmartTokenRevocations, SmartAuthHealth, SmartMetricsRegistry],
 })
 export class SmartAuthServerModule {
   static forRoot(options: typeof SMART_AUTH_SERVER_OPTIONS_TYPE): DynamicModule {

@@ -4,7 +4,7 @@ import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { DISCOVERY_CACHE_CONTROL } from './discovery-metadata.builder.js';
 import { buildSmartConfiguration } from './smart-configuration.builder.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
-import { Measured } from '../metrics/metrics.interceptor.js';
+import { Observed } from '../metrics/endpoint.interceptor.js';
 
 /**
  * `/.well-known/smart-configuration`: JSON whatever the `Accept` header, CORS open to any origin.
@@ -23,7 +23,7 @@ export class DiscoveryController {
   @Header('Content-Type', 'application/json; charset=utf-8')
   @Header('Access-Control-Allow-Origin', '*')
   @Header('Cache-Control', DISCOVERY_CACHE_CONTROL)
-  @Measured('discovery')
+  @Observed('discovery')
   smartConfiguration(): string {
     return this.document;
   }

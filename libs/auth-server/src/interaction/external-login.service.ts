@@ -4,12 +4,19 @@ import type { SmartAccountClaims } from '../accounts/account.port.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ExternalLoginRepository } from '../persistence/repositories/external-login.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { inSpan, type Span } from '../tracing/auth.tracer.js';
 
 interface PendingLogin {
   uid: string;
   verifier: string;
   nonce: string;
   state: string;
+}
+
+/** Records how a callback ended on its span (`smart.login.outcome`); no account id. */
+function outcome(span: Span, value: 'success' | 'unknown_state' | 'no_subject'): undefined {
+  span.setAttribute('smart.login.outcome', value);
+  return undefined;
 }
 
 /** Maps an upstream provider's claims to the local account (Keycloak-style roles included). */
@@ -47,6 +54,11 @@ export class ExternalLoginService {
     return this.options.externalLogin !== undefined;
   }
 
+  /** The identity server's host on the login spans. */
+  private get spanOptions() {
+    return { attributes: { 'server.address': new URL(this.options.externalLogin!.issuer).host } };
+  }
+
   private get redirectUri(): string {
     return `${new URL(this.options.issuer).origin}${this.options.routes.interaction}/callback/idp`;
   }
@@ -65,23 +77,25 @@ export class ExternalLoginService {
   }
 
   /** The URL to send the browser to; remembers PKCE verifier, state and nonce for the callback. */
-  async start(uid: string): Promise<string> {
-    const config = await this.configuration();
-    const login: PendingLogin = {
-      uid,
-      verifier: oidc.randomPKCECodeVerifier(),
-      nonce: oidc.randomNonce(),
-      state: oidc.randomState(),
-    };
-    await this.logins.savePending(login.state, { ...login }, 600);
-    return oidc.buildAuthorizationUrl(config, {
-      redirect_uri: this.redirectUri,
-      scope: this.options.externalLogin!.scope,
-      code_challenge: await oidc.calculatePKCECodeChallenge(login.verifier),
-      code_challenge_method: 'S256',
-      state: login.state,
-      nonce: login.nonce,
-    }).href;
+  start(uid: string): Promise<string> {
+    return inSpan('external-login start', this.spanOptions, async () => {
+      const config = await this.configuration();
+      const login: PendingLogin = {
+        uid,
+        verifier: oidc.randomPKCECodeVerifier(),
+        nonce: oidc.randomNonce(),
+        state: oidc.randomState(),
+      };
+      await this.logins.savePending(login.state, { ...login }, 600);
+      return oidc.buildAuthorizationUrl(config, {
+        redirect_uri: this.redirectUri,
+        scope: this.options.externalLogin!.scope,
+        code_challenge: await oidc.calculatePKCECodeChallenge(login.verifier),
+        code_challenge_method: 'S256',
+        state: login.state,
+        nonce: login.nonce,
+      }).href;
+    });
   }
 
   /** The interaction a callback belongs to (by its `state`). */
@@ -91,29 +105,32 @@ export class ExternalLoginService {
   }
 
   /** Exchanges the code, checks state/nonce/PKCE and the ID token; returns the local account id. */
-  async complete(uid: string, originalUrl: string): Promise<string | undefined> {
-    const query = new URL(originalUrl, this.options.issuer).searchParams;
-    const state = query.get('state') ?? '';
-    const login = (await this.logins.findPending(state)) as PendingLogin | undefined;
-    if (!login || login.uid !== uid) return undefined;
-    await this.logins.deletePending(state);
-    const callback = new URL(this.redirectUri);
-    callback.search = query.toString();
-    const tokens = await oidc.authorizationCodeGrant(await this.configuration(), callback, {
-      pkceCodeVerifier: login.verifier,
-      expectedState: login.state,
-      expectedNonce: login.nonce,
-      idTokenExpected: true,
+  complete(uid: string, originalUrl: string): Promise<string | undefined> {
+    return inSpan('external-login callback', this.spanOptions, async (span) => {
+      const query = new URL(originalUrl, this.options.issuer).searchParams;
+      const state = query.get('state') ?? '';
+      const login = (await this.logins.findPending(state)) as PendingLogin | undefined;
+      if (!login || login.uid !== uid) return outcome(span, 'unknown_state');
+      await this.logins.deletePending(state);
+      const callback = new URL(this.redirectUri);
+      callback.search = query.toString();
+      const tokens = await oidc.authorizationCodeGrant(await this.configuration(), callback, {
+        pkceCodeVerifier: login.verifier,
+        expectedState: login.state,
+        expectedNonce: login.nonce,
+        idTokenExpected: true,
+      });
+      const claims = tokens.claims();
+      if (!claims?.sub) return outcome(span, 'no_subject');
+      const account = accountFromClaims(claims);
+      await this.logins.saveAccount(
+        account.sub,
+        { ...account },
+        this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
+      );
+      outcome(span, 'success');
+      return account.sub;
     });
-    const claims = tokens.claims();
-    if (!claims?.sub) return undefined;
-    const account = accountFromClaims(claims);
-    await this.logins.saveAccount(
-      account.sub,
-      { ...account },
-      this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
-    );
-    return account.sub;
   }
 
   /** An account that logged in through the external provider. */

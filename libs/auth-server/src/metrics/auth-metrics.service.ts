@@ -6,10 +6,12 @@ import type {
 } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { GRANT_TYPES } from '../vocabulary/grant-type.types.js';
+import { SmartMetricsRegistry } from './metrics-registry.port.js';
 import type {
   ConsentDecision,
   JwksSource,
   LaunchOutcome,
+  QueryOperation,
   LoginOutcome,
   MeasuredEndpoint,
   RateLimitName,
@@ -18,6 +20,8 @@ import type {
 
 /** Seconds: from a cached discovery document (sub-millisecond) to a slow database (seconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds: storage reports whole milliseconds, so the first bucket holds the sub-millisecond ones. */
+const QUERY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** OAuth error codes are snake_case words; anything else is counted as `other`. */
 const ERROR_CODE = /^[a-z_]{1,40}$/;
 
@@ -119,6 +123,19 @@ function instruments(registry: Registry, clientLabels: boolean) {
       labelNames: ['source', 'outcome'],
       registers,
     }),
+    queries: new Histogram({
+      name: 'smart_auth_storage_query_duration_seconds',
+      help: 'Time the database took to answer a query, by SQL operation (whole milliseconds).',
+      labelNames: ['operation'],
+      buckets: QUERY_BUCKETS,
+      registers,
+    }),
+    queryErrors: new Counter({
+      name: 'smart_auth_storage_query_errors_total',
+      help: 'Queries the database refused or could not answer, by SQL operation.',
+      labelNames: ['operation'],
+      registers,
+    }),
     cleanup: new Counter({
       name: 'smart_auth_cleanup_rows_deleted_total',
       help: 'Expired rows the cleanup job deleted (codes, tokens, sessions, launches, revocations, keys).',
@@ -134,8 +151,9 @@ function instruments(registry: Registry, clientLabels: boolean) {
  * returns at its first check.
  */
 @Injectable()
-export class SmartAuthMetrics {
-  private readonly registry: Registry | undefined;
+export class SmartAuthMetrics implements SmartMetricsRegistry {
+  /** The registry the instruments are in, for a host's own (public port: SmartMetricsRegistry). */
+  readonly registry: Registry | undefined;
   private readonly on: ReturnType<typeof instruments> | undefined;
   private readonly clientLabels: boolean;
 
@@ -223,6 +241,13 @@ export class SmartAuthMetrics {
   /** Where to read the PostgreSQL pool's counts at scrape time. */
   watchPool(read: () => PoolCounts | undefined): void {
     if (this.on) this.on.pool.read = read;
+  }
+
+  /** A query answered after `milliseconds`, or failed (`milliseconds` undefined). */
+  storageQuery(operation: QueryOperation, milliseconds: number | undefined): void {
+    if (!this.on) return;
+    if (milliseconds === undefined) this.on.queryErrors.inc({ operation });
+    else this.on.queries.observe({ operation }, milliseconds / 1000);
   }
 
   cleanedUp(rows: number): void {

@@ -46,3 +46,7 @@ export type RateLimitName =
   | 'token_per_client'
   | 'failed_auth_per_ip'
   | 'login_per_account';
+
+/** The SQL statement kind of a query (`smart_auth_storage_query_*`); anything else: `other`. */
+export type QueryOperation =
+  'select' | 'insert' | 'update' | 'delete' | 'begin' | 'commit' | 'rollback' | 'other';

@@ -169,6 +169,10 @@ describe(resolveAuthServerOptions.name, () => {
     ['metrics', { metrics: true }],
     ['metrics.enabled', { metrics: { enabled: 'yes' } }],
     ['metrics.clientLabels', { metrics: { enabled: true, clientLabels: 1 } }],
+    ['metrics.port', { metrics: { enabled: true, port: 70000 } }],
+    ['metrics.port', { metrics: { enabled: true, port: '9464' } }],
+    ['metrics.port', { metrics: { port: 9464 } }],
+    ['metrics.host', { metrics: { enabled: true, port: 9464, host: ' ' } }],
   ])('refuses a bad %s, naming it (%j)', (option, override) => {
     const err = errorFor(override);
     expect(err.option).toBe(option);

@@ -4,11 +4,13 @@ import { SmartAuthConfigError } from './auth-config.error.js';
 import {
   absoluteUrl,
   bool,
+  nonEmptyString,
   nonNegativeInt,
   object,
   oneOf,
   positiveInt,
   stringList,
+  tcpPort,
 } from './option-value.validators.js';
 import { resolveSecurityOptions } from './security-options.resolver.js';
 import { parseHost } from '../common/host.rules.js';
@@ -124,9 +126,14 @@ function resolveMetrics(
   input: SmartAuthServerOptions['metrics'],
 ): ResolvedSmartAuthServerOptions['metrics'] {
   const metrics = { ...D.metrics, ...object('metrics', input) };
+  if (metrics.port !== undefined && metrics.enabled !== true) {
+    throw new SmartAuthConfigError('metrics.port', 'needs metrics.enabled: true');
+  }
   return {
     enabled: bool('metrics.enabled', metrics.enabled),
     clientLabels: bool('metrics.clientLabels', metrics.clientLabels),
+    port: metrics.port === undefined ? undefined : tcpPort('metrics.port', metrics.port),
+    host: nonEmptyString('metrics.host', metrics.host),
   };
 }
 

@@ -224,9 +224,10 @@ export interface SmartAuthServerOptions {
   /**
    * Prometheus metrics (README "Metrics"): counters and histograms of the OAuth endpoints, logins,
    * launches, revocations and rate limits, plus Node's process metrics, served in the text format
-   * at `GET {mountPath}/admin/metrics` to callers holding the `admin` scope (never on the public
-   * OAuth surface). Off by default; when off, the recording calls do nothing.
-   * @default { enabled: false, clientLabels: false }
+   * at `GET {mountPath}/admin/metrics` to callers holding the `admin` or `metrics:read` scope
+   * (never on the public OAuth surface), and, with `port`, on a listener of their own. Off by
+   * default; when off, the recording calls do nothing.
+   * @default { enabled: false, clientLabels: false, host: '127.0.0.1' }
    */
   metrics?: SmartMetricsOptions;
 }
@@ -241,6 +242,18 @@ export interface SmartMetricsOptions {
    * @default false
    */
   clientLabels?: boolean;
+  /**
+   * Also serve `GET /metrics`, without authentication, on this port: a listener of its own,
+   * separate from the host's HTTP server, for a scraper inside the network (Keycloak's
+   * management-port pattern). Nothing else is served there. Unset: no such listener.
+   */
+  port?: number;
+  /**
+   * The address the metrics listener binds. Loopback by default, so nothing is exposed by
+   * accident; `0.0.0.0` (or the pod's address) lets a scraper on another host reach it.
+   * @default '127.0.0.1'
+   */
+  host?: string;
 }
 
 /** An upstream OpenID Connect provider for end-user login. */
@@ -314,7 +327,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   launch: { ttlSeconds: 300, base64Json: false, episodeContext: false },
   launcherOrigins: [],
   extraAudiences: [],
-  metrics: { enabled: false, clientLabels: false },
+  metrics: { enabled: false, clientLabels: false, host: '127.0.0.1' },
   ...SECURITY_DEFAULTS,
 } as const satisfies Omit<SmartAuthServerOptions, 'issuer' | 'services'>;
 
@@ -361,5 +374,5 @@ export interface ResolvedSmartAuthServerOptions {
   loginThrottle: ResolvedSecurityOptions['loginThrottle'];
   securityHeaders: ResolvedSecurityOptions['securityHeaders'];
   securityEvents: ResolvedSecurityOptions['securityEvents'];
-  metrics: Required<SmartMetricsOptions>;
+  metrics: Required<Omit<SmartMetricsOptions, 'port'>> & { port: number | undefined };
 }

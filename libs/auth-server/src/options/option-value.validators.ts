@@ -63,3 +63,18 @@ export function stringList(option: string, value: unknown): readonly string[] {
 export const positiveInt = (option: string, value: unknown): number => integer(option, value, 1);
 
 export const nonNegativeInt = (option: string, value: unknown): number => integer(option, value, 0);
+
+/** A TCP port to listen on (1–65535). */
+export function tcpPort(option: string, value: unknown): number {
+  const port = integer(option, value, 1);
+  if (port > 65535) throw new SmartAuthConfigError(option, 'must be a port number (1-65535)');
+  return port;
+}
+
+/** A non-empty string. */
+export function nonEmptyString(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new SmartAuthConfigError(option, 'must be a non-empty string');
+  }
+  return value;
+}

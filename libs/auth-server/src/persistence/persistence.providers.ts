@@ -17,17 +17,20 @@ import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { SmartContextRepository } from './repositories/smart-context.repository.js';
 import { StorageProbeRepository } from './repositories/storage-probe.repository.js';
 import { TrustedIssuerRepository } from './repositories/trusted-issuer.repository.js';
+import { StorageQueryObserver } from './storage-query.observer.js';
 import { TransactionRunner } from './transaction.runner.js';
 
 /**
- * Every repository (the only code that touches TypeORM), the change notices between instances
- * and the cleaner of expired rows, for the module's providers.
+ * Every repository (the only code that touches TypeORM), the change notices between instances,
+ * the cleaner of expired rows and the observers of the pool and the queries, for the module's
+ * providers.
  */
 export const PERSISTENCE_PROVIDERS: Provider[] = [
   TransactionRunner,
   ChangeNoticesService,
   ExpiredRowsCleaner,
   PoolMetricsWatcher,
+  StorageQueryObserver,
   OidcPayloadRepository,
   LaunchRepository,
   SmartContextRepository,

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { inSpan, SpanKind } from '../tracing/auth.tracer.js';
 import { isSpecialUseAddress } from './special-use-address.policy.js';
 
 /** How the server fetches remote documents (a client's or a trusted issuer's `jwks_uri`). */
@@ -26,33 +27,43 @@ async function assertPublicHost(host: string): Promise<void> {
 /**
  * Fetch for remote keys: refuses hosts that resolve to special-use addresses unless allowed (the
  * engine's dispatcher also checks at connect time), refuses redirects (which could move to
- * another host), and caps time and body size.
+ * another host), and caps time and body size. Each fetch is a `jwks fetch` client span.
  * @see https://github.com/panva/node-oidc-provider/tree/main/docs#fetch
  */
 export function guardedFetch(policy: FetchPolicy): GuardedFetch {
   const allowed = new Set(policy.allowPrivateHosts.map((h) => h.toLowerCase()));
-  return async (url, init = {}) => {
+  return (url, init = {}) => {
     const target = new URL(url instanceof Request ? url.url : url);
-    const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const { dispatcher, ...rest } = init as RequestInit & { dispatcher?: unknown };
-    const options: RequestInit = {
-      ...rest,
-      redirect: 'error',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    };
-    if (!allowed.has(host)) {
-      await assertPublicHost(host);
-      if (dispatcher) Object.assign(options, { dispatcher });
-    }
-    try {
-      const res = await fetch(target, options);
-      const body = await readCapped(res, policy.maxBodyBytes);
-      policy.onOutcome?.(res.ok);
-      return new Response(body, { status: res.status, headers: res.headers });
-    } catch (err) {
-      policy.onOutcome?.(false);
-      throw err;
-    }
+    return inSpan(
+      'jwks fetch',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': 'GET', 'url.full': target.href },
+      },
+      async (span) => {
+        const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+        const { dispatcher, ...rest } = init as RequestInit & { dispatcher?: unknown };
+        const options: RequestInit = {
+          ...rest,
+          redirect: 'error',
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        };
+        if (!allowed.has(host)) {
+          await assertPublicHost(host);
+          if (dispatcher) Object.assign(options, { dispatcher });
+        }
+        try {
+          const res = await fetch(target, options);
+          span.setAttribute('http.response.status_code', res.status);
+          const body = await readCapped(res, policy.maxBodyBytes);
+          policy.onOutcome?.(res.ok);
+          return new Response(body, { status: res.status, headers: res.headers });
+        } catch (err) {
+          policy.onOutcome?.(false);
+          throw err;
+        }
+      },
+    );
   };
 }
 

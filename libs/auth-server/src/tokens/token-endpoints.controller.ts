@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Req, UseFilters } fr
 import type { Request } from 'express';
 import { OAuthError } from '../errors/oauth.error.js';
 import { OAuthErrorFilter } from '../errors/oauth-error.filter.js';
-import { Measured } from '../metrics/metrics.interceptor.js';
+import { Observed } from '../metrics/endpoint.interceptor.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { EngineRoutes } from '../provider/ports/engine-routes.port.js';
 import { EngineTokens } from '../provider/ports/engine-tokens.port.js';
@@ -49,7 +49,7 @@ export class TokenEndpointsController {
   /** @see https://hl7.org/fhir/smart-app-launch/token-introspection.html */
   @Post(oauthEndpointRoute('introspection'))
   @HttpCode(200)
-  @Measured('introspect')
+  @Observed('introspect')
   async introspect(
     @Req() req: Request,
     @Body() body: unknown,
@@ -66,7 +66,7 @@ export class TokenEndpointsController {
 
   @Post(oauthEndpointRoute('revocation'))
   @HttpCode(200)
-  @Measured('revoke')
+  @Observed('revoke')
   async revoke(
     @Req() req: Request,
     @Body() body: unknown,

@@ -17,6 +17,7 @@ import { logEngineErrors, recordAppGrantUse } from './engine-events.hook.js';
 import { failedAuthHook } from './failed-auth.hook.js';
 import { grantTokensHook } from './grant-tokens.hook.js';
 import { metricsHook } from './metrics.hook.js';
+import { tracingHook } from './tracing.hook.js';
 import { listenForReplaySignals, replayRevocationHook } from './replay-revocation.hook.js';
 import { securityEventsHook } from './security-events.hook.js';
 import { engineTokenPreflight } from './token-preflight.hook.js';
@@ -39,8 +40,8 @@ export interface EngineHookDependencies {
 
 /**
  * Installs every patch and hook of ours in the engine: the two patches (hashed client secrets,
- * atomic replay detection), then the middleware in this fixed order (the metrics hook, outermost,
- * only when metrics are enabled) (Koa: the first runs outermost,
+ * atomic replay detection), then the middleware in this fixed order (the tracing hook outermost,
+ * then the metrics hook, only when metrics are enabled) (Koa: the first runs outermost,
  * so after the engine answered the last runs first: the response is shaped before the hooks
  * that count and report it read it).
  */
@@ -48,6 +49,7 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
   const { oauthPath } = deps;
   verifyHashedClientSecrets(provider, deps.secrets);
   installAtomicReplayDetection(provider, deps.payloads);
+  provider.use(tracingHook());
   if (deps.metrics.enabled) provider.use(metricsHook(deps.metrics));
   provider.use(canonicalOrigin(deps.issuer));
   provider.use(engineTokenPreflight(provider, oauthPath));
