@@ -60,12 +60,17 @@ export interface ChildInstance {
   kill(): Promise<void>;
 }
 
-/** Starts `node dist/src/main.js` on `port` and waits until `/health/ready` answers 200. */
+/**
+ * Starts `node dist/src/main.js` on `port` and waits until `/health/ready` answers 200.
+ * `nodeArgs` go before the script (e.g. `--import` of an OpenTelemetry SDK); `onStdout` receives
+ * what the instance logs (otherwise discarded).
+ */
 export async function startChild(
   port: number,
   env: Record<string, string>,
+  options: { nodeArgs?: string[]; onStdout?: (text: string) => void } = {},
 ): Promise<ChildInstance> {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
     cwd: ROOT,
     env: {
       PORT: String(port),
@@ -74,8 +79,10 @@ export async function startChild(
       SMART_ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'pipe'],
   });
+  if (options.onStdout)
+    child.stdout?.on('data', (chunk: Buffer) => options.onStdout!(chunk.toString()));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
