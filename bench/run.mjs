@@ -9,7 +9,8 @@
 //   BENCH_CONNECTIONS=16   concurrent connections (BENCH_FLOW_CONNECTIONS=16 users for S3/S4)
 //   BENCH_S3_LOGIN=1       also S3 with a login (password hash check) in every flow
 //   BENCH_DB=sqlite|postgres   only that database (default: sqlite, + postgres with DATABASE_URL)
-//   BENCH_ONLY=baselines,s7,product,scale   restrict the groups that run
+//   BENCH_ONLY=baselines,s7,product,scale,observability   restrict the groups that run
+//                          (observability: S1/S2 with metrics off vs on, BENCH_OBS_ROUNDS=2 pairs)
 //   BENCH_S7_MODES=library,libraryRevocation   only these S7 variants (library, libraryRevocation,
 //                          libraryUncached, gateway, gatewayRevocation)
 //   BENCH_SCALE=1          also scenario 8 (100,000 clients, 1,000,000 grants; ~2-4 min per database)
@@ -50,6 +51,7 @@ import {
   startProduct,
   startScriptNodeArgs,
 } from './lib/product.mjs';
+import { runObservability } from './lib/observability.mjs';
 import { evaluateGoals, renderMarkdown, renderSoak } from './lib/report.mjs';
 import { idleRss, RESULTS, ROOT, startServer } from './lib/servers.mjs';
 import { envNumber, log, round, RssSampler, sleep, waitForQuiet } from './lib/util.mjs';
@@ -491,6 +493,17 @@ async function main() {
   for (const kind of databases) {
     const r = wants('product') ? await runProduct(kind) : { scenarios: {} };
     if (cfg.scale && wants('scale')) r.scale = await runScale(kind);
+    if (wants('observability')) {
+      r.observability = await runObservability({
+        kind,
+        cfg,
+        key,
+        measure,
+        assertionLoad,
+        basicLoad,
+        rounds: envNumber('BENCH_OBS_ROUNDS', 2),
+      });
+    }
     results.databases[kind] = r;
   }
   meta.totalSeconds = round((performance.now() - t0) / 1000, 0);

@@ -1,6 +1,7 @@
 // Goals of issue "Performance" and the Markdown report (bench/results/latest.md).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { renderObservability } from './observability.mjs';
 import { round } from './util.mjs';
 
 const pct = (v) => (v === undefined || v === null ? '—' : `${round(v * 100, 0)} %`);
@@ -195,6 +196,10 @@ const HEADER = [
 
 /** The Markdown report of one run. */
 export function renderMarkdown(results) {
+  return [renderMain(results), ...renderObservability(results.databases ?? {})].join('\n');
+}
+
+function renderMain(results) {
   const m = results.meta;
   const out = [];
   out.push(`# smart-openehr-auth benchmark — ${m.startedAt}`);
