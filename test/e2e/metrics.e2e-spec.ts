@@ -12,6 +12,7 @@ import { postForm, saveClient } from '../support/clients.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
 import { freePort } from '../support/free-port.js';
 import { startFakeCdr, type FakeCdr } from '../resource-server/fake-cdr.js';
+import { QUERY_OPERATIONS } from '../../libs/auth-server/src/metrics/metric-label.types.js';
 
 const PATIENT_EHR = '7d44b88c-4199-4bad-97dc-d78268e01398';
 const SECRET = 'metrics-client-secret-0123456789';
@@ -248,16 +249,7 @@ describe('metrics: /admin/metrics after a scripted run', () => {
     );
     for (const q of queries) {
       expect(Object.keys(q.labels)).toEqual(['operation']);
-      expect([
-        'select',
-        'insert',
-        'update',
-        'delete',
-        'begin',
-        'commit',
-        'rollback',
-        'other',
-      ]).toContain(q.labels.operation);
+      expect(QUERY_OPERATIONS).toContain(q.labels.operation);
     }
     for (const operation of ['select', 'insert']) {
       const count = find(samples, 'smart_auth_storage_query_duration_seconds_count', { operation });

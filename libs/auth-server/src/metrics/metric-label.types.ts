@@ -47,6 +47,17 @@ export type RateLimitName =
   | 'failed_auth_per_ip'
   | 'login_per_account';
 
-/** The SQL statement kind of a query (`smart_auth_storage_query_*`); anything else: `other`. */
-export type QueryOperation =
-  'select' | 'insert' | 'update' | 'delete' | 'begin' | 'commit' | 'rollback' | 'other';
+/** The SQL statement kinds a query is counted under (`smart_auth_storage_query_*`). */
+export const QUERY_OPERATIONS = [
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'begin',
+  'commit',
+  'rollback',
+  'other',
+] as const;
+
+/** The SQL statement kind of a query; anything not listed: `other`. */
+export type QueryOperation = (typeof QUERY_OPERATIONS)[number];

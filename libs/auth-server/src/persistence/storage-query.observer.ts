@@ -1,18 +1,10 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
-import type { QueryOperation } from '../metrics/metric-label.types.js';
+import { QUERY_OPERATIONS, type QueryOperation } from '../metrics/metric-label.types.js';
 import { failSpan, SpanKind, tracer } from '../tracing/auth.tracer.js';
 
-const OPERATIONS = new Set<QueryOperation>([
-  'select',
-  'insert',
-  'update',
-  'delete',
-  'begin',
-  'commit',
-  'rollback',
-]);
+const OPERATIONS: ReadonlySet<string> = new Set(QUERY_OPERATIONS);
 const FIRST_WORD = /^\s*([A-Za-z]+)/;
 
 type AfterQueryEvent = Parameters<NonNullable<EntitySubscriberInterface['afterQuery']>>[0];
@@ -21,7 +13,7 @@ type AfterQueryEvent = Parameters<NonNullable<EntitySubscriberInterface['afterQu
 export function queryOperationOf(sql: string): QueryOperation {
   const word = FIRST_WORD.exec(sql)?.[1]?.toLowerCase();
   if (word === 'start') return 'begin';
-  return word && OPERATIONS.has(word as QueryOperation) ? (word as QueryOperation) : 'other';
+  return word && OPERATIONS.has(word) ? (word as QueryOperation) : 'other';
 }
 
 /**
