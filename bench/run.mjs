@@ -10,7 +10,8 @@
 //   BENCH_S3_LOGIN=1       also S3 with a login (password hash check) in every flow
 //   BENCH_DB=sqlite|postgres   only that database (default: sqlite, + postgres with DATABASE_URL)
 //   BENCH_ONLY=baselines,s7,product,scale,observability   restrict the groups that run
-//                          (observability: S1/S2 with metrics off vs on, BENCH_OBS_ROUNDS=2 pairs)
+//                          (observability: S1/S2 with metrics off vs on, BENCH_OBS_ROUNDS=2 pairs;
+//                          census: storage round trips per operation, BENCH_CENSUS_N=20 of each)
 //   BENCH_S7_MODES=library,libraryRevocation   only these S7 variants (library, libraryRevocation,
 //                          libraryUncached, gateway, gatewayRevocation)
 //   BENCH_SCALE=1          also scenario 8 (100,000 clients, 1,000,000 grants; ~2-4 min per database)
@@ -51,6 +52,7 @@ import {
   startProduct,
   startScriptNodeArgs,
 } from './lib/product.mjs';
+import { runCensus } from './lib/census.mjs';
 import { runObservability } from './lib/observability.mjs';
 import { evaluateGoals, renderMarkdown, renderSoak } from './lib/report.mjs';
 import { idleRss, RESULTS, ROOT, startServer } from './lib/servers.mjs';
@@ -493,6 +495,9 @@ async function main() {
   for (const kind of databases) {
     const r = wants('product') ? await runProduct(kind) : { scenarios: {} };
     if (cfg.scale && wants('scale')) r.scale = await runScale(kind);
+    if (wants('census')) {
+      r.census = await runCensus({ kind, cfg, key, n: envNumber('BENCH_CENSUS_N', 20) });
+    }
     if (wants('observability')) {
       r.observability = await runObservability({
         kind,

@@ -154,7 +154,7 @@ async function exchangeCode(cfg, code, verifier) {
   return body;
 }
 
-async function refreshOnce(cfg, refreshToken) {
+export async function refreshOnce(cfg, refreshToken) {
   const res = await globalThis.fetch(`${cfg.base}/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

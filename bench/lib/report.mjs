@@ -1,6 +1,7 @@
 // Goals of issue "Performance" and the Markdown report (bench/results/latest.md).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { renderCensus } from './census.mjs';
 import { renderObservability } from './observability.mjs';
 import { round } from './util.mjs';
 
@@ -196,7 +197,10 @@ const HEADER = [
 
 /** The Markdown report of one run. */
 export function renderMarkdown(results) {
-  return [renderMain(results), ...renderObservability(results.databases ?? {})].join('\n');
+  const databases = results.databases ?? {};
+  return [renderMain(results), ...renderCensus(databases), ...renderObservability(databases)].join(
+    '\n',
+  );
 }
 
 function renderMain(results) {

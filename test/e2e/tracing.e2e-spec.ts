@@ -169,6 +169,14 @@ describe('traces: with an OpenTelemetry SDK registered', () => {
       'http.response.status_code': 200,
     });
     expect(request.attributes['smart.client_type']).toBe('confidential-asymmetric');
+    // The assertion's jti recorded once (the engine adapter's own SQL, run on the driver).
+    const inserts = childrenOf(request).filter((s) => s.name === 'INSERT');
+    expect(inserts.length).toBeGreaterThanOrEqual(1);
+    for (const insert of inserts) {
+      const [startS, startNs] = insert.startTime;
+      const [endS, endNs] = insert.endTime;
+      expect(endS * 1e9 + endNs).toBeGreaterThan(startS * 1e9 + startNs);
+    }
   });
 
   it('an introspection (served by Nest, not the engine) has its span, with the OAuth error of a refusal', async () => {

@@ -20,8 +20,8 @@ import type {
 
 /** Seconds: from a cached discovery document (sub-millisecond) to a slow database (seconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** Seconds: storage reports whole milliseconds, so the first bucket holds the sub-millisecond ones. */
-const QUERY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Seconds: from an in-process SQLite read (microseconds) to a slow database. */
+const QUERY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** OAuth error codes are snake_case words; anything else is counted as `other`. */
 const ERROR_CODE = /^[a-z_]{1,40}$/;
 
@@ -125,7 +125,7 @@ function instruments(registry: Registry, clientLabels: boolean) {
     }),
     queries: new Histogram({
       name: 'smart_auth_storage_query_duration_seconds',
-      help: 'Time the database took to answer a query, by SQL operation (whole milliseconds).',
+      help: 'Time the database took to answer a query, by SQL operation.',
       labelNames: ['operation'],
       buckets: QUERY_BUCKETS,
       registers,

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
+import { reportQuery } from './query.observers.js';
 
-/** Runs the adapter's fixed SQL straight on the driver: what TypeORM's query runner adds is unused. */
+/**
+ * Runs the adapter's fixed SQL straight on the driver: what TypeORM's query runner adds is unused
+ * (its query events included, so each query is reported to the data source's observers here).
+ */
 export interface SqlRunner {
   /** The rows a statement returns (`SELECT`, `… RETURNING`); `[]` for one that returns none. */
   rows<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
@@ -68,6 +73,23 @@ function sqliteRunner(db: SqliteDatabase): SqlRunner {
 
 const runners = new WeakMap<object, SqlRunner>();
 
+/** A runner that reports each query's time (or failure) to the data source's observers. */
+function observed(dataSource: DataSource, runner: SqlRunner): SqlRunner {
+  return {
+    async rows<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+      const started = performance.now();
+      try {
+        const rows = await runner.rows<T>(sql, params);
+        reportQuery(dataSource, sql, started, performance.now() - started);
+        return rows;
+      } catch (err) {
+        reportQuery(dataSource, sql, started, undefined, err);
+        throw err;
+      }
+    },
+  };
+}
+
 /**
  * The runner for a data source's current connection (a re-initialised data source gets a new
  * one). The adapter's statements are few and fixed, so per-connection caches stay small.
@@ -81,7 +103,10 @@ export function sqlRunnerFor(dataSource: DataSource): SqlRunner {
   }
   let runner = runners.get(connection);
   if (runner === undefined) {
-    runner = postgres ? pgRunner(connection as PgPool) : sqliteRunner(connection as SqliteDatabase);
+    const raw = postgres
+      ? pgRunner(connection as PgPool)
+      : sqliteRunner(connection as SqliteDatabase);
+    runner = observed(dataSource, raw);
     runners.set(connection, runner);
   }
   return runner;

@@ -1,8 +1,10 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { QUERY_OPERATIONS, type QueryOperation } from '../metrics/metric-label.types.js';
 import { failSpan, SpanKind, tracer } from '../tracing/auth.tracer.js';
+import { observeQueries, unobserveQueries, type QueryObserver } from './query.observers.js';
 
 const OPERATIONS: ReadonlySet<string> = new Set(QUERY_OPERATIONS);
 const FIRST_WORD = /^\s*([A-Za-z]+)/;
@@ -17,16 +19,17 @@ export function queryOperationOf(sql: string): QueryOperation {
 }
 
 /**
- * Observes every query on the data source through TypeORM's own query events (a subscriber, no
- * patching): its duration for the metrics, and a client span (`db.system.name`,
+ * Observes every query on the data source: the ones through TypeORM by its own query events (a
+ * subscriber, no patching), the engine adapter's SQL run on the driver through `sql.runner.ts`.
+ * Each gives its duration to the metrics and a client span (`db.system.name`,
  * `db.operation.name`; never the SQL text or its parameters) under the span that issued it. The
- * host's own queries on a shared data source are observed too. TypeORM times queries in whole
- * milliseconds, so a span starts that long before it ends.
+ * host's own queries on a shared data source are observed too. TypeORM times its queries in whole
+ * milliseconds; the driver path to the microsecond.
  */
 @Injectable()
-export class StorageQueryObserver implements OnModuleInit, OnModuleDestroy {
+export class StorageQueryObserver implements QueryObserver, OnModuleInit, OnModuleDestroy {
   private readonly subscriber: EntitySubscriberInterface = {
-    afterQuery: (event) => this.observe(event),
+    afterQuery: (event) => this.afterTypeOrmQuery(event),
   };
   private readonly system: string;
 
@@ -39,24 +42,30 @@ export class StorageQueryObserver implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.dataSource.subscribers.push(this.subscriber);
+    observeQueries(this.dataSource, this);
   }
 
   onModuleDestroy(): void {
+    unobserveQueries(this.dataSource, this);
     const at = this.dataSource.subscribers.indexOf(this.subscriber);
     if (at >= 0) this.dataSource.subscribers.splice(at, 1);
   }
 
-  private observe(event: AfterQueryEvent): void {
-    const operation = queryOperationOf(event.query);
-    const milliseconds = event.success ? (event.executionTime ?? 0) : undefined;
+  observe(sql: string, startedAt: number, milliseconds: number | undefined, error?: unknown): void {
+    const operation = queryOperationOf(sql);
     this.metrics.storageQuery(operation, milliseconds);
-    const end = Date.now();
+    const start = performance.timeOrigin + startedAt;
     const span = tracer.startSpan(operation === 'other' ? 'db' : operation.toUpperCase(), {
       kind: SpanKind.CLIENT,
-      startTime: end - (milliseconds ?? 0),
+      startTime: start,
       attributes: { 'db.system.name': this.system, 'db.operation.name': operation },
     });
-    if (!event.success) failSpan(span, event.error);
-    span.end(end);
+    if (milliseconds === undefined) failSpan(span, error);
+    span.end(start + (milliseconds ?? performance.now() - startedAt));
+  }
+
+  private afterTypeOrmQuery(event: AfterQueryEvent): void {
+    const milliseconds = event.success ? (event.executionTime ?? 0) : undefined;
+    this.observe(event.query, performance.now() - (milliseconds ?? 0), milliseconds, event.error);
   }
 }
