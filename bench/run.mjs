@@ -11,7 +11,10 @@
 //   BENCH_DB=sqlite|postgres   only that database (default: sqlite, + postgres with DATABASE_URL)
 //   BENCH_ONLY=baselines,s7,product,scale,observability   restrict the groups that run
 //                          (observability: S1/S2 with metrics off vs on, BENCH_OBS_ROUNDS=2 pairs;
-//                          census: storage round trips per operation, BENCH_CENSUS_N=20 of each)
+//                          census: storage round trips per operation, BENCH_CENSUS_N=20 of each;
+//                          scaleout: 1 and 3 instances on PostgreSQL behind a round-robin proxy,
+//                          mixed S1 + S4 + S5 for BENCH_SCALEOUT_DURATION=60 s; needs DATABASE_URL;
+//                          not part of the default run)
 //   BENCH_S7_MODES=library,libraryRevocation   only these S7 variants (library, libraryRevocation,
 //                          libraryUncached, gateway, gatewayRevocation)
 //   BENCH_SCALE=1          also scenario 8 (100,000 clients, 1,000,000 grants; ~2-4 min per database)
@@ -54,6 +57,7 @@ import {
 } from './lib/product.mjs';
 import { runCensus } from './lib/census.mjs';
 import { runObservability } from './lib/observability.mjs';
+import { runScaleOut } from './lib/scale-out.mjs';
 import { evaluateGoals, renderMarkdown, renderSoak } from './lib/report.mjs';
 import { idleRss, RESULTS, ROOT, startServer } from './lib/servers.mjs';
 import { envNumber, log, round, RssSampler, sleep, waitForQuiet } from './lib/util.mjs';
@@ -510,6 +514,14 @@ async function main() {
       });
     }
     results.databases[kind] = r;
+  }
+  if (cfg.only?.includes('scaleout')) {
+    results.scaleOut = await runScaleOut({
+      cfg,
+      key,
+      specs: specBuilders(cfg, key),
+      duration: envNumber('BENCH_SCALEOUT_DURATION', 60),
+    });
   }
   meta.totalSeconds = round((performance.now() - t0) / 1000, 0);
   results.goals = evaluateGoals(results);

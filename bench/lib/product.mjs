@@ -105,7 +105,7 @@ export function startScriptNodeArgs() {
 }
 
 /** Starts dist/src/main.js on `storage` as `npm start` does; the public URL is the loopback URL of its port. */
-export async function startProduct(storage, { name, profile, env = {} } = {}) {
+export async function startProduct(storage, { name, profile, env = {}, readyPath } = {}) {
   return startServer({
     name: name ?? `product-${storage.kind}`,
     script: join(ROOT, 'dist', 'src', 'main.js'),
@@ -122,7 +122,7 @@ export async function startProduct(storage, { name, profile, env = {} } = {}) {
       ...storage.env,
       ...env,
     }),
-    readyPath: '/.well-known/smart-configuration',
+    readyPath: readyPath ?? '/.well-known/smart-configuration',
     profile,
   });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { renderCensus } from './census.mjs';
 import { renderObservability } from './observability.mjs';
+import { renderScaleOut } from './scale-out.mjs';
 import { round } from './util.mjs';
 
 const pct = (v) => (v === undefined || v === null ? '—' : `${round(v * 100, 0)} %`);
@@ -198,9 +199,12 @@ const HEADER = [
 /** The Markdown report of one run. */
 export function renderMarkdown(results) {
   const databases = results.databases ?? {};
-  return [renderMain(results), ...renderCensus(databases), ...renderObservability(databases)].join(
-    '\n',
-  );
+  return [
+    renderMain(results),
+    ...renderCensus(databases),
+    ...renderObservability(databases),
+    ...renderScaleOut(results.scaleOut),
+  ].join('\n');
 }
 
 function renderMain(results) {

@@ -31,8 +31,9 @@ export async function startServer({
   readyPath = '/',
   profile,
   nodeArgs = [],
+  port: fixedPort,
 }) {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   mkdirSync(join(RESULTS, 'logs'), { recursive: true });
   const logFile = join(RESULTS, 'logs', `${name}.log`);
