@@ -12,6 +12,7 @@ import { canonicalOrigin } from './canonical-origin.hook.js';
 import { installAtomicReplayDetection } from './replay-detection.patch.js';
 import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
 import { clientLimitsHook } from './client-limits.hook.js';
+import { hookedEndpoints } from './client-identity.reader.js';
 import { discoveryHook } from './discovery.hook.js';
 import { logEngineErrors, recordAppGrantUse } from './engine-events.hook.js';
 import { failedAuthHook } from './failed-auth.hook.js';
@@ -46,14 +47,16 @@ export interface EngineHookDependencies {
  */
 export function installEngineHooks(provider: Provider, deps: EngineHookDependencies): void {
   const { oauthPath } = deps;
+  // Built once here: the hooks classify every engine request with it.
+  const endpointOf = hookedEndpoints(oauthPath);
   verifyHashedClientSecrets(provider, deps.secrets);
   installAtomicReplayDetection(provider, deps.payloads);
   if (deps.metrics.enabled) provider.use(metricsHook(deps.metrics));
   provider.use(canonicalOrigin(deps.issuer));
   provider.use(engineTokenPreflight(provider, oauthPath));
-  provider.use(clientLimitsHook(deps.guard, oauthPath));
-  provider.use(securityEventsHook(deps.events, oauthPath));
-  provider.use(failedAuthHook(deps.guard, oauthPath));
+  provider.use(clientLimitsHook(deps.guard, endpointOf));
+  provider.use(securityEventsHook(deps.events, endpointOf));
+  provider.use(failedAuthHook(deps.guard, endpointOf));
   provider.use(
     replayRevocationHook(
       {
@@ -61,11 +64,11 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
         grantOfCode: async (code) => (await provider.AuthorizationCode.find(code))?.grantId,
         grantTokens: deps.grantTokens,
       },
-      oauthPath,
+      endpointOf,
     ),
   );
-  provider.use(grantTokensHook(deps.grantTokens, oauthPath));
-  provider.use(tokenResponseHook(deps.contexts, oauthPath));
+  provider.use(grantTokensHook(deps.grantTokens, endpointOf));
+  provider.use(tokenResponseHook(deps.contexts, endpointOf));
   provider.use(discoveryHook(deps.sharedDiscovery));
   provider.on('grant.error', nameFailedRule);
   provider.on('authorization.error', nameFailedRule);
