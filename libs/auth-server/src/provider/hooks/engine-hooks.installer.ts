@@ -7,6 +7,7 @@ import type { SmartAuthMetrics } from '../../metrics/auth-metrics.service.js';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
 import type { SecurityEventsService } from '../../security/security-events.service.js';
+import type { EngineDocumentsCache } from '../engine-documents.cache.js';
 import { revokeEngineGrant } from '../grant-revocation.functions.js';
 import { canonicalOrigin } from './canonical-origin.hook.js';
 import { installAtomicReplayDetection } from './replay-detection.patch.js';
@@ -14,6 +15,7 @@ import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.
 import { clientLimitsHook } from './client-limits.hook.js';
 import { hookedEndpoints } from './client-identity.reader.js';
 import { discoveryHook } from './discovery.hook.js';
+import { engineDocumentsHook } from './engine-documents.hook.js';
 import { logEngineErrors, recordAppGrantUse } from './engine-events.hook.js';
 import { failedAuthHook } from './failed-auth.hook.js';
 import { grantTokensHook } from './grant-tokens.hook.js';
@@ -27,6 +29,8 @@ export interface EngineHookDependencies {
   issuer: string;
   oauthPath: string;
   sharedDiscovery: Record<string, unknown>;
+  /** Where this engine instance's discovery document and JWKS are kept as bytes. */
+  documents: EngineDocumentsCache;
   secrets: SecretVerifier;
   contexts: SmartContextStore;
   guard: RequestGuardService;
@@ -69,6 +73,7 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
   );
   provider.use(grantTokensHook(deps.grantTokens, endpointOf));
   provider.use(tokenResponseHook(deps.contexts, endpointOf));
+  provider.use(engineDocumentsHook(deps.documents));
   provider.use(discoveryHook(deps.sharedDiscovery));
   provider.on('grant.error', nameFailedRule);
   provider.on('authorization.error', nameFailedRule);
