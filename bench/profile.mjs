@@ -2,7 +2,8 @@
 // shows one request type. The profiler (node:inspector, 200 µs sampling) runs only during the
 // measured phase, after a warm-up.
 //
-//   npm run build && node bench/profile.mjs [s1] [s2] [s3] [s4] [s5] [s7]   (default: all)
+//   npm run build && node bench/profile.mjs [s1] [s2] [s3] [s4] [s5] [s6] [s7]   (default: all)
+//   (s6: the three documents, one run each; s6smart, s6oidc or s6jwks for one)
 //
 // Environment: BENCH_DB=sqlite|postgres (default sqlite; postgres needs DATABASE_URL),
 // BENCH_SERVER_NODE_OPTIONS / BENCH_SERVER_ENV (as for run.mjs),
@@ -37,7 +38,7 @@ const db = process.env.BENCH_DB ?? 'sqlite';
 if (db === 'postgres' && !process.env.DATABASE_URL) throw new Error('postgres needs DATABASE_URL');
 const wanted = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ['s1', 's2', 's3', 's4', 's5', 's7'];
+  : ['s1', 's2', 's3', 's4', 's5', 's6', 's7'];
 const key = makeClientKey('ES384', 'bench-es384');
 const specs = specBuilders(cfg, key);
 const load = await new LoadProcess().start();
@@ -138,6 +139,18 @@ try {
         if (!probe.available) throw new Error(`${name} not available: ${probe.reason}`);
         return specs.base(name, server.url, { flow: { kind, cfg: probe.cfg } });
       }),
+    );
+  }
+  for (const [name, path, marker] of [
+    ['s6smart', '/.well-known/smart-configuration', '"token_endpoint"'],
+    ['s6oidc', '/.well-known/openid-configuration', '"token_endpoint"'],
+    ['s6jwks', '/auth/jwks', '"keys"'],
+  ]) {
+    if (!wanted.includes('s6') && !wanted.includes(name)) continue;
+    sections.push(
+      await productScenario(name, `S6 GET ${path}`, (server) =>
+        specs.getLoad(name, server.url, path, marker),
+      ),
     );
   }
   if (wanted.includes('s7')) sections.push(await s7Scenario());

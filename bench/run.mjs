@@ -9,12 +9,14 @@
 //   BENCH_CONNECTIONS=16   concurrent connections (BENCH_FLOW_CONNECTIONS=16 users for S3/S4)
 //   BENCH_S3_LOGIN=1       also S3 with a login (password hash check) in every flow
 //   BENCH_DB=sqlite|postgres   only that database (default: sqlite, + postgres with DATABASE_URL)
-//   BENCH_ONLY=baselines,s7,product,scale,observability   restrict the groups that run
+//   BENCH_ONLY=baselines,s7,product,scale,census,observability,scaleout   restrict the groups that run
 //                          (observability: S1/S2 with metrics off vs on, BENCH_OBS_ROUNDS=2 pairs;
 //                          census: storage round trips per operation, BENCH_CENSUS_N=20 of each;
 //                          scaleout: 1 and 3 instances on PostgreSQL behind a round-robin proxy,
 //                          mixed S1 + S4 + S5 for BENCH_SCALEOUT_DURATION=60 s; needs DATABASE_URL;
 //                          not part of the default run)
+//   BENCH_SCENARIOS=s1,s2,s3,s4,s5,s6   only these scenarios of the product group (S1 includes
+//                          S1 at 70 %); e.g. BENCH_ONLY=product BENCH_SCENARIOS=s6 for S6 alone
 //   BENCH_S7_MODES=library,libraryRevocation   only these S7 variants (library, libraryRevocation,
 //                          libraryUncached, gateway, gatewayRevocation)
 //   BENCH_SCALE=1          also scenario 8 (100,000 clients, 1,000,000 grants; ~2-4 min per database)
@@ -76,6 +78,7 @@ const cfg = {
   s3Login: ['1', 'true'].includes(process.env.BENCH_S3_LOGIN ?? ''),
   pgBase: process.env.DATABASE_URL,
   only: process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined,
+  scenarios: process.env.BENCH_SCENARIOS ? process.env.BENCH_SCENARIOS.split(',') : undefined,
   s7Modes: process.env.BENCH_S7_MODES ? process.env.BENCH_S7_MODES.split(',') : undefined,
   user: {
     username: process.env.BENCH_USER ?? 'clinician',
@@ -83,6 +86,7 @@ const cfg = {
   },
 };
 const wants = (group) => !cfg.only || cfg.only.includes(group);
+const runs = (scenario) => !cfg.scenarios || cfg.scenarios.includes(scenario);
 const databases = (() => {
   const all = cfg.pgBase ? ['sqlite', 'postgres'] : ['sqlite'];
   const chosen = process.env.BENCH_DB;
@@ -243,6 +247,92 @@ async function runS7(results) {
 // ---------------------------------------------------------------------------------------------
 // The product server
 
+/** S3 and S4 (flows of signed-in users); skipped when the probe finds no login flow. */
+async function runFlows(server, kind, s) {
+  // S3/S4: only when the server has the login/consent flow (probe; see lib/flows.mjs).
+  const probe = await probeAuthCodeFlow({
+    base: server.url,
+    adminToken: await adminToken(server.url, 'admin'),
+    aud: `${server.url}/openehr/rest/v1`,
+    user: cfg.user,
+  });
+  if (!probe.available) {
+    s.s3 = skipped(`not available: ${probe.reason}`);
+    s.s4 = skipped(`not available: needs scenario 3 (${probe.reason})`);
+    log(`  S3/S4 skipped: ${probe.reason}`);
+  } else {
+    const flow = (kindOf, name, extra = {}) =>
+      base(name, server.url, {
+        connections: cfg.flowConnections,
+        flow: { kind: kindOf, cfg: probe.cfg, ...extra },
+      });
+    const timing = `one flow with login ${probe.timing?.loginFlowMs} ms, with a session ${probe.timing?.sessionFlowMs} ms`;
+    if (runs('s3')) {
+      s.s3 = await measure(server, flow('authcode', `S3 ${kind}`), {
+        title: 'authorization code + PKCE',
+        note: timing,
+      });
+      if (cfg.s3Login) {
+        s.s3login = await measure(
+          server,
+          flow('authcode', `S3 with login ${kind}`, { withLogin: true }),
+          { title: 'authorization code + PKCE, login in every flow' },
+        );
+      }
+    }
+    if (runs('s4')) {
+      s.s4 = probe.refresh
+        ? await measure(server, flow('refresh', `S4 ${kind}`), { title: 'refresh with rotation' })
+        : skipped(`not available: ${probe.reason}`);
+    }
+  }
+}
+
+/** The three documents of S6: result key, name, path, body marker. */
+const S6_DOCUMENTS = [
+  ['s6smart', 'smart-configuration', '/.well-known/smart-configuration', '"token_endpoint"'],
+  ['s6oidc', 'openid-configuration', '/.well-known/openid-configuration', '"token_endpoint"'],
+  ['s6jwks', 'jwks', '/auth/jwks', '"keys"'],
+];
+
+/** Response headers the floor does not replay: per connection or per response. */
+const UNREPLAYED = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/** The product's answer to GET `path`: status, headers and body, for the floor to replay. */
+async function captureDocument(url, path) {
+  const res = await globalThis.fetch(`${url}${path}`);
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) throw new Error(`GET ${path} → ${res.status}`);
+  const headers = Object.fromEntries([...res.headers].filter(([k]) => !UNREPLAYED.has(k)));
+  return { path, status: res.status, headers, body: body.toString('base64') };
+}
+
+/**
+ * S6: each document right after the floor, a bare node:http server answering the same bytes with
+ * the same headers (bench/servers/documents-floor.mjs), measured with the same load.
+ */
+async function runS6(server, kind, s) {
+  const documents = [];
+  for (const [, , path] of S6_DOCUMENTS) documents.push(await captureDocument(server.url, path));
+  const floor = await startServer({
+    name: 's6-floor',
+    script: join(ROOT, 'bench', 'servers', 'documents-floor.mjs'),
+    env: { BENCH_SERVER_CONFIG: JSON.stringify({ documents }) },
+    readyPath: S6_DOCUMENTS[0][2],
+  });
+  try {
+    for (const [id, name, path, marker] of S6_DOCUMENTS) {
+      const floorRun = await measure(floor, getLoad(`S6 ${name} floor`, floor.url, path, marker));
+      s[id] = await measure(server, getLoad(`S6 ${name} ${kind}`, server.url, path, marker), {
+        title: `GET ${path}`,
+        floor: floorRun,
+      });
+    }
+  } finally {
+    await floor.stop();
+  }
+}
+
 async function runProduct(kind) {
   const out = { scenarios: {} };
   const storage = await createStorage(kind, cfg.pgBase);
@@ -256,70 +346,34 @@ async function runProduct(kind) {
     out.registeredVia = setup.registeredVia;
     const s = out.scenarios;
 
-    s.s1 = await measure(server, assertionLoad(`S1 ${kind}`, server.url, [setup.keyClientId]), {
-      title: 'client_credentials + private_key_jwt',
-    });
-    const target = Math.max(1, Math.round((s.s1.okRps || 0) * 0.7));
-    s.s1at70 = await measure(
-      server,
-      assertionLoad(`S1@70% ${kind}`, server.url, [setup.keyClientId], { overallRate: target }),
-      { title: 'S1 at 70 % of peak', targetRate: target },
-    );
-    s.s2 = await measure(
-      server,
-      basicLoad(`S2 ${kind}`, server.url, setup.basicClientId, setup.basicSecret),
-      { title: 'client_credentials + client_secret_basic' },
-    );
-
-    // S3/S4: only when the server has the login/consent flow (probe; see lib/flows.mjs).
-    const probe = await probeAuthCodeFlow({
-      base: server.url,
-      adminToken: await adminToken(server.url, 'admin'),
-      aud: `${server.url}/openehr/rest/v1`,
-      user: cfg.user,
-    });
-    if (!probe.available) {
-      s.s3 = skipped(`not available: ${probe.reason}`);
-      s.s4 = skipped(`not available: needs scenario 3 (${probe.reason})`);
-      log(`  S3/S4 skipped: ${probe.reason}`);
-    } else {
-      const flow = (kindOf, name, extra = {}) =>
-        base(name, server.url, {
-          connections: cfg.flowConnections,
-          flow: { kind: kindOf, cfg: probe.cfg, ...extra },
-        });
-      const timing = `one flow with login ${probe.timing?.loginFlowMs} ms, with a session ${probe.timing?.sessionFlowMs} ms`;
-      s.s3 = await measure(server, flow('authcode', `S3 ${kind}`), {
-        title: 'authorization code + PKCE',
-        note: timing,
+    if (runs('s1')) {
+      s.s1 = await measure(server, assertionLoad(`S1 ${kind}`, server.url, [setup.keyClientId]), {
+        title: 'client_credentials + private_key_jwt',
       });
-      if (cfg.s3Login) {
-        s.s3login = await measure(
-          server,
-          flow('authcode', `S3 with login ${kind}`, { withLogin: true }),
-          { title: 'authorization code + PKCE, login in every flow' },
-        );
-      }
-      s.s4 = probe.refresh
-        ? await measure(server, flow('refresh', `S4 ${kind}`), { title: 'refresh with rotation' })
-        : skipped(`not available: ${probe.reason}`);
+      const target = Math.max(1, Math.round((s.s1.okRps || 0) * 0.7));
+      s.s1at70 = await measure(
+        server,
+        assertionLoad(`S1@70% ${kind}`, server.url, [setup.keyClientId], { overallRate: target }),
+        { title: 'S1 at 70 % of peak', targetRate: target },
+      );
     }
-
-    const fixture = await introspectionFixture(server, key, setup.keyClientId);
-    s.s5 = await measure(
-      server,
-      introspectLoad(`S5 ${kind}`, server.url, fixture.token, fixture.bearer),
-      { title: 'introspection' },
-    );
-    for (const [id, name, path, marker] of [
-      ['s6smart', 'smart-configuration', '/.well-known/smart-configuration', '"token_endpoint"'],
-      ['s6oidc', 'openid-configuration', '/.well-known/openid-configuration', '"token_endpoint"'],
-      ['s6jwks', 'jwks', '/auth/jwks', '"keys"'],
-    ]) {
-      s[id] = await measure(server, getLoad(`S6 ${name} ${kind}`, server.url, path, marker), {
-        title: `GET ${path}`,
-      });
+    if (runs('s2')) {
+      s.s2 = await measure(
+        server,
+        basicLoad(`S2 ${kind}`, server.url, setup.basicClientId, setup.basicSecret),
+        { title: 'client_credentials + client_secret_basic' },
+      );
     }
+    if (runs('s3') || runs('s4')) await runFlows(server, kind, s);
+    if (runs('s5')) {
+      const fixture = await introspectionFixture(server, key, setup.keyClientId);
+      s.s5 = await measure(
+        server,
+        introspectLoad(`S5 ${kind}`, server.url, fixture.token, fixture.bearer),
+        { title: 'introspection' },
+      );
+    }
+    if (runs('s6')) await runS6(server, kind, s);
     const { peakRssMiB } = await server.stop();
     out.rssPeakMiB = peakRssMiB;
     log(`  product on ${kind}: peak RSS ${peakRssMiB} MiB`);

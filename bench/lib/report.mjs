@@ -100,6 +100,17 @@ export function evaluateGoals(results) {
           failed: failed(s[k]),
         }),
       );
+      const floor = s[k].floor;
+      if (!floor) continue;
+      goals.push(
+        goal(
+          `${k}Floor/${db}`,
+          `S6 ${s[k].title} (${db}) ≥ 85 % of the bare node:http floor serving the same bytes`,
+          floor.okRps ? s[k].okRps / floor.okRps : undefined,
+          0.85,
+          { failed: failed(s[k]) || failed(floor) },
+        ),
+      );
     }
     const scale = r.scale;
     if (scale?.s8) {
@@ -195,6 +206,30 @@ const HEADER = [
   '| Scenario | req/s | p50 ms | p99 ms | errors | RSS max MiB | CPU % server/load/[db/]other | server CPU µs/req | vs (a): req/s (CPU) | vs (b): req/s (CPU) |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
+
+/** S6 against its floor (bare node:http, same bytes and headers), when the run measured it. */
+function renderS6Floor(s) {
+  const keys = ['s6smart', 's6oidc', 's6jwks'].filter((k) => s[k]?.floor);
+  if (!keys.length) return [];
+  const us = (r) => r?.cpu?.serverUsPerReq;
+  const out = [
+    'S6 against the floor: a bare `node:http` server answering the same bytes with the same headers, measured just before each document (ratio = product ÷ floor; CPU ratio = floor µs/req ÷ product µs/req).',
+    '',
+    '| Document | floor req/s | product req/s | ratio | floor µs/req | product µs/req | CPU ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const k of keys) {
+    const r = s[k];
+    const f = r.floor;
+    const ratio = f.okRps ? r.okRps / f.okRps : undefined;
+    const cpuRatio = us(f) && us(r) ? us(f) / us(r) : undefined;
+    out.push(
+      `| ${r.title} | ${num(f.okRps)} | ${num(r.okRps)} | ${pct(ratio)} | ${num(us(f))} | ${num(us(r))} | ${pct(cpuRatio)} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
 
 /** The Markdown report of one run. */
 export function renderMarkdown(results) {
@@ -311,6 +346,7 @@ function renderMain(results) {
       out.push(row('S8 scale', { status: 'skipped', reason: 'opt-in: BENCH_SCALE=1' }));
     }
     out.push('');
+    out.push(...renderS6Floor(s));
     if (s.s3?.note) out.push(`S3: ${s.s3.note} (sequential, from the probe).`, '');
     if (r.scale) {
       out.push(

@@ -210,6 +210,25 @@ describe('traces: with an OpenTelemetry SDK registered', () => {
     });
   });
 
+  it('the documents answered from bytes have their spans too (smart-configuration, JWKS, 304)', async () => {
+    for (let i = 0; i < 2; i++) await fetch(`${t.url}/auth/jwks`); // the second from the bytes
+    exporter.reset();
+    const smart = await fetch(`${t.url}/.well-known/smart-configuration`);
+    expect(smart.status).toBe(200);
+    const jwks = await fetch(`${t.url}/auth/jwks`, {
+      headers: { 'if-none-match': (await fetch(`${t.url}/auth/jwks`)).headers.get('etag')! },
+    });
+    expect(jwks.status).toBe(304);
+    const [discovery] = named('smart-auth discovery');
+    expect(discovery.attributes).toMatchObject({
+      'smart.endpoint': 'discovery',
+      'http.response.status_code': 200,
+    });
+    expect(named('smart-auth jwks').map((s) => s.attributes['http.response.status_code'])).toEqual([
+      200, 304,
+    ]);
+  });
+
   it("the gateway's upstream call is a client span, and the CDR receives its trace context", async () => {
     const { access_token } = (await (await token()).json()) as { access_token: string };
     cdr.compositions.set('traced::node::1', 'MyHospital::Vitals.v1');

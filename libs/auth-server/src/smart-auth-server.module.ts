@@ -15,6 +15,7 @@ import { ClientSecretRotationService } from './clients/client-secret-rotation.se
 import { ClientSeedingService } from './clients/client-seeding.service.js';
 import { ClientsService } from './clients/clients.service.js';
 import { DiscoveryController } from './discovery/discovery.controller.js';
+import { SmartConfigurationService } from './discovery/smart-configuration.service.js';
 import { HEALTH_FEATURE } from './health/health.feature.js';
 import { SmartAuthHealth } from './health/auth-health.port.js';
 import { SmartMetricsRegistry } from './metrics/metrics-registry.port.js';
@@ -81,6 +82,7 @@ const CONFIGURATION: SmartFeature = {
 const DOMAIN: SmartFeature = {
   controllers: [DiscoveryController],
   providers: [
+    SmartConfigurationService,
     ClientRegistryService,
     ClientChangeService,
     ClientsService,

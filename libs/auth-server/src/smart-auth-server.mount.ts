@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { setupAdminDocs } from './admin/admin-docs.setup.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SmartConfigurationService } from './discovery/smart-configuration.service.js';
 import type { ResolvedSmartAuthServerOptions } from './options/auth-server.options.js';
 import { engineMiddleware } from './provider/engine.providers.js';
 import { HostCheckService } from './security/host-check.service.js';
@@ -19,6 +20,8 @@ export function mountSmartAuthServer(app: INestApplication): void {
   express.use(app.get(RequestGuardService).middleware());
   // Strict host names: 421 for a host neither the issuer's nor in `allowedHosts`.
   express.use(app.get(HostCheckService).middleware());
+  // The smart-configuration from its precomputed bytes, before Nest's router.
+  express.use(app.get(SmartConfigurationService).middleware());
   express.use(engineMiddleware(app));
   setupAdminDocs(app, options.routes.admin);
 }

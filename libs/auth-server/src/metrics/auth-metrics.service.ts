@@ -21,7 +21,9 @@ import type {
 /** Seconds: from a cached discovery document (sub-millisecond) to a slow database (seconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds: from an in-process SQLite read (microseconds) to a slow database. */
-const QUERY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const QUERY_BUCKETS = [
+  0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];
 /** OAuth error codes are snake_case words; anything else is counted as `other`. */
 const ERROR_CODE = /^[a-z_]{1,40}$/;
 

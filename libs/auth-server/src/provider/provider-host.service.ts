@@ -28,7 +28,10 @@ import { SecurityEventsService } from '../security/security-events.service.js';
 import { GrantAccessTokensService } from '../revocation/grant-access-tokens.service.js';
 import { AppGrantsStore } from '../grants/app-grants.store.js';
 import { installEngineHooks } from './hooks/engine-hooks.installer.js';
+import { EngineDocumentsCache, type EngineDocumentRoute } from './engine-documents.cache.js';
+import { oauthEndpointPath } from '../common/smart.routes.js';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
+import { recordAnswered } from '../tracing/auth.tracer.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type Next = (err?: unknown) => void;
@@ -45,6 +48,8 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   private fingerprint = '';
   private publicKeys: { keys: Record<string, unknown>[] } = { keys: [] };
   private cookieKeys: string[] = [];
+  /** The current engine's openid-configuration and JWKS as bytes (new with every engine). */
+  private documents = new EngineDocumentsCache();
   private timer: NodeJS.Timeout | undefined;
   /** Paths under the mount that Nest serves instead of the engine. */
   private readonly reserved = new Set<string>();
@@ -108,7 +113,12 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Express middleware that hands engine paths to oidc-provider. */
+  /**
+   * Express middleware that hands engine paths to oidc-provider. GET and HEAD of the
+   * openid-configuration and the JWKS are answered from the current engine's bytes once it has
+   * produced them (timed as the engine's `discovery` and `jwks` routes); other spellings the
+   * engine accepts (trailing slash, letter case) still go through it.
+   */
   middleware(): (
     req: IncomingMessage & { path?: string },
     res: ServerResponse,
@@ -116,8 +126,14 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
   ) => void {
     const mount = `${this.options.routes.oauth}/`;
     const openidConfiguration = `${this.options.routes.wellKnown}/openid-configuration`;
+    const jwks = oauthEndpointPath(this.options.routes, 'jwks');
     return (req, res, next) => {
       const path = req.path ?? new URL(req.url ?? '/', 'http://x').pathname;
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        const route =
+          path === openidConfiguration ? 'discovery' : path === jwks ? 'jwks' : undefined;
+        if (route && this.answerFromBytes(route, req, res)) return;
+      }
       const mine =
         path === openidConfiguration || (path.startsWith(mount) && !this.reserved.has(path));
       if (!mine || !this.handler) return next();
@@ -130,6 +146,19 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  /** Answers from the engine's bytes, timed like the engine's route; false before it has them. */
+  private answerFromBytes(
+    route: EngineDocumentRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): boolean {
+    const started = this.metrics.startTimer();
+    if (!this.documents.answer(route, req, res)) return false;
+    this.metrics.requestDone(route, res.statusCode, started);
+    recordAnswered(route, req.headers, res.statusCode);
+    return true;
+  }
+
   private install(material: KeyMaterial): void {
     const fetchPolicy = {
       allowPrivateHosts: this.options.fetchAllowPrivateHosts,
@@ -137,6 +166,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     };
     const jwksFetched = (source: 'client' | 'trusted_issuer') => (ok: boolean) =>
       this.metrics.jwksFetched(source, ok);
+    const documents = new EngineDocumentsCache();
     const provider = new Provider(
       this.options.issuer,
       buildOidcConfiguration({
@@ -163,6 +193,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       issuer: this.options.issuer,
       oauthPath: this.options.routes.oauth,
       sharedDiscovery: this.sharedDiscovery,
+      documents,
       secrets: this.clients,
       contexts: this.contexts,
       guard: this.guard,
@@ -175,6 +206,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     });
     this.current = provider;
     this.handler = provider.callback();
+    this.documents = documents;
     this.fingerprint = material.fingerprint;
     this.publicKeys = { keys: material.jwks.map(toPublicJwk) };
     this.cookieKeys = material.cookieKeys;

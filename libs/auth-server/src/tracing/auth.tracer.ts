@@ -57,3 +57,17 @@ export function requestContext(headers: Record<string, string | string[] | undef
   if (trace.getSpan(active)) return { parent: active, kind: SpanKind.INTERNAL };
   return { parent: propagation.extract(active, headers), kind: SpanKind.SERVER };
 }
+
+/**
+ * The `smart-auth <endpoint>` span of a request answered at once, without the engine or Nest
+ * (the precomputed discovery documents and JWKS).
+ */
+export function recordAnswered(
+  endpoint: string,
+  headers: Record<string, string | string[] | undefined>,
+  status: number,
+): void {
+  const { parent, kind } = requestContext(headers);
+  const attributes = { 'smart.endpoint': endpoint, 'http.response.status_code': status };
+  tracer.startSpan(`smart-auth ${endpoint}`, { kind, attributes }, parent).end();
+}

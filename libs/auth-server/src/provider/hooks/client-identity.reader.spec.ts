@@ -1,4 +1,5 @@
-import { claimedClientId } from './client-identity.reader.js';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { claimedClientId, hookedEndpoints } from './client-identity.reader.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -29,5 +30,21 @@ describe(claimedClientId.name, () => {
   ])('%s', (_name, form, authorization, expected) => {
     const params = form === undefined ? undefined : new URLSearchParams(form);
     expect(claimedClientId(params, authorization)).toBe(expected);
+  });
+});
+
+describe(hookedEndpoints.name, () => {
+  const sut = hookedEndpoints('/smart/auth');
+  const ctx = (method: string, path: string) => ({ method, path }) as KoaContextWithOIDC;
+
+  it.each([
+    ['POST', '/smart/auth/token', 'token'],
+    ['POST', '/smart/auth/par', 'par'],
+    ['GET', '/smart/auth/token', undefined],
+    ['POST', '/smart/auth/token/', undefined],
+    ['POST', '/auth/token', undefined],
+    ['POST', '/smart/auth/introspect', undefined],
+  ])('%s %s is %s', (method, path, expected) => {
+    expect(sut(ctx(method, path))).toBe(expected);
   });
 });

@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { oauthEndpointPath } from '../../common/smart.routes.js';
 import { requestIdOf, type CallerInfo } from '../../security/request-guard.service.js';
 import {
   clientAssertionOf,
@@ -47,15 +48,26 @@ export function callerOf(ctx: KoaContextWithOIDC): CallerInfo {
   return { ip: ctx.ip, requestId: requestIdOf(ctx.req) };
 }
 
+/** The endpoints whose answers our token hooks act on. */
+type HookedEndpoint = 'token' | 'par';
+
 /** Which of our hooked endpoints a request is: a token or PAR POST, or neither. */
-export function hookedEndpoint(
-  ctx: KoaContextWithOIDC,
-  oauthPath: string,
-): 'token' | 'par' | undefined {
-  if (ctx.method !== 'POST') return undefined;
-  if (ctx.path === `${oauthPath}/token`) return 'token';
-  if (ctx.path === `${oauthPath}/par`) return 'par';
-  return undefined;
+export type HookedEndpointOf = (ctx: KoaContextWithOIDC) => HookedEndpoint | undefined;
+
+/**
+ * The {@link HookedEndpointOf} of the engine mounted at `oauthPath`: the two paths are built here,
+ * once at install time, not on every request.
+ */
+export function hookedEndpoints(oauthPath: string): HookedEndpointOf {
+  const tokenPath = oauthEndpointPath({ oauth: oauthPath }, 'token');
+  const parPath = oauthEndpointPath({ oauth: oauthPath }, 'pushed_authorization_request');
+  return (ctx) => {
+    if (ctx.method !== 'POST') return undefined;
+    const path = ctx.path;
+    if (path === tokenPath) return 'token';
+    if (path === parPath) return 'par';
+    return undefined;
+  };
 }
 
 /** The token or error body of a token/PAR answer (a loose record). */

@@ -5,7 +5,7 @@ import type { RequestGuardService } from '../../security/request-guard.service.j
 import {
   callerOf,
   claimedClientOf,
-  hookedEndpoint,
+  type HookedEndpointOf,
   tokenBodyOf,
 } from './client-identity.reader.js';
 import type { Next } from './engine-hook.types.js';
@@ -15,9 +15,9 @@ import type { Next } from './engine-hook.types.js';
  * every answer to a client that authenticated counts (a failed client authentication counts
  * against the IP instead, see failed-auth.hook.ts).
  */
-export function clientLimitsHook(guard: RequestGuardService, oauthPath: string) {
+export function clientLimitsHook(guard: RequestGuardService, endpointOf: HookedEndpointOf) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
-    if (hookedEndpoint(ctx, oauthPath) !== 'token') return next();
+    if (endpointOf(ctx) !== 'token') return next();
     const blocked = guard.clientBlock(claimedClientOf(ctx));
     if (blocked) {
       return writeToContext(ctx, jsonAnswer(OAuthError.rateLimited(blocked.retryAfterSeconds)));

@@ -7,12 +7,15 @@ import type { SmartAuthMetrics } from '../../metrics/auth-metrics.service.js';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import type { RequestGuardService } from '../../security/request-guard.service.js';
 import type { SecurityEventsService } from '../../security/security-events.service.js';
+import type { EngineDocumentsCache } from '../engine-documents.cache.js';
 import { revokeEngineGrant } from '../grant-revocation.functions.js';
 import { canonicalOrigin } from './canonical-origin.hook.js';
 import { installAtomicReplayDetection } from './replay-detection.patch.js';
 import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
 import { clientLimitsHook } from './client-limits.hook.js';
+import { hookedEndpoints } from './client-identity.reader.js';
 import { discoveryHook } from './discovery.hook.js';
+import { engineDocumentsHook } from './engine-documents.hook.js';
 import { logEngineErrors, recordAppGrantUse } from './engine-events.hook.js';
 import { failedAuthHook } from './failed-auth.hook.js';
 import { grantTokensHook } from './grant-tokens.hook.js';
@@ -27,6 +30,8 @@ export interface EngineHookDependencies {
   issuer: string;
   oauthPath: string;
   sharedDiscovery: Record<string, unknown>;
+  /** Where this engine instance's discovery document and JWKS are kept as bytes. */
+  documents: EngineDocumentsCache;
   secrets: SecretVerifier;
   contexts: SmartContextStore;
   guard: RequestGuardService;
@@ -47,15 +52,17 @@ export interface EngineHookDependencies {
  */
 export function installEngineHooks(provider: Provider, deps: EngineHookDependencies): void {
   const { oauthPath } = deps;
+  // Built once here: the hooks classify every engine request with it.
+  const endpointOf = hookedEndpoints(oauthPath);
   verifyHashedClientSecrets(provider, deps.secrets);
   installAtomicReplayDetection(provider, deps.payloads);
   provider.use(tracingHook());
   if (deps.metrics.enabled) provider.use(metricsHook(deps.metrics));
   provider.use(canonicalOrigin(deps.issuer));
   provider.use(engineTokenPreflight(provider, oauthPath));
-  provider.use(clientLimitsHook(deps.guard, oauthPath));
-  provider.use(securityEventsHook(deps.events, oauthPath));
-  provider.use(failedAuthHook(deps.guard, oauthPath));
+  provider.use(clientLimitsHook(deps.guard, endpointOf));
+  provider.use(securityEventsHook(deps.events, endpointOf));
+  provider.use(failedAuthHook(deps.guard, endpointOf));
   provider.use(
     replayRevocationHook(
       {
@@ -63,11 +70,12 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
         grantOfCode: async (code) => (await provider.AuthorizationCode.find(code))?.grantId,
         grantTokens: deps.grantTokens,
       },
-      oauthPath,
+      endpointOf,
     ),
   );
-  provider.use(grantTokensHook(deps.grantTokens, oauthPath));
-  provider.use(tokenResponseHook(deps.contexts, oauthPath));
+  provider.use(grantTokensHook(deps.grantTokens, endpointOf));
+  provider.use(tokenResponseHook(deps.contexts, endpointOf));
+  provider.use(engineDocumentsHook(deps.documents));
   provider.use(discoveryHook(deps.sharedDiscovery));
   provider.on('grant.error', nameFailedRule);
   provider.on('authorization.error', nameFailedRule);

@@ -3,15 +3,15 @@ import type { RequestGuardService } from '../../security/request-guard.service.j
 import {
   callerOf,
   claimedClientOf,
-  hookedEndpoint,
+  type HookedEndpointOf,
   tokenBodyOf,
 } from './client-identity.reader.js';
 import type { Next } from './engine-hook.types.js';
 
 /** A failed client authentication at the token or PAR endpoint counts against the caller's IP. */
-export function failedAuthHook(guard: RequestGuardService, oauthPath: string) {
+export function failedAuthHook(guard: RequestGuardService, endpointOf: HookedEndpointOf) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
-    const endpoint = hookedEndpoint(ctx, oauthPath);
+    const endpoint = endpointOf(ctx);
     await next();
     if (!endpoint || tokenBodyOf(ctx).error !== 'invalid_client') return;
     const clientId =

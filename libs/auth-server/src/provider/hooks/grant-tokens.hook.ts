@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
-import { hookedEndpoint, tokenBodyOf } from './client-identity.reader.js';
+import { tokenBodyOf, type HookedEndpointOf } from './client-identity.reader.js';
 import type { Next } from './engine-hook.types.js';
 
 /**
@@ -10,10 +10,10 @@ import type { Next } from './engine-hook.types.js';
  */
 export function grantTokensHook(
   grantTokens: Pick<GrantAccessTokensService, 'remember'>,
-  oauthPath: string,
+  endpointOf: HookedEndpointOf,
 ) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
-    const endpoint = hookedEndpoint(ctx, oauthPath);
+    const endpoint = endpointOf(ctx);
     await next();
     if (endpoint !== 'token') return;
     const body = tokenBodyOf(ctx);

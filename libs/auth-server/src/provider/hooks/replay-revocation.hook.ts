@@ -2,7 +2,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { GrantAccessTokensService } from '../../revocation/grant-access-tokens.service.js';
 import { ConsumedTwiceError } from '../consumed-twice.error.js';
-import { grantTypeOf, hookedEndpoint, tokenBodyOf } from './client-identity.reader.js';
+import { grantTypeOf, tokenBodyOf, type HookedEndpointOf } from './client-identity.reader.js';
 import {
   grantRevokedOf,
   setConsumedTwice,
@@ -44,9 +44,12 @@ export function listenForReplaySignals(provider: Provider): void {
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-10.5
  * @see https://datatracker.ietf.org/doc/html/rfc9700#section-4.14.2
  */
-export function replayRevocationHook(deps: ReplayRevocationDependencies, oauthPath: string) {
+export function replayRevocationHook(
+  deps: ReplayRevocationDependencies,
+  endpointOf: HookedEndpointOf,
+) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
-    const endpoint = hookedEndpoint(ctx, oauthPath);
+    const endpoint = endpointOf(ctx);
     await next();
     if (endpoint !== 'token') return;
     const body = tokenBodyOf(ctx);

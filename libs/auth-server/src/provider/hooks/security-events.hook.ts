@@ -6,7 +6,7 @@ import {
   claimedClientOf,
   describeError,
   grantTypeOf,
-  hookedEndpoint,
+  type HookedEndpointOf,
   tokenBodyOf,
 } from './client-identity.reader.js';
 import { replayOf, wasProofReplayed } from './engine.state.js';
@@ -25,9 +25,9 @@ interface TokenEntity {
  * Reports what the token and PAR endpoints answered as security events: tokens issued, failed
  * client authentication, replayed assertions, codes and refresh tokens, refused requests.
  */
-export function securityEventsHook(events: SecurityEventsService, oauthPath: string) {
+export function securityEventsHook(events: SecurityEventsService, endpointOf: HookedEndpointOf) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
-    const endpoint = hookedEndpoint(ctx, oauthPath);
+    const endpoint = endpointOf(ctx);
     await next();
     if (endpoint === 'par') return parEvent(ctx, events);
     if (endpoint === 'token') tokenEvent(ctx, events);

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SmartContextStore } from '../../launch/smart-context.store.js';
 import { addContextToTokenResponse } from '../smart-authorization.rules.js';
-import { hookedEndpoint, type TokenBody } from './client-identity.reader.js';
+import { type HookedEndpointOf, type TokenBody } from './client-identity.reader.js';
 import { wasProofReplayed } from './engine.state.js';
 import type { Next } from './engine-hook.types.js';
 
@@ -103,9 +103,9 @@ function dpopReplayIsInvalidProof(ctx: KoaContextWithOIDC, body: TokenBody): voi
  * the error codes the specs name where the engine says another, the launch context of a user
  * grant, and `Retry-After` on 503 (any engine route).
  */
-export function tokenResponseHook(contexts: SmartContextStore, oauthPath: string) {
+export function tokenResponseHook(contexts: SmartContextStore, endpointOf: HookedEndpointOf) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
-    const endpoint = hookedEndpoint(ctx, oauthPath);
+    const endpoint = endpointOf(ctx);
     await next();
     const body = ctx.body as TokenBody | undefined;
     if (ctx.oidc?.route === 'token') {
