@@ -130,17 +130,24 @@ const skipped = (reason, extra = {}) => ({ status: 'skipped', reason, ...extra }
 // ---------------------------------------------------------------------------------------------
 // Baselines and S7
 
-async function runBaselines(results) {
-  log('baseline (a): floor');
-  const floor = await startServer({
+/** The floor (a) server, and its S1 load; `extra` e.g. a fixed `overallRate`. */
+const startFloor = () =>
+  startServer({
     name: 'baseline-floor',
     script: join(ROOT, 'bench', 'servers', 'floor.mjs'),
     env: { BENCH_SERVER_CONFIG: JSON.stringify({ clientPublicJwk: key.publicJwk }) },
   });
+function floorLoadOf(name, floor, extra) {
   // The floor does not check jti replay: a pool of 2,000 assertions is reused.
-  const floorLoad = assertionLoad('(a) floor', floor.url, ['floor-client']);
-  floorLoad.assertions.reuse = true;
-  results.baselines.floor = await measure(floor, floorLoad);
+  const spec = assertionLoad(name, floor.url, ['floor-client'], extra);
+  spec.assertions.reuse = true;
+  return spec;
+}
+
+async function runBaselines(results) {
+  log('baseline (a): floor');
+  const floor = await startFloor();
+  results.baselines.floor = await measure(floor, floorLoadOf('(a) floor', floor));
   await floor.stop();
 
   log('baseline (b): bare oidc-provider');
@@ -356,6 +363,17 @@ async function runProduct(kind) {
         assertionLoad(`S1@70% ${kind}`, server.url, [setup.keyClientId], { overallRate: target }),
         { title: 'S1 at 70 % of peak', targetRate: target },
       );
+      // Tail latency: the floor under the same offered rate, right after (goal: S1 p99 ≤ 2×).
+      const floor = await startFloor();
+      try {
+        s.floorAtS1Rate = await measure(
+          floor,
+          floorLoadOf(`(a) floor at ${target}/s`, floor, { overallRate: target }),
+          { title: 'floor (a) at the rate of S1 at 70 %', targetRate: target },
+        );
+      } finally {
+        await floor.stop();
+      }
     }
     if (runs('s2')) {
       s.s2 = await measure(

@@ -72,6 +72,16 @@ export function evaluateGoals(results) {
         failed: failed(s170),
       }),
     );
+    const floorTail = s.floorAtS1Rate?.latencyMs?.p99;
+    goals.push(
+      goal(
+        `S1tail/${db}`,
+        `S1 p99 at 70 % of peak (${db}) ≤ 2× the floor's p99 at the same rate`,
+        s170?.latencyMs?.p99 && floorTail ? s170.latencyMs.p99 / floorTail : undefined,
+        2,
+        { higher: false, unit: '×', failed: failed(s170) || failed(s.floorAtS1Rate) },
+      ),
+    );
     goals.push(
       goal(`S3/${db}`, `S3 flows/s (${db}) ≥ 150`, s.s3?.okRps, 150, {
         unit: 'flows/s',
@@ -312,6 +322,11 @@ function renderMain(results) {
         ratios(s.s1at70, b.bareOidcS1),
       ),
     );
+    if (s.floorAtS1Rate) {
+      out.push(
+        row('(a) floor at the same offered rate (tail-latency reference)', s.floorAtS1Rate, {}),
+      );
+    }
     out.push(
       row('S2 client_credentials, client_secret_basic → JWT', s.s2, ratios(s.s2, b.bareOidcS2)),
     );
