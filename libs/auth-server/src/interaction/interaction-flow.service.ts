@@ -153,8 +153,8 @@ export class InteractionFlowService {
       { accountId, clientId: client.clientId, grantId, scopes: granted },
       this.options.refreshTokenTtlSeconds,
     );
+    // Saved with the result when the interaction is finished.
     details.params.scope = scopes.map((s) => s.raw).join(' ');
-    await details.save(Math.max(1, details.exp - Math.floor(Date.now() / 1000)));
     return { consent: { grantId } };
   }
 

@@ -107,7 +107,7 @@ export class InteractionLoginService {
       return this.loginAgain(details, res, { error, username, status: 401 });
     }
     await this.throttle.succeeded({ ...attempt, accountId });
-    await this.steps.finishLogin(req, res, accountId);
+    await this.steps.finishLogin(details, res, accountId);
   }
 
   /** The browser back from the identity provider. */
@@ -128,7 +128,7 @@ export class InteractionLoginService {
         pageError(401, 'Sign-in failed', 'The identity provider did not confirm who you are.'),
         this.options,
       );
-    await this.steps.finishLogin(req, res, accountId);
+    await this.steps.finishLogin(details, res, accountId);
   }
 
   private async loginAgain(

@@ -66,9 +66,14 @@ export class InteractionStepsService {
   }
 
   /** Ends the interaction with an OAuth error for the app (after the login, which is kept). */
-  async refuse(req: Request, res: Response, error: string, description: string): Promise<void> {
+  async refuse(
+    details: InteractionDetails,
+    res: Response,
+    error: string,
+    description: string,
+  ): Promise<void> {
     await this.engine.finish(
-      req,
+      details,
       res,
       { error, error_description: description },
       { mergeWithLastSubmission: true },
@@ -76,9 +81,9 @@ export class InteractionStepsService {
   }
 
   /** Ends the interaction with a login (a new login replaces any earlier result). */
-  async finishLogin(req: Request, res: Response, accountId: string): Promise<void> {
+  async finishLogin(details: InteractionDetails, res: Response, accountId: string): Promise<void> {
     await this.engine.finish(
-      req,
+      details,
       res,
       { login: { accountId } },
       { mergeWithLastSubmission: false },
@@ -86,12 +91,7 @@ export class InteractionStepsService {
   }
 
   /** Shows the page the consent step asks for, or ends the interaction. */
-  async advance(
-    details: InteractionDetails,
-    req: Request,
-    res: Response,
-    step: ConsentStep,
-  ): Promise<void> {
+  async advance(details: InteractionDetails, res: Response, step: ConsentStep): Promise<void> {
     const uid = details.uid;
     const csrf = this.flow.csrfToken(uid);
     const picker = (
@@ -141,11 +141,11 @@ export class InteractionStepsService {
           }),
         );
       case 'refuse':
-        return this.refuse(req, res, step.error, step.description);
+        return this.refuse(details, res, step.error, step.description);
       case 'finish': {
         const result = await this.flow.finish(details, step.scopes);
-        if ('kind' in result) return this.refuse(req, res, result.error, result.description);
-        await this.engine.finish(req, res, result, { mergeWithLastSubmission: true });
+        if ('kind' in result) return this.refuse(details, res, result.error, result.description);
+        await this.engine.finish(details, res, result, { mergeWithLastSubmission: true });
         return;
       }
     }

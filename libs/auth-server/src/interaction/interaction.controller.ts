@@ -57,7 +57,7 @@ export class InteractionController {
     const details = await this.steps.details(req, res);
     if (!details) return;
     if (details.prompt.name === 'login') return this.login.show(details, res);
-    return this.steps.advance(details, req, res, await this.flow.consentStep(details));
+    return this.steps.advance(details, res, await this.flow.consentStep(details));
   }
 
   @Get(':uid/idp')
@@ -116,13 +116,8 @@ export class InteractionController {
       );
     this.metrics.consent(form.decision === 'allow' ? 'allow' : 'deny');
     if (form.decision !== 'allow') {
-      return this.steps.refuse(req, res, 'access_denied', 'the user denied access');
+      return this.steps.refuse(details, res, 'access_denied', 'the user denied access');
     }
-    await this.steps.advance(
-      details,
-      req,
-      res,
-      await this.flow.consentStep(details, list(form.scope)),
-    );
+    await this.steps.advance(details, res, await this.flow.consentStep(details, list(form.scope)));
   }
 }

@@ -7,7 +7,20 @@ import {
   type InteractionResult,
 } from '../ports/engine-interactions.port.js';
 
-/** {@link EngineInteractions} over oidc-provider's `interactionDetails` / `interactionFinished`. */
+/** What the engine's `Interaction` model offers beyond the port's view of it. */
+interface EngineInteraction extends InteractionDetails {
+  result?: unknown;
+  lastSubmission?: Record<string, unknown>;
+  returnTo: string;
+  save(ttlSeconds: number): Promise<string>;
+}
+
+/**
+ * {@link EngineInteractions} over oidc-provider's `interactionDetails` and its `Interaction`
+ * model. Finishing does what the engine's `interactionFinished` does (result merged with the last
+ * submission, one save, a 303 to `returnTo`) on the interaction this request already loaded and
+ * checked, instead of loading it and its session again: two reads fewer per finished step.
+ */
 @Injectable()
 export class EngineInteractionsAdapter extends EngineInteractions {
   constructor(private readonly host: ProviderHost) {
@@ -19,11 +32,20 @@ export class EngineInteractionsAdapter extends EngineInteractions {
   }
 
   async finish(
-    req: IncomingMessage,
+    details: InteractionDetails,
     res: ServerResponse,
     result: InteractionResult,
     options: { mergeWithLastSubmission: boolean },
   ): Promise<void> {
-    await this.host.provider.interactionFinished(req, res, result, options);
+    const interaction = details as EngineInteraction;
+    interaction.result =
+      options.mergeWithLastSubmission && !('error' in result)
+        ? { ...interaction.lastSubmission, ...result }
+        : result;
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    res.statusCode = 303;
+    res.setHeader('Location', interaction.returnTo);
+    res.setHeader('Content-Length', '0');
+    res.end();
   }
 }

@@ -7,8 +7,6 @@ export interface InteractionDetails {
   params: Record<string, unknown>;
   session?: { accountId?: string };
   exp: number;
-  /** Stores the interaction again (e.g. after `params.scope` changed); returns its uid. */
-  save(ttlSeconds: number): Promise<string>;
 }
 
 /** How an interaction ends: a login, a consent (the grant), or an OAuth error for the app. */
@@ -26,11 +24,13 @@ export abstract class EngineInteractions {
   abstract details(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
 
   /**
-   * Ends the interaction with `result` and answers the browser with the engine's redirect.
-   * `mergeWithLastSubmission` keeps the results of earlier steps (the login before a consent).
+   * Ends the interaction loaded by {@link details} in this request with `result` (stored with the
+   * interaction in one write, changed `params` included) and answers the browser with the
+   * engine's redirect. `mergeWithLastSubmission` keeps the results of earlier steps (the login
+   * before a consent).
    */
   abstract finish(
-    req: IncomingMessage,
+    details: InteractionDetails,
     res: ServerResponse,
     result: InteractionResult,
     options: { mergeWithLastSubmission: boolean },
