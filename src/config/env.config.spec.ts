@@ -265,6 +265,7 @@ describe(loadConfig.name, () => {
       clientSecret: 'secret',
       scope: undefined,
       userinfo: undefined,
+      passwordLogin: undefined,
       claims: {
         fhirUser: undefined,
         ehrId: undefined,
@@ -280,9 +281,11 @@ describe(loadConfig.name, () => {
       SMART_IDP_ROLES_REALM: 'false',
       SMART_IDP_ROLES_CLIENT: 'smart,portal',
       SMART_IDP_USERINFO: 'true',
+      SMART_IDP_PASSWORD_LOGIN: 'true',
     }).idp;
     expect(sut).toMatchObject({
       userinfo: true,
+      passwordLogin: true,
       claims: {
         ehrId: 'attributes.ehr_id',
         name: ['preferred_username', 'name'],

@@ -300,6 +300,7 @@ function readIdp(r: Reader): SmartExternalLoginOptions | undefined {
     },
   };
   const userinfo = bool('SMART_IDP_USERINFO');
+  const passwordLogin = bool('SMART_IDP_PASSWORD_LOGIN');
   if (!issuer || !clientId || !clientSecret) return undefined;
   return {
     issuer,
@@ -308,6 +309,7 @@ function readIdp(r: Reader): SmartExternalLoginOptions | undefined {
     scope: r.str('SMART_IDP_SCOPE'),
     claims: mapping,
     userinfo,
+    passwordLogin,
   };
 }
 

@@ -38,6 +38,7 @@ describe(resolveExternalLogin.name, () => {
     [{ clientSecret: undefined }, 'externalLogin.clientSecret'],
     [{ scope: ' ' }, 'externalLogin.scope'],
     [{ userinfo: 'yes' }, 'externalLogin.userinfo'],
+    [{ passwordLogin: 1 }, 'externalLogin.passwordLogin'],
     [{ claims: [] }, 'externalLogin.claims'],
     [{ claims: { ehrId: '' } }, 'externalLogin.claims.ehrId'],
     [{ claims: { fhirUser: 'a..b' } }, 'externalLogin.claims.fhirUser'],

@@ -69,5 +69,6 @@ export function resolveExternalLogin(
     scope: nonEmptyString('externalLogin.scope', idp.scope ?? D.scope),
     claims: resolveClaims(idp.claims),
     userinfo: bool('externalLogin.userinfo', idp.userinfo ?? D.userinfo),
+    passwordLogin: bool('externalLogin.passwordLogin', idp.passwordLogin ?? D.passwordLogin),
   };
 }

@@ -67,12 +67,20 @@ export interface SmartExternalLoginOptions {
    * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
    */
   userinfo?: boolean;
+  /**
+   * Also offer the built-in password login (the host's `CredentialsVerifier`) on the login page,
+   * beside a button to the identity server. Off: the login step goes straight to the identity
+   * server and password logins are refused.
+   * @default false
+   */
+  passwordLogin?: boolean;
 }
 
 /** Defaults of `externalLogin` (applied when it is set). */
 export const EXTERNAL_LOGIN_DEFAULTS = {
   scope: 'openid profile',
   userinfo: false,
+  passwordLogin: false,
   claims: {
     fhirUser: 'fhirUser',
     ehrId: 'ehrId',
@@ -99,4 +107,5 @@ export interface ResolvedExternalLoginOptions {
   scope: string;
   claims: ResolvedExternalClaims;
   userinfo: boolean;
+  passwordLogin: boolean;
 }
