@@ -20,6 +20,8 @@ export interface ExternalIdp {
   clientSecret: string;
   /** Usernames that signed in, in order. */
   logins: string[];
+  /** The session ids (`sid`) of the ID tokens issued, in order. */
+  sids: string[];
   /** Signs any JWT with the provider's own key (`kid` `idp-1`, RS256): logout tokens, access tokens. */
   sign: (payload: JWTPayload, header?: { typ?: string; kid?: string }) => Promise<string>;
   close: () => Promise<void>;
@@ -112,13 +114,18 @@ export async function startExternalIdp(options: {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
+        // Registered as Keycloak's "Backchannel logout URL" is; ID tokens then carry `sid`.
+        backchannel_logout_uri: new URL('/interaction/backchannel-logout', options.redirectUri)
+          .href,
+        backchannel_logout_session_required: true,
       },
     ],
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     claims: { openid: ['sub'], profile: [...PROFILE_CLAIMS, ...(options.extraClaims ?? [])] },
     conformIdTokenClaims: options.profileClaimsIn === 'userinfo',
-    features: { devInteractions: { enabled: false } },
+    // Back-channel logout on: ID tokens carry the session id (`sid`), as Keycloak's do.
+    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true } },
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
@@ -142,6 +149,15 @@ export async function startExternalIdp(options: {
     ttl: { Session: 3600, Interaction: 600, Grant: 3600, IdToken: 600, AccessToken: 600 },
   });
   const callback = provider.callback();
+  const sids: string[] = [];
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const idToken = (ctx.body as { id_token?: string } | undefined)?.id_token;
+    if (!idToken) return;
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()) as {
+      sid?: string;
+    };
+    if (claims.sid) sids.push(claims.sid);
+  });
 
   const interaction = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const details = await provider.interactionDetails(req, res);
@@ -185,6 +201,7 @@ export async function startExternalIdp(options: {
     clientId,
     clientSecret,
     logins,
+    sids,
     sign: (payload, header = {}) =>
       new SignJWT(payload)
         .setProtectedHeader({ alg: 'RS256', kid: header.kid ?? 'idp-1', typ: header.typ })

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import type { SmartAccountClaims } from '../accounts/account.port.js';
 import { accountFromClaims } from '../identity-server/identity-claims.mapper.js';
+import { IdentityServerMetadata } from '../identity-server/identity-server.metadata.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ExternalLoginRepository } from '../persistence/repositories/external-login.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
@@ -29,10 +30,10 @@ function outcome(span: Span, value: 'success' | 'unknown_state' | 'no_subject'):
 @Injectable()
 export class ExternalLoginService {
   private readonly logger = new Logger('ExternalLogin');
-  private config: Promise<oidc.Configuration> | undefined;
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly logins: ExternalLoginRepository,
+    private readonly metadata: IdentityServerMetadata,
   ) {}
 
   get enabled(): boolean {
@@ -49,16 +50,7 @@ export class ExternalLoginService {
   }
 
   private configuration(): Promise<oidc.Configuration> {
-    const idp = this.options.externalLogin!;
-    this.config ??= oidc
-      .discovery(new URL(idp.issuer), idp.clientId, idp.clientSecret, undefined, {
-        execute: idp.issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
-      })
-      .catch((err: unknown) => {
-        this.config = undefined;
-        throw err;
-      });
-    return this.config;
+    return this.metadata.configuration();
   }
 
   /** The URL to send the browser to; remembers PKCE verifier, state and nonce for the callback. */
@@ -119,6 +111,14 @@ export class ExternalLoginService {
         { ...account },
         this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
       );
+      // The identity server's session, for a back-channel logout token that names only `sid`.
+      if (typeof claims.sid === 'string' && claims.sid) {
+        await this.logins.saveSession(
+          claims.sid,
+          account.sub,
+          this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
+        );
+      }
       outcome(span, 'success');
       return account.sub;
     });
