@@ -266,6 +266,7 @@ describe(loadConfig.name, () => {
       scope: undefined,
       userinfo: undefined,
       passwordLogin: undefined,
+      admin: undefined,
       claims: {
         fhirUser: undefined,
         ehrId: undefined,
@@ -282,8 +283,11 @@ describe(loadConfig.name, () => {
       SMART_IDP_ROLES_CLIENT: 'smart,portal',
       SMART_IDP_USERINFO: 'true',
       SMART_IDP_PASSWORD_LOGIN: 'true',
+      SMART_IDP_ADMIN_AUDIENCE: 'smart-admin-api',
+      SMART_IDP_ADMIN_ROLE: 'smart-admin',
     }).idp;
     expect(sut).toMatchObject({
+      admin: { audience: 'smart-admin-api', role: 'smart-admin' },
       userinfo: true,
       passwordLogin: true,
       claims: {
@@ -298,11 +302,13 @@ describe(loadConfig.name, () => {
         SMART_IDP_CLAIM_EHR_ID: 'ehr id',
         SMART_IDP_CLAIM_NAME: 'name,.x',
         SMART_IDP_ROLES_REALM: 'maybe',
+        SMART_IDP_ADMIN_ROLE: 'smart-admin',
       }),
     ).toEqual([
       expect.stringMatching(/^SMART_IDP_CLAIM_EHR_ID /),
       expect.stringMatching(/^SMART_IDP_CLAIM_NAME /),
       expect.stringMatching(/^SMART_IDP_ROLES_REALM /),
+      expect.stringMatching(/^SMART_IDP_ADMIN_AUDIENCE and SMART_IDP_ADMIN_ROLE /),
     ]);
   });
 });

@@ -301,6 +301,11 @@ function readIdp(r: Reader): SmartExternalLoginOptions | undefined {
   };
   const userinfo = bool('SMART_IDP_USERINFO');
   const passwordLogin = bool('SMART_IDP_PASSWORD_LOGIN');
+  const adminAudience = r.str('SMART_IDP_ADMIN_AUDIENCE');
+  const adminRole = r.str('SMART_IDP_ADMIN_ROLE');
+  if (Boolean(adminAudience) !== Boolean(adminRole)) {
+    r.problems.push('SMART_IDP_ADMIN_AUDIENCE and SMART_IDP_ADMIN_ROLE must be set together');
+  }
   if (!issuer || !clientId || !clientSecret) return undefined;
   return {
     issuer,
@@ -310,6 +315,7 @@ function readIdp(r: Reader): SmartExternalLoginOptions | undefined {
     claims: mapping,
     userinfo,
     passwordLogin,
+    admin: adminAudience && adminRole ? { audience: adminAudience, role: adminRole } : undefined,
   };
 }
 

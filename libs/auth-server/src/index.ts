@@ -31,6 +31,7 @@ export {
 } from './options/auth-server.options.js';
 export {
   EXTERNAL_LOGIN_DEFAULTS,
+  type SmartExternalAdminOptions,
   type SmartExternalClaimsOptions,
   type SmartExternalLoginOptions,
   type SmartExternalRolesOptions,

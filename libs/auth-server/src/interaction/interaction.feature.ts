@@ -6,8 +6,6 @@ import { AccountAppsService } from './account-apps.service.js';
 import { AccountLoginBinding } from './account-login.binding.js';
 import { AccountLoginController } from './account-login.controller.js';
 import { withExternalAccounts } from './account-resolver.composite.js';
-import { IdentityServerMetadata } from '../identity-server/identity-server.metadata.js';
-import { LogoutTokenVerifier } from '../identity-server/logout-token.verifier.js';
 import { BackchannelLogoutController } from './backchannel-logout.controller.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
@@ -28,8 +26,6 @@ export const INTERACTION_FEATURE: SmartFeature = {
     BackchannelLogoutController,
   ],
   providers: [
-    IdentityServerMetadata,
-    LogoutTokenVerifier,
     ExternalLoginService,
     InteractionFlowService,
     PatientPickerService,

@@ -10,7 +10,11 @@ describe(resolveExternalLogin.name, () => {
   });
 
   it('applies every default', () => {
-    expect(resolveExternalLogin(idp)).toEqual({ ...idp, ...EXTERNAL_LOGIN_DEFAULTS });
+    expect(resolveExternalLogin(idp)).toEqual({
+      ...idp,
+      ...EXTERNAL_LOGIN_DEFAULTS,
+      admin: undefined,
+    });
   });
 
   it('keeps given claim names and merges the roles group', () => {
@@ -39,6 +43,9 @@ describe(resolveExternalLogin.name, () => {
     [{ scope: ' ' }, 'externalLogin.scope'],
     [{ userinfo: 'yes' }, 'externalLogin.userinfo'],
     [{ passwordLogin: 1 }, 'externalLogin.passwordLogin'],
+    [{ admin: 'smart-admin' }, 'externalLogin.admin'],
+    [{ admin: { audience: '', role: 'r' } }, 'externalLogin.admin.audience'],
+    [{ admin: { audience: 'a' } }, 'externalLogin.admin.role'],
     [{ claims: [] }, 'externalLogin.claims'],
     [{ claims: { ehrId: '' } }, 'externalLogin.claims.ehrId'],
     [{ claims: { fhirUser: 'a..b' } }, 'externalLogin.claims.fhirUser'],

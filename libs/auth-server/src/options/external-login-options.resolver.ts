@@ -3,6 +3,7 @@ import {
   EXTERNAL_LOGIN_DEFAULTS as D,
   type ResolvedExternalClaims,
   type ResolvedExternalLoginOptions,
+  type SmartExternalAdminOptions,
   type SmartExternalClaimsOptions,
   type SmartExternalLoginOptions,
 } from './external-login.options.js';
@@ -47,6 +48,17 @@ function resolveClaims(input: SmartExternalClaimsOptions | undefined): ResolvedE
   };
 }
 
+function resolveAdmin(
+  input: SmartExternalAdminOptions | undefined,
+): SmartExternalAdminOptions | undefined {
+  if (input === undefined) return undefined;
+  const admin = object('externalLogin.admin', input);
+  return {
+    audience: nonEmptyString('externalLogin.admin.audience', admin.audience),
+    role: nonEmptyString('externalLogin.admin.role', admin.role),
+  };
+}
+
 /**
  * `externalLogin` with its defaults (`EXTERNAL_LOGIN_DEFAULTS`), validated once at boot; throws
  * `SmartAuthConfigError` naming the option.
@@ -70,5 +82,6 @@ export function resolveExternalLogin(
     claims: resolveClaims(idp.claims),
     userinfo: bool('externalLogin.userinfo', idp.userinfo ?? D.userinfo),
     passwordLogin: bool('externalLogin.passwordLogin', idp.passwordLogin ?? D.passwordLogin),
+    admin: resolveAdmin(idp.admin),
   };
 }

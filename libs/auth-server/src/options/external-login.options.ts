@@ -50,6 +50,18 @@ export interface SmartExternalRolesOptions {
   clients?: readonly string[];
 }
 
+/**
+ * The identity server's own access tokens on the admin API (JWTs it signs, as Keycloak's are),
+ * beside this server's admin client tokens: valid ones (its JWKS, its issuer, this `audience`)
+ * of users holding `role` (read with the `claims.roles` mapping) act as an admin client.
+ */
+export interface SmartExternalAdminOptions {
+  /** The `aud` the identity server puts in those tokens (Keycloak: an audience mapper). */
+  audience: string;
+  /** The role that makes a user an administrator (every admin scope). */
+  role: string;
+}
+
 /** An upstream OpenID Connect provider (Keycloak or any certified OP) for end-user login. */
 export interface SmartExternalLoginOptions {
   /** The provider's issuer; its discovery document is read from `<issuer>/.well-known/openid-configuration`. */
@@ -74,6 +86,8 @@ export interface SmartExternalLoginOptions {
    * @default false
    */
   passwordLogin?: boolean;
+  /** Accept the identity server's access tokens on the admin API. @default undefined (off) */
+  admin?: SmartExternalAdminOptions;
 }
 
 /** Defaults of `externalLogin` (applied when it is set). */
@@ -108,4 +122,5 @@ export interface ResolvedExternalLoginOptions {
   claims: ResolvedExternalClaims;
   userinfo: boolean;
   passwordLogin: boolean;
+  admin: SmartExternalAdminOptions | undefined;
 }
