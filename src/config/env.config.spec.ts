@@ -252,4 +252,63 @@ describe(loadConfig.name, () => {
       expect.stringMatching(/^SMART_LOGIN_LOCK_SECONDS /),
     ]);
   });
+
+  it('reads the identity server and its claim mapping; unset settings stay undefined', () => {
+    const idp = {
+      SMART_IDP_ISSUER: 'https://kc.example.org/realms/ehr',
+      SMART_IDP_CLIENT_ID: 'smart',
+      SMART_IDP_CLIENT_SECRET: 'secret',
+    };
+    expect(loadConfig(idp).idp).toEqual({
+      issuer: 'https://kc.example.org/realms/ehr',
+      clientId: 'smart',
+      clientSecret: 'secret',
+      scope: undefined,
+      userinfo: undefined,
+      passwordLogin: undefined,
+      admin: undefined,
+      claims: {
+        fhirUser: undefined,
+        ehrId: undefined,
+        patient: undefined,
+        name: undefined,
+        roles: { claim: undefined, realm: undefined, clients: undefined },
+      },
+    });
+    const sut = loadConfig({
+      ...idp,
+      SMART_IDP_CLAIM_EHR_ID: 'attributes.ehr_id',
+      SMART_IDP_CLAIM_NAME: 'preferred_username, name',
+      SMART_IDP_ROLES_REALM: 'false',
+      SMART_IDP_ROLES_CLIENT: 'smart,portal',
+      SMART_IDP_USERINFO: 'true',
+      SMART_IDP_PASSWORD_LOGIN: 'true',
+      SMART_IDP_ADMIN_AUDIENCE: 'smart-admin-api',
+      SMART_IDP_ADMIN_ROLE: 'smart-admin',
+    }).idp;
+    expect(sut).toMatchObject({
+      admin: { audience: 'smart-admin-api', role: 'smart-admin' },
+      userinfo: true,
+      passwordLogin: true,
+      claims: {
+        ehrId: 'attributes.ehr_id',
+        name: ['preferred_username', 'name'],
+        roles: { realm: false, clients: ['smart', 'portal'] },
+      },
+    });
+    expect(
+      problemsOf({
+        ...idp,
+        SMART_IDP_CLAIM_EHR_ID: 'ehr id',
+        SMART_IDP_CLAIM_NAME: 'name,.x',
+        SMART_IDP_ROLES_REALM: 'maybe',
+        SMART_IDP_ADMIN_ROLE: 'smart-admin',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^SMART_IDP_CLAIM_EHR_ID /),
+      expect.stringMatching(/^SMART_IDP_CLAIM_NAME /),
+      expect.stringMatching(/^SMART_IDP_ROLES_REALM /),
+      expect.stringMatching(/^SMART_IDP_ADMIN_AUDIENCE and SMART_IDP_ADMIN_ROLE /),
+    ]);
+  });
 });

@@ -1,3 +1,5 @@
+import type { SmartExternalLoginOptions } from '@smart-openehr/auth-server';
+
 /** The reference platform's configuration, read from the environment once at start. */
 export interface AppConfig {
   port: number;
@@ -25,7 +27,8 @@ export interface AppConfig {
   secretRotationMaxOverlapSeconds: number;
   fetchAllowPrivateHosts: string[];
   usersFile: string;
-  idp: { issuer: string; clientId: string; clientSecret: string; scope: string } | undefined;
+  /** The external identity server (`SMART_IDP_*`); unset claim settings take the library defaults. */
+  idp: SmartExternalLoginOptions | undefined;
   launcherOrigins: string[];
   launchTtlSeconds: number;
   launchBase64Json: boolean;
@@ -225,26 +228,7 @@ export function loadConfig(env: Env): AppConfig {
       host: r.str('SMART_METRICS_HOST', '127.0.0.1')!,
     },
   };
-  const idpIssuer = r.url('SMART_IDP_ISSUER');
-  const idpClientId = r.str('SMART_IDP_CLIENT_ID');
-  const idpClientSecret = r.str('SMART_IDP_CLIENT_SECRET');
-  if (
-    [idpIssuer, idpClientId, idpClientSecret].some(Boolean) &&
-    ![idpIssuer, idpClientId, idpClientSecret].every(Boolean)
-  ) {
-    r.problems.push(
-      'SMART_IDP_ISSUER, SMART_IDP_CLIENT_ID and SMART_IDP_CLIENT_SECRET must be set together',
-    );
-  }
-  config.idp =
-    idpIssuer && idpClientId && idpClientSecret
-      ? {
-          issuer: idpIssuer,
-          clientId: idpClientId,
-          clientSecret: idpClientSecret,
-          scope: r.str('SMART_IDP_SCOPE', 'openid profile')!,
-        }
-      : undefined;
+  config.idp = readIdp(r);
   for (const host of config.allowedHosts) {
     if (!HOST_SYNTAX.test(host) || Number(/:(\d+)$/.exec(host)?.[1] ?? 0) > 65535) {
       r.problems.push(
@@ -270,6 +254,69 @@ export function loadConfig(env: Env): AppConfig {
   }
   if (r.problems.length > 0) throw new EnvConfigError(r.problems);
   return config;
+}
+
+/** A claim name or dotted path (`attributes.ehr_id`), as the auth server accepts it. */
+const CLAIM_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
+
+/** Reads `SMART_IDP_*`: the external identity server, its claim mapping (unset: library defaults). */
+function readIdp(r: Reader): SmartExternalLoginOptions | undefined {
+  const issuer = r.url('SMART_IDP_ISSUER');
+  const clientId = r.str('SMART_IDP_CLIENT_ID');
+  const clientSecret = r.str('SMART_IDP_CLIENT_SECRET');
+  const required = [issuer, clientId, clientSecret];
+  if (required.some(Boolean) && !required.every(Boolean)) {
+    r.problems.push(
+      'SMART_IDP_ISSUER, SMART_IDP_CLIENT_ID and SMART_IDP_CLIENT_SECRET must be set together',
+    );
+  }
+  const claim = (name: string): string | undefined => {
+    const v = r.str(name);
+    if (v !== undefined && !CLAIM_PATH.test(v)) {
+      r.problems.push(`${name} must be a claim name or a dotted path like a.b (got "${v}")`);
+    }
+    return v;
+  };
+  const claims = (name: string): string[] | undefined => {
+    const list = r.list(name);
+    for (const v of list.filter((v) => !CLAIM_PATH.test(v))) {
+      r.problems.push(`${name} must list claim names or dotted paths (got "${v}")`);
+    }
+    return list.length ? list : undefined;
+  };
+  const bool = (name: string): boolean | undefined =>
+    r.str(name) === undefined ? undefined : r.bool(name, false);
+  const mapping = {
+    fhirUser: claim('SMART_IDP_CLAIM_FHIR_USER'),
+    ehrId: claim('SMART_IDP_CLAIM_EHR_ID'),
+    patient: claim('SMART_IDP_CLAIM_PATIENT'),
+    name: claims('SMART_IDP_CLAIM_NAME'),
+    roles: {
+      claim: claim('SMART_IDP_CLAIM_ROLES'),
+      realm: bool('SMART_IDP_ROLES_REALM'),
+      clients: r.list('SMART_IDP_ROLES_CLIENT').length
+        ? r.list('SMART_IDP_ROLES_CLIENT')
+        : undefined,
+    },
+  };
+  const userinfo = bool('SMART_IDP_USERINFO');
+  const passwordLogin = bool('SMART_IDP_PASSWORD_LOGIN');
+  const adminAudience = r.str('SMART_IDP_ADMIN_AUDIENCE');
+  const adminRole = r.str('SMART_IDP_ADMIN_ROLE');
+  if (Boolean(adminAudience) !== Boolean(adminRole)) {
+    r.problems.push('SMART_IDP_ADMIN_AUDIENCE and SMART_IDP_ADMIN_ROLE must be set together');
+  }
+  if (!issuer || !clientId || !clientSecret) return undefined;
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    scope: r.str('SMART_IDP_SCOPE'),
+    claims: mapping,
+    userinfo,
+    passwordLogin,
+    admin: adminAudience && adminRole ? { audience: adminAudience, role: adminRole } : undefined,
+  };
 }
 
 /** Reads the security variables; an unset one stays undefined (the library default applies). */

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import Provider, { type Adapter, type KoaContextWithOIDC } from 'oidc-provider';
+import { REDIRECT_URI } from './smart-flow.js';
+import { pkce, UserAgent } from './user-agent.js';
 // @ts-expect-error -- oidc-provider publishes no types for its in-memory adapter
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 
@@ -18,6 +20,10 @@ export interface ExternalIdp {
   clientSecret: string;
   /** Usernames that signed in, in order. */
   logins: string[];
+  /** The session ids (`sid`) of the ID tokens issued, in order. */
+  sids: string[];
+  /** Signs any JWT with the provider's own key (`kid` `idp-1`, RS256): logout tokens, access tokens. */
+  sign: (payload: JWTPayload, header?: { typ?: string; kid?: string }) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -33,6 +39,46 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /**
+ * Claims shaped as Keycloak puts them in its tokens: realm roles under `realm_access.roles`,
+ * client roles under `resource_access.<client>.roles`, user attributes as top-level claims (what a
+ * "User Attribute" mapper makes), `preferred_username` (the username mapper).
+ * @see https://www.keycloak.org/docs/latest/server_admin/#_protocol-mappers
+ */
+export function keycloakClaims(user: {
+  sub: string;
+  username: string;
+  realmRoles?: string[];
+  clientRoles?: Record<string, string[]>;
+  attributes?: Record<string, unknown>;
+}): IdpUser['claims'] {
+  return {
+    sub: user.sub,
+    preferred_username: user.username,
+    ...(user.realmRoles ? { realm_access: { roles: user.realmRoles } } : {}),
+    ...(user.clientRoles
+      ? {
+          resource_access: Object.fromEntries(
+            Object.entries(user.clientRoles).map(([client, roles]) => [client, { roles }]),
+          ),
+        }
+      : {}),
+    ...user.attributes,
+  };
+}
+
+/** The claims the test provider releases with the `profile` scope (Keycloak's names included). */
+const PROFILE_CLAIMS = [
+  'name',
+  'fhirUser',
+  'ehrId',
+  'patient',
+  'roles',
+  'preferred_username',
+  'realm_access',
+  'resource_access',
+];
+
+/**
  * A second OpenID Connect provider (node-oidc-provider, in-memory) on a free loopback port, as the
  * external login of the platform: one confidential client whose redirect URI is the platform's
  * `/interaction/callback/idp`, its own small login page (inputs `username` / `password`), and
@@ -41,6 +87,10 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 export async function startExternalIdp(options: {
   redirectUri: string;
   users: IdpUser[];
+  /** More claim names released with `profile` (custom attributes such as `ehr_id`). */
+  extraClaims?: string[];
+  /** Where the `profile` claims go: the ID token (default), or only userinfo (as the spec's default). */
+  profileClaimsIn?: 'id_token' | 'userinfo';
 }): Promise<ExternalIdp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -64,13 +114,18 @@ export async function startExternalIdp(options: {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
+        // Registered as Keycloak's "Backchannel logout URL" is; ID tokens then carry `sid`.
+        backchannel_logout_uri: new URL('/interaction/backchannel-logout', options.redirectUri)
+          .href,
+        backchannel_logout_session_required: true,
       },
     ],
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
-    claims: { openid: ['sub'], profile: ['name', 'fhirUser', 'ehrId', 'patient', 'roles'] },
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
+    claims: { openid: ['sub'], profile: [...PROFILE_CLAIMS, ...(options.extraClaims ?? [])] },
+    conformIdTokenClaims: options.profileClaimsIn === 'userinfo',
+    // Back-channel logout on: ID tokens carry the session id (`sid`), as Keycloak's do.
+    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true } },
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
@@ -94,6 +149,15 @@ export async function startExternalIdp(options: {
     ttl: { Session: 3600, Interaction: 600, Grant: 3600, IdToken: 600, AccessToken: 600 },
   });
   const callback = provider.callback();
+  const sids: string[] = [];
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const idToken = (ctx.body as { id_token?: string } | undefined)?.id_token;
+    if (!idToken) return;
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()) as {
+      sid?: string;
+    };
+    if (claims.sid) sids.push(claims.sid);
+  });
 
   const interaction = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const details = await provider.interactionDetails(req, res);
@@ -137,9 +201,59 @@ export async function startExternalIdp(options: {
     clientId,
     clientSecret,
     logins,
+    sids,
+    sign: (payload, header = {}) =>
+      new SignJWT(payload)
+        .setProtectedHeader({ alg: 'RS256', kid: header.kid ?? 'idp-1', typ: header.typ })
+        .sign(privateKey),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Starts an authorization at the platform (`base`) and signs in at the provider; returns where
+ * the browser is then (the platform's `/interaction/callback/idp?...`) and the PKCE verifier. The
+ * provider runs on another port of the same host here, so its cookies go to their own jar, as
+ * they would for a provider on its own host.
+ */
+export async function signInThroughIdp(o: {
+  base: string;
+  idp: ExternalIdp;
+  clientId: string;
+  agent: UserAgent;
+  scope: string;
+  username: string;
+  password: string;
+  state?: string;
+}): Promise<{ url: string; verifier: string }> {
+  const atIdp = new UserAgent();
+  const { verifier, challenge } = pkce();
+  const toIdp = await o.agent.follow(
+    `${o.base}/auth/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: o.clientId,
+      redirect_uri: REDIRECT_URI,
+      scope: o.scope,
+      state: o.state ?? 'st-ext',
+      aud: o.base,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString()}`,
+    o.base,
+  );
+  if (!toIdp.url.startsWith(`${o.idp.issuer}/auth?`)) {
+    throw new Error(`not sent to the provider: ${toIdp.res.status} ${toIdp.url}`);
+  }
+  const login = await atIdp.follow(toIdp.url, o.idp.issuer);
+  const html = await login.res.text();
+  const action = new URL(/<form method="post" action="([^"]+)"/.exec(html)![1], o.idp.issuer).href;
+  const posted = await atIdp.submit(action, { username: o.username, password: o.password });
+  const back = await atIdp.follow(
+    new URL(posted.headers.get('location')!, action).href,
+    o.idp.issuer,
+  );
+  return { url: back.url, verifier };
 }

@@ -23,13 +23,19 @@ export {
   SMART_AUTH_SERVER_DEFAULTS,
   type SmartAuthServerOptions,
   type SmartClientType,
-  type SmartExternalLoginOptions,
   type SmartLaunchOptions,
   type SmartMetricsOptions,
   type SmartRegistrationOptions,
   type SmartServiceDescription,
   type SmartSigningAlg,
 } from './options/auth-server.options.js';
+export {
+  EXTERNAL_LOGIN_DEFAULTS,
+  type SmartExternalAdminOptions,
+  type SmartExternalClaimsOptions,
+  type SmartExternalLoginOptions,
+  type SmartExternalRolesOptions,
+} from './options/external-login.options.js';
 export type {
   SmartEndpointLimits,
   SmartLoginThrottleOptions,

@@ -21,6 +21,7 @@ import { SmartAuthHealth } from './health/auth-health.port.js';
 import { SmartMetricsRegistry } from './metrics/metrics-registry.port.js';
 import { AppGrantsStore } from './grants/app-grants.store.js';
 import { ConsentStoreService } from './grants/consent-store.service.js';
+import { IDENTITY_SERVER_FEATURE } from './identity-server/identity-server.feature.js';
 import { INTERACTION_FEATURE } from './interaction/interaction.feature.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { LaunchService } from './launch/launch.service.js';
@@ -107,6 +108,7 @@ const FEATURES: readonly SmartFeature[] = [
   SECURITY_FEATURE,
   { providers: ENGINE_PROVIDERS },
   TOKENS_FEATURE,
+  IDENTITY_SERVER_FEATURE,
   INTERACTION_FEATURE,
   ADMIN_FEATURE,
   REGISTRATION_FEATURE,

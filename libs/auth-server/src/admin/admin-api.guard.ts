@@ -5,6 +5,7 @@ import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
 import { AccessTokenVerifier } from '../provider/access-token.verifier.js';
+import { IdentityServerTokenVerifier } from '../identity-server/identity-server-token.verifier.js';
 import { ADMIN_ACTOR, type AdminRequest } from './admin-actor.decorator.js';
 import { ADMIN_REALM, ADMIN_SCOPES_METADATA } from './admin.constants.js';
 
@@ -33,7 +34,8 @@ function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 /**
  * Admin API authorization: a JWT access token of this server (verified locally, not on the
  * revocation list), whose client is still approved (a suspended admin client is locked out at
- * once), holding one of the route's `@AdminScopes()`.
+ * once), holding one of the route's `@AdminScopes()`; or, with `externalLogin.admin`, an access
+ * token of the identity server whose user holds the configured role.
  * @see https://datatracker.ietf.org/doc/html/rfc6750#section-3
  */
 @Injectable()
@@ -43,6 +45,7 @@ export class AdminApiGuard implements CanActivate {
     private readonly verifier: AccessTokenVerifier,
     private readonly clients: ClientRegistryService,
     private readonly revocations: RevocationListService,
+    private readonly identityServer: IdentityServerTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,7 +59,7 @@ export class AdminApiGuard implements CanActivate {
     const token = bearerToken(req.headers);
     if (!token) throw unauthorized('a bearer access token is required');
     const claims = await this.verifier.verify(token);
-    if (!claims) throw unauthorized('the access token is invalid or expired', 'invalid_token');
+    if (!claims) return this.asIdentityServerAdmin(req, token, required);
     if (this.revocations.isRevoked(claims)) {
       throw unauthorized('the access token has been revoked', 'invalid_token');
     }
@@ -69,6 +72,25 @@ export class AdminApiGuard implements CanActivate {
     if (!required.some((scope) => granted.has(scope))) throw insufficientScope(required);
     req[ADMIN_ACTOR] = {
       actor: client.clientId,
+      requestId: typeof req.id === 'string' ? req.id : undefined,
+    };
+    return true;
+  }
+
+  /**
+   * Not one of our tokens: an access token of the identity server (`externalLogin.admin`), whose
+   * user holds the configured role, has every admin scope; the actor is `idp:<sub>`.
+   */
+  private async asIdentityServerAdmin(
+    req: AdminRequest,
+    token: string,
+    required: readonly string[],
+  ): Promise<boolean> {
+    const admin = await this.identityServer.verify(token);
+    if (!admin) throw unauthorized('the access token is invalid or expired', 'invalid_token');
+    if (!admin.isAdmin) throw insufficientScope(required);
+    req[ADMIN_ACTOR] = {
+      actor: `idp:${admin.sub}`,
       requestId: typeof req.id === 'string' ? req.id : undefined,
     };
     return true;

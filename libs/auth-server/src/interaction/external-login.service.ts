@@ -1,6 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import type { SmartAccountClaims } from '../accounts/account.port.js';
+import { accountFromClaims } from '../identity-server/identity-claims.mapper.js';
+import { IdentityServerMetadata } from '../identity-server/identity-server.metadata.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ExternalLoginRepository } from '../persistence/repositories/external-login.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
@@ -19,23 +21,6 @@ function outcome(span: Span, value: 'success' | 'unknown_state' | 'no_subject'):
   return undefined;
 }
 
-/** Maps an upstream provider's claims to the local account (Keycloak-style roles included). */
-function accountFromClaims(claims: Record<string, unknown>): SmartAccountClaims {
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const realmRoles = (claims.realm_access as { roles?: unknown } | undefined)?.roles;
-  const roles = [claims.roles, realmRoles].find(Array.isArray) as unknown[] | undefined;
-  return {
-    sub: String(claims.sub),
-    name: str(claims.name) ?? str(claims.preferred_username),
-    given_name: str(claims.given_name),
-    family_name: str(claims.family_name),
-    fhirUser: str(claims.fhirUser),
-    ehrId: str(claims.ehrId) ?? str(claims.ehr_id),
-    patient: str(claims.patient),
-    roles: roles?.filter((r): r is string => typeof r === 'string'),
-  };
-}
-
 /**
  * Login through an external OpenID Connect provider (Keycloak or any certified OP) with
  * `openid-client`: authorization code + PKCE, `state` and `nonce`; the verified ID token claims
@@ -44,10 +29,11 @@ function accountFromClaims(claims: Record<string, unknown>): SmartAccountClaims 
  */
 @Injectable()
 export class ExternalLoginService {
-  private config: Promise<oidc.Configuration> | undefined;
+  private readonly logger = new Logger('ExternalLogin');
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly logins: ExternalLoginRepository,
+    private readonly metadata: IdentityServerMetadata,
   ) {}
 
   get enabled(): boolean {
@@ -64,16 +50,7 @@ export class ExternalLoginService {
   }
 
   private configuration(): Promise<oidc.Configuration> {
-    const idp = this.options.externalLogin!;
-    this.config ??= oidc
-      .discovery(new URL(idp.issuer), idp.clientId, idp.clientSecret, undefined, {
-        execute: idp.issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
-      })
-      .catch((err: unknown) => {
-        this.config = undefined;
-        throw err;
-      });
-    return this.config;
+    return this.metadata.configuration();
   }
 
   /** The URL to send the browser to; remembers PKCE verifier, state and nonce for the callback. */
@@ -114,7 +91,8 @@ export class ExternalLoginService {
       await this.logins.deletePending(state);
       const callback = new URL(this.redirectUri);
       callback.search = query.toString();
-      const tokens = await oidc.authorizationCodeGrant(await this.configuration(), callback, {
+      const config = await this.configuration();
+      const tokens = await oidc.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: login.verifier,
         expectedState: login.state,
         expectedNonce: login.nonce,
@@ -122,15 +100,43 @@ export class ExternalLoginService {
       });
       const claims = tokens.claims();
       if (!claims?.sub) return outcome(span, 'no_subject');
-      const account = accountFromClaims(claims);
+      const { account, problems } = accountFromClaims(
+        await this.withUserinfo(config, tokens.access_token, claims),
+        this.options.externalLogin!.claims,
+      );
+      // Claim names only: values are personal data.
+      for (const problem of problems) this.logger.warn(`claim left out: ${problem}`);
       await this.logins.saveAccount(
         account.sub,
         { ...account },
         this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
       );
+      // The identity server's session, for a back-channel logout token that names only `sid`.
+      if (typeof claims.sid === 'string' && claims.sid) {
+        await this.logins.saveSession(
+          claims.sid,
+          account.sub,
+          this.options.sessionTtlSeconds + this.options.refreshTokenTtlSeconds,
+        );
+      }
       outcome(span, 'success');
       return account.sub;
     });
+  }
+
+  /**
+   * The ID token's claims, and with `externalLogin.userinfo` the userinfo claims it lacks
+   * (openid-client checks that userinfo names the same `sub`).
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
+   */
+  private async withUserinfo(
+    config: oidc.Configuration,
+    accessToken: string,
+    idToken: oidc.IDToken,
+  ): Promise<Record<string, unknown>> {
+    if (!this.options.externalLogin!.userinfo) return idToken;
+    const userinfo = await oidc.fetchUserInfo(config, accessToken, idToken.sub);
+    return { ...userinfo, ...idToken };
   }
 
   /** An account that logged in through the external provider. */

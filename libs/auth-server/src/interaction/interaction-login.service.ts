@@ -42,41 +42,45 @@ export class InteractionLoginService {
     @Optional() private readonly credentials?: CredentialsVerifier,
   ) {}
 
-  /** The login page, or the redirect to the identity provider when one is configured. */
+  /** Whether the password form is offered: a `CredentialsVerifier`, and no identity server or both allowed. */
+  private get passwordLogin(): boolean {
+    const idp = this.options.externalLogin;
+    return this.credentials !== undefined && (idp === undefined || idp.passwordLogin);
+  }
+
+  /**
+   * The login page (the password form, and a button to the identity server when both are
+   * configured), or the redirect to the identity server when it is the only login.
+   */
   async show(details: InteractionDetails, res: Response): Promise<void> {
-    if (this.external.enabled) {
-      const url = await this.external.start(details.uid).catch((err: Error) => {
-        this.logger.warn(`identity provider unavailable: ${err.message}`);
-        return undefined;
-      });
-      if (url) return res.redirect(303, url);
-      res.set('Retry-After', '30');
-      return renderPage(
-        res,
-        pageError(
-          503,
-          'Sign-in unavailable',
-          'The identity provider cannot be reached right now. Try again in a moment.',
-        ),
-        this.options,
-      );
-    }
-    const client = await this.flow.clientOf(details);
-    if (!this.credentials) {
+    if (this.external.enabled && !this.passwordLogin) return this.toIdentityServer(details, res);
+    if (!this.passwordLogin) {
       return renderPage(
         res,
         pageError(503, 'Sign-in unavailable', 'No login method is configured on this platform.'),
         this.options,
       );
     }
-    sendPage(
+    sendPage(res, this.options, await this.page(details));
+  }
+
+  /** Sends the browser to the identity server (from the login step or its button). */
+  async toIdentityServer(details: InteractionDetails, res: Response): Promise<void> {
+    if (!this.external.enabled) return this.show(details, res);
+    const url = await this.external.start(details.uid).catch((err: Error) => {
+      this.logger.warn(`identity provider unavailable: ${err.message}`);
+      return undefined;
+    });
+    if (url) return res.redirect(303, url);
+    res.set('Retry-After', '30');
+    return renderPage(
       res,
+      pageError(
+        503,
+        'Sign-in unavailable',
+        'The identity provider cannot be reached right now. Try again in a moment.',
+      ),
       this.options,
-      loginPage({
-        action: `${this.options.routes.interaction}/${details.uid}/login`,
-        csrf: this.flow.csrfToken(details.uid),
-        clientName: client?.metadata.client_name ?? 'An app',
-      }),
     );
   }
 
@@ -98,7 +102,7 @@ export class InteractionLoginService {
       return this.loginAgain(details, res, { error, username, status: 429 });
     }
     const accountId =
-      this.credentials && username && password
+      this.credentials && this.passwordLogin && username && password
         ? await this.credentials.verify(username, password)
         : undefined;
     if (!accountId) {
@@ -136,14 +140,22 @@ export class InteractionLoginService {
     res: Response,
     page: { error: string; username: string; status: number },
   ): Promise<void> {
+    const html = await this.page(details, page);
+    sendPage(res, this.options, html, page.status);
+  }
+
+  private async page(
+    details: InteractionDetails,
+    page: { error?: string; username?: string } = {},
+  ): Promise<string> {
     const client = await this.flow.clientOf(details);
-    const html = loginPage({
-      action: `${this.options.routes.interaction}/${details.uid}/login`,
+    const base = `${this.options.routes.interaction}/${details.uid}`;
+    return loginPage({
+      action: `${base}/login`,
       csrf: this.flow.csrfToken(details.uid),
       clientName: client?.metadata.client_name ?? 'An app',
-      error: page.error,
-      username: page.username,
+      identityServerAction: this.external.enabled ? `${base}/idp` : undefined,
+      ...page,
     });
-    sendPage(res, this.options, html, page.status);
   }
 }

@@ -67,6 +67,18 @@ export class InteractionController {
     await this.login.withIdentityProvider(details, req, res);
   }
 
+  /** The login page's button to the identity server (when the password form is offered too). */
+  @Post(':uid/idp')
+  async identityServerLogin(
+    @Body() form: Form,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.steps.details(req, res);
+    if (!details || !this.steps.csrfOk(details, form, res)) return;
+    await this.login.toIdentityServer(details, res);
+  }
+
   @Post(':uid/login')
   async passwordLogin(
     @Body() form: Form,

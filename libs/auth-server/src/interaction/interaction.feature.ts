@@ -6,6 +6,7 @@ import { AccountAppsService } from './account-apps.service.js';
 import { AccountLoginBinding } from './account-login.binding.js';
 import { AccountLoginController } from './account-login.controller.js';
 import { withExternalAccounts } from './account-resolver.composite.js';
+import { BackchannelLogoutController } from './backchannel-logout.controller.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionLoginService } from './interaction-login.service.js';
@@ -18,7 +19,12 @@ import { PatientPickerService } from './patient-picker.service.js';
  * accounts the engine sees are the host's plus those signed in at an external identity provider.
  */
 export const INTERACTION_FEATURE: SmartFeature = {
-  controllers: [InteractionController, AccountAppsController, AccountLoginController],
+  controllers: [
+    InteractionController,
+    AccountAppsController,
+    AccountLoginController,
+    BackchannelLogoutController,
+  ],
   providers: [
     ExternalLoginService,
     InteractionFlowService,

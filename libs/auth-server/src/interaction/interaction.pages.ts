@@ -1,13 +1,26 @@
 /** Server-rendered pages of the interaction (login, consent, picker): accessible, no JavaScript. */
 import { escapeHtml, hiddenField as hidden, layout } from '../pages/page.layout.js';
 
+// Visible strings of the identity-server choice on the login page (one place, for translation).
+const IDENTITY_SERVER_CHOICE = {
+  separator: 'Or',
+  button: 'Sign in with your organisation account',
+};
+
 export function loginPage(p: {
   action: string;
   csrf: string;
   clientName: string;
   error?: string;
   username?: string;
+  /** Where the button to the identity server posts, when it is offered beside the password form. */
+  identityServerAction?: string;
 }): string {
+  const identityServer = p.identityServerAction
+    ? `\n<p>${escapeHtml(IDENTITY_SERVER_CHOICE.separator)}</p>
+<form method="post" action="${escapeHtml(p.identityServerAction)}">${hidden('csrf', p.csrf)}
+<button type="submit">${escapeHtml(IDENTITY_SERVER_CHOICE.button)}</button></form>`
+    : '';
   return layout(
     'Sign in',
     `<h1>Sign in</h1><p>${escapeHtml(p.clientName)} wants to access your health records.</p>
@@ -15,7 +28,7 @@ ${p.error ? `<p class="error" role="alert">${escapeHtml(p.error)}</p>` : ''}
 <form method="post" action="${escapeHtml(p.action)}">${hidden('csrf', p.csrf)}
 <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required value="${escapeHtml(p.username ?? '')}">
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button></form>`,
+<button type="submit">Sign in</button></form>${identityServer}`,
   );
 }
 

@@ -12,6 +12,7 @@ import {
   stringList,
   tcpPort,
 } from './option-value.validators.js';
+import { resolveExternalLogin } from './external-login-options.resolver.js';
 import { resolveSecurityOptions } from './security-options.resolver.js';
 import { parseHost } from '../common/host.rules.js';
 import {
@@ -147,24 +148,6 @@ function resolveOrigins(option: string, value: readonly unknown[]): readonly str
     }
     return origin;
   });
-}
-
-function resolveExternalLogin(
-  input: SmartAuthServerOptions['externalLogin'],
-): ResolvedSmartAuthServerOptions['externalLogin'] {
-  if (input === undefined) return undefined;
-  const issuer = absoluteUrl('externalLogin.issuer', input.issuer);
-  for (const key of ['clientId', 'clientSecret'] as const) {
-    if (typeof input[key] !== 'string' || !input[key]) {
-      throw new SmartAuthConfigError(`externalLogin.${key}`, 'is required');
-    }
-  }
-  return {
-    issuer,
-    clientId: input.clientId,
-    clientSecret: input.clientSecret,
-    scope: input.scope ?? 'openid profile',
-  };
 }
 
 export function resolveAuthServerOptions(

@@ -7,6 +7,10 @@ import type {
 } from './security.options.js';
 import { SECURITY_DEFAULTS } from './security.options.js';
 import type { SmartSeedClient } from './seed-client.types.js';
+import type {
+  ResolvedExternalLoginOptions,
+  SmartExternalLoginOptions,
+} from './external-login.options.js';
 import type { SmartRoutes } from '../common/smart.routes.js';
 import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 
@@ -197,6 +201,7 @@ export interface SmartAuthServerOptions {
    * Log users in through an external OpenID Connect provider instead of the built-in login.
    * Register `{issuer}/interaction/callback/idp` as the redirect URI at that provider.
    * @default undefined (built-in login through the host's `CredentialsVerifier`)
+   * @see EXTERNAL_LOGIN_DEFAULTS for the defaults inside it
    */
   externalLogin?: SmartExternalLoginOptions;
   /**
@@ -254,15 +259,6 @@ export interface SmartMetricsOptions {
    * @default '127.0.0.1'
    */
   host?: string;
-}
-
-/** An upstream OpenID Connect provider for end-user login. */
-export interface SmartExternalLoginOptions {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  /** @default 'openid profile' */
-  scope?: string;
 }
 
 /** EHR launch and launch-context options. */
@@ -367,7 +363,7 @@ export interface ResolvedSmartAuthServerOptions {
     styleUrl: string | undefined;
   };
   launcherOrigins: readonly string[];
-  externalLogin: Required<SmartExternalLoginOptions> | undefined;
+  externalLogin: ResolvedExternalLoginOptions | undefined;
   /** Every value `aud` may take: the issuer, the services' base URLs and `extraAudiences`. */
   audiences: readonly string[];
   rateLimit: ResolvedSecurityOptions['rateLimit'];

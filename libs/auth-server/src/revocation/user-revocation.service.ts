@@ -16,6 +16,19 @@ export interface UserRevocationResult {
   sessionsEnded: number;
 }
 
+/** What a back-channel logout did. */
+export interface UserLogoutResult {
+  sub: string;
+  grantsRevoked: number;
+  sessionsEnded: number;
+}
+
+/** Whether a stored grant holds `offline_access` (its refresh tokens outlive a logout). */
+function isOfflineGrant(payload: { openid?: { scope?: unknown } }): boolean {
+  const scope = payload.openid?.scope;
+  return typeof scope === 'string' && scope.split(' ').includes('offline_access');
+}
+
 /**
  * Revokes everything a user (subject) holds, for an administrator: every grant (refresh tokens,
  * pending codes, the grant's access tokens), every sign-in session (so no app gets a new token
@@ -32,6 +45,40 @@ export class UserRevocationService {
     private readonly revocations: RevocationListService,
     private readonly audit: AuditTrailService,
   ) {}
+
+  /**
+   * The identity server logged the user out (back-channel logout): every sign-in session here
+   * ends, and every grant that is not `offline_access` is revoked with its refresh tokens and,
+   * through the revocation list, its access tokens; `offline_access` grants outlive the logout
+   * (as Keycloak's offline tokens do). Audited as `user.backchannel_logout`.
+   * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#BCActions
+   */
+  async logoutUser(sub: string, by: SmartAdminActor): Promise<UserLogoutResult> {
+    let grantsRevoked = 0;
+    for (const grant of await this.payloads.findNamingAccount('Grant', sub)) {
+      const payload = JSON.parse(grant.payload) as { jti?: unknown; openid?: { scope?: unknown } };
+      if (typeof payload.jti !== 'string' || isOfflineGrant(payload)) continue;
+      await this.payloads.deleteByGrantId(payload.jti);
+      await this.payloads.deleteStored('Grant', grant.id);
+      await this.grantTokens.revokeGrant(payload.jti);
+      grantsRevoked += 1;
+    }
+    const sessions = await this.payloads.findNamingAccount('Session', sub);
+    for (const session of sessions) await this.payloads.deleteStored('Session', session.id);
+    const result = { sub, grantsRevoked, sessionsEnded: sessions.length };
+    await this.audit.record({
+      actor: by.actor,
+      action: 'user.backchannel_logout',
+      targetType: 'user',
+      targetId: sub,
+      details: {
+        grants_revoked: grantsRevoked,
+        sessions_ended: sessions.length,
+        ...(by.requestId ? { request_id: by.requestId } : {}),
+      },
+    });
+    return result;
+  }
 
   async revokeUser(sub: string, by: SmartAdminActor): Promise<UserRevocationResult> {
     const grants = await this.payloads.findNamingAccount('Grant', sub);

@@ -5,6 +5,10 @@ import { OidcPayloadRepository } from './oidc-payload.repository.js';
 const PENDING_MODEL = 'ExternalLogin';
 /** Model `ExternalAccount`: the claims of an account that logged in there, by `sub`. */
 const ACCOUNT_MODEL = 'ExternalAccount';
+/** Model `ExternalSession`: the account signed in through a session (`sid`) of the provider. */
+const SESSION_MODEL = 'ExternalSession';
+/** Model `ExternalLogoutToken`: back-channel logout tokens seen, by a digest of `iss` and `jti`. */
+const LOGOUT_TOKEN_MODEL = 'ExternalLogoutToken';
 
 /** Logins through an external OpenID provider: pending ones and the accounts they produced. */
 @Injectable()
@@ -29,5 +33,19 @@ export class ExternalLoginRepository {
 
   findAccount(sub: string): Promise<Record<string, unknown> | undefined> {
     return this.payloads.forModel(ACCOUNT_MODEL).find(sub);
+  }
+
+  saveSession(sid: string, sub: string, ttlSeconds: number): Promise<void> {
+    return this.payloads.forModel(SESSION_MODEL).upsert(sid, { sub }, ttlSeconds);
+  }
+
+  async findSessionSubject(sid: string): Promise<string | undefined> {
+    const session = await this.payloads.forModel(SESSION_MODEL).find(sid);
+    return typeof session?.sub === 'string' ? session.sub : undefined;
+  }
+
+  /** Records a logout token's id; false when it was seen before (one atomic insert). */
+  firstUseOfLogoutToken(id: string, ttlSeconds: number): Promise<boolean> {
+    return this.payloads.forModel(LOGOUT_TOKEN_MODEL).insertOnce(id, { id }, ttlSeconds);
   }
 }
