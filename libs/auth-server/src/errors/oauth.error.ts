@@ -1,4 +1,11 @@
+import type { PageMessages, PageText } from '../pages/page-messages.types.js';
 import { SERVER_ERROR_DESCRIPTION } from './oauth-error.codes.js';
+
+/** What an error page shows: its title and message in the page's language, and the code or not. */
+export interface ErrorPageText {
+  text: (messages: PageMessages) => PageText;
+  showCode: boolean;
+}
 
 /**
  * A protocol error as a value, from where it is raised to the one renderer
@@ -8,12 +15,12 @@ import { SERVER_ERROR_DESCRIPTION } from './oauth-error.codes.js';
  * - `error`: the code from RFC 6749/6750/7009/7591 or the admin API (`OAuthErrorCode`).
  * - `description`: safe text only: it goes on the wire as it is. Internal detail stays in logs.
  * - `headers`: `WWW-Authenticate`, `Retry-After`...
- * - `page`: set when the error may be shown to a person on an HTML page, with the text to show;
- *   otherwise a page shows a generic text.
+ * - `page`: set when the error may be shown to a person on an HTML page, with the text to show
+ *   (from the page catalogue, so in the page's language); otherwise a page shows a generic text.
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-5.2
  */
 export class OAuthError extends Error {
-  private pageText?: { title: string; message: string; showCode: boolean };
+  private pageText?: ErrorPageText;
 
   constructor(
     readonly error: string,
@@ -26,16 +33,16 @@ export class OAuthError extends Error {
   }
 
   /** The text for an HTML page, when this error may be shown on one. */
-  get page(): { title: string; message: string; showCode: boolean } | undefined {
+  get page(): ErrorPageText | undefined {
     return this.pageText;
   }
 
   /**
-   * Marks the error as fit for an HTML page, with a title and a message for a person
-   * (the description by default); `showCode` also shows the `error` code. Returns the error.
+   * Marks the error as fit for an HTML page, with its title and message for a person taken from
+   * the page's catalogue; `showCode` also shows the `error` code. Returns the error.
    */
-  shownOnPage(title: string, message = this.description, showCode = false): this {
-    this.pageText = { title, message, showCode };
+  shownOnPage(text: (messages: PageMessages) => PageText, showCode = false): this {
+    this.pageText = { text, showCode };
     return this;
   }
 
@@ -82,7 +89,7 @@ export class OAuthError extends Error {
       `too many requests; retry after ${retryAfterSeconds} seconds`,
       429,
       { 'Retry-After': String(retryAfterSeconds) },
-    ).shownOnPage('Too many requests', `Please wait ${retryAfterSeconds} seconds and try again.`);
+    ).shownOnPage((m) => m.errors.rateLimited(retryAfterSeconds));
   }
   /** 421 Misdirected Request (RFC 9110 §15.5.20) as `invalid_request`: a host we do not serve. */
   static misdirectedRequest(description: string): OAuthError {
