@@ -1,7 +1,7 @@
 /**
  * What a host's page template gets: the parts of one page, ready to place. Every part is HTML
  * that is already escaped; `contentHtml` holds the page's forms with their fixed field names
- * (README "Page hooks"), which a template must keep as they are.
+ * (README "Branding and languages"), which a template must keep as they are.
  */
 export interface SmartPageFrame {
   /** The page's language (`en`, `de`), for `<html lang>`. */
