@@ -242,11 +242,17 @@ describe(pageAnswer.name, () => {
     expect(answer.body).toContain('<html lang="de">');
     expect(answer.body).toContain('<h1>Anfrage abgelehnt</h1>');
     expect(answer.headers['Content-Language']).toBe('de');
+    expect(err.page).toEqual({
+      title: 'Request refused',
+      message: expect.stringMatching(/^The form has expired/),
+      showCode: false,
+    });
   });
 
   it('shows the code only when asked, and escapes it', () => {
     const err = new OAuthError('invalid_<x>', 'a & b').shownOnPage(
-      (m) => ({ title: m.errors.authorizationTitle, message: 'a & b' }),
+      'Authorization error',
+      'a & b',
       true,
     );
     expect(pageAnswer(err, SETTINGS, EN).body).toContain(

@@ -5,7 +5,7 @@ import { messagePage, type PageView } from '../pages/page.layout.js';
 import { pageHeaders, requestView, type PageSettings } from '../pages/page.headers.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import type { OAuthErrorCode } from './oauth-error.codes.js';
-import { OAuthError } from './oauth.error.js';
+import { OAuthError, pageTextOf } from './oauth.error.js';
 
 /**
  * The one place where errors become answers. Everything that answers with an error builds an
@@ -113,7 +113,7 @@ export function jsonAnswer(err: OAuthError): ErrorAnswer {
  * an error not marked `shownOnPage` shows the generic text.
  */
 export function pageAnswer(err: OAuthError, settings: PageSettings, view: PageView): ErrorAnswer {
-  const page = err.page;
+  const page = pageTextOf(err);
   const text = page ? page.text(view.messages) : view.messages.errors.generic;
   return {
     status: err.status,

@@ -1,3 +1,4 @@
+import { PAGE_MESSAGES_EN } from '../pages/page-messages.en.js';
 import type { PageMessages, PageText } from '../pages/page-messages.types.js';
 import { SERVER_ERROR_DESCRIPTION } from './oauth-error.codes.js';
 
@@ -6,6 +7,22 @@ export interface ErrorPageText {
   text: (messages: PageMessages) => PageText;
   showCode: boolean;
 }
+
+/** The page texts of errors fit for a page (kept off the public class: the catalogue is internal). */
+const PAGE_TEXTS = new WeakMap<OAuthError, ErrorPageText>();
+
+/** Marks `err` as fit for an HTML page with its text from the page's catalogue. */
+export function showOnPage<E extends OAuthError>(
+  err: E,
+  text: (messages: PageMessages) => PageText,
+  showCode = false,
+): E {
+  PAGE_TEXTS.set(err, { text, showCode });
+  return err;
+}
+
+/** The page text of an error, in every language; undefined when not fit for a page. */
+export const pageTextOf = (err: OAuthError): ErrorPageText | undefined => PAGE_TEXTS.get(err);
 
 /**
  * A protocol error as a value, from where it is raised to the one renderer
@@ -20,8 +37,6 @@ export interface ErrorPageText {
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-5.2
  */
 export class OAuthError extends Error {
-  private pageText?: ErrorPageText;
-
   constructor(
     readonly error: string,
     readonly description: string,
@@ -32,18 +47,19 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
   }
 
-  /** The text for an HTML page, when this error may be shown on one. */
-  get page(): ErrorPageText | undefined {
-    return this.pageText;
+  /** The (English) text for an HTML page, when this error may be shown on one. */
+  get page(): { title: string; message: string; showCode: boolean } | undefined {
+    const page = PAGE_TEXTS.get(this);
+    return page && { ...page.text(PAGE_MESSAGES_EN), showCode: page.showCode };
   }
 
   /**
-   * Marks the error as fit for an HTML page, with its title and message for a person taken from
-   * the page's catalogue; `showCode` also shows the `error` code. Returns the error.
+   * Marks the error as fit for an HTML page, with a title and a message for a person
+   * (the description by default), shown as they are in every page language; `showCode` also
+   * shows the `error` code. Returns the error.
    */
-  shownOnPage(text: (messages: PageMessages) => PageText, showCode = false): this {
-    this.pageText = { text, showCode };
-    return this;
+  shownOnPage(title: string, message = this.description, showCode = false): this {
+    return showOnPage(this, () => ({ title, message }), showCode);
   }
 
   /** RFC 6749 §5.2 `invalid_request`, 400. */
@@ -84,12 +100,13 @@ export class OAuthError extends Error {
    * (RFC 6585 §4); fit for a page.
    */
   static rateLimited(retryAfterSeconds: number): OAuthError {
-    return new OAuthError(
+    const err = new OAuthError(
       'temporarily_unavailable',
       `too many requests; retry after ${retryAfterSeconds} seconds`,
       429,
       { 'Retry-After': String(retryAfterSeconds) },
-    ).shownOnPage((m) => m.errors.rateLimited(retryAfterSeconds));
+    );
+    return showOnPage(err, (m) => m.errors.rateLimited(retryAfterSeconds));
   }
   /** 421 Misdirected Request (RFC 9110 §15.5.20) as `invalid_request`: a host we do not serve. */
   static misdirectedRequest(description: string): OAuthError {

@@ -1,6 +1,6 @@
 import type { PageErrorKey } from '../pages/page-messages.types.js';
 import { PAGE_MESSAGES_EN } from '../pages/page-messages.en.js';
-import { OAuthError } from './oauth.error.js';
+import { OAuthError, showOnPage } from './oauth.error.js';
 
 /** The `error` code a refused page carries, by its status. */
 const PAGE_CODES: Readonly<Record<number, string>> = {
@@ -17,5 +17,6 @@ const PAGE_CODES: Readonly<Record<number, string>> = {
  */
 export function pageError(status: 400 | 401 | 403 | 503, key: PageErrorKey) {
   const description = PAGE_MESSAGES_EN.errors[key].message;
-  return new OAuthError(PAGE_CODES[status], description, status).shownOnPage((m) => m.errors[key]);
+  const err = new OAuthError(PAGE_CODES[status], description, status);
+  return showOnPage(err, (m) => m.errors[key]);
 }

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { pageAnswer, writeToContext } from '../errors/error.renderer.js';
-import { OAuthError } from '../errors/oauth.error.js';
+import { OAuthError, showOnPage } from '../errors/oauth.error.js';
 import { pageHeaders, requestView, type PageSettings } from '../pages/page.headers.js';
 import { escapeHtml, layout, pageTitle, type PageView } from '../pages/page.layout.js';
 
@@ -61,7 +61,8 @@ export function renderErrorPage(
   settings: PageSettings,
 ): void {
   const description = out.error_description ?? '';
-  const err = new OAuthError(out.error ?? 'server_error', description, ctx.status).shownOnPage(
+  const err = showOnPage(
+    new OAuthError(out.error ?? 'server_error', description, ctx.status),
     (m) => ({ title: m.errors.authorizationTitle, message: description }),
     true,
   );
