@@ -209,6 +209,43 @@ describe(loadConfig.name, () => {
     expect(problems[0]).toMatch(new RegExp(`^${name} `));
   });
 
+  it('reads the branding variables; unset ones stay undefined (the library defaults apply)', () => {
+    expect(loadConfig({}).branding).toEqual({});
+    expect(
+      loadConfig({
+        SMART_BRAND_NAME: ' Acme Health ',
+        SMART_BRAND_LOGO_URL: 'https://cdn.acme.example/logo.svg',
+        SMART_BRAND_PRIMARY_COLOR: '#AB12CD',
+        SMART_BRAND_STYLESHEET_URL: 'https://static.acme.example/pages.css?v=2',
+      }).branding,
+    ).toEqual({
+      platformName: 'Acme Health',
+      logoUrl: 'https://cdn.acme.example/logo.svg',
+      primaryColor: '#AB12CD',
+      stylesheetUrl: 'https://static.acme.example/pages.css?v=2',
+    });
+  });
+
+  it('names every bad branding variable', () => {
+    expect(() =>
+      loadConfig({
+        SMART_BRAND_NAME: 'x'.repeat(101),
+        SMART_BRAND_LOGO_URL: '/logo.svg',
+        SMART_BRAND_PRIMARY_COLOR: 'blue',
+        SMART_BRAND_STYLESHEET_URL: 'ftp://cdn.example/a.css',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.stringMatching(/^SMART_BRAND_NAME /),
+          expect.stringMatching(/^SMART_BRAND_PRIMARY_COLOR /),
+          expect.stringMatching(/^SMART_BRAND_LOGO_URL /),
+          expect.stringMatching(/^SMART_BRAND_STYLESHEET_URL /),
+        ],
+      }),
+    );
+  });
+
   it('accepts the admin client id and secret together', () => {
     expect(
       loadConfig({ SMART_ADMIN_CLIENT_ID: 'admin', SMART_ADMIN_CLIENT_SECRET: 'x'.repeat(16) }),

@@ -34,6 +34,16 @@ export interface AppConfig {
   launchBase64Json: boolean;
   episodeContext: boolean;
   styleUrl: string | undefined;
+  /**
+   * The pages' look (`SMART_BRAND_NAME`, `SMART_BRAND_LOGO_URL`, `SMART_BRAND_PRIMARY_COLOR`,
+   * `SMART_BRAND_STYLESHEET_URL`); unset values take the library defaults.
+   */
+  branding: {
+    platformName?: string;
+    logoUrl?: string;
+    primaryColor?: string;
+    stylesheetUrl?: string;
+  };
   /** Rate limits, login throttling, security headers and events; unset values take the library defaults. */
   security: SecurityConfig;
   /**
@@ -213,6 +223,7 @@ export function loadConfig(env: Env): AppConfig {
     launchBase64Json: r.bool('SMART_LAUNCH_BASE64_JSON', false),
     episodeContext: r.bool('SMART_EPISODE_CONTEXT', false),
     styleUrl: r.url('SMART_STYLE_URL'),
+    branding: readBranding(r),
     registrationEnabled: r.bool('SMART_REGISTRATION_ENABLED', false),
     registrationInitialAccessToken: registrationToken,
     secretRotationOverlapSeconds: rotationOverlap,
@@ -316,6 +327,26 @@ function readIdp(r: Reader): SmartExternalLoginOptions | undefined {
     userinfo,
     passwordLogin,
     admin: adminAudience && adminRole ? { audience: adminAudience, role: adminRole } : undefined,
+  };
+}
+
+/** Reads the branding variables; the library checks them again (`branding.*`). */
+function readBranding(r: Reader): AppConfig['branding'] {
+  const platformName = r.str('SMART_BRAND_NAME')?.trim();
+  if (platformName !== undefined && (platformName === '' || platformName.length > 100)) {
+    r.problems.push('SMART_BRAND_NAME must be 1 to 100 characters');
+  }
+  const primaryColor = r.str('SMART_BRAND_PRIMARY_COLOR');
+  if (primaryColor !== undefined && !/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(primaryColor)) {
+    r.problems.push(
+      `SMART_BRAND_PRIMARY_COLOR must be a CSS hex colour like #1a5fb4 (got "${primaryColor}")`,
+    );
+  }
+  return {
+    platformName,
+    logoUrl: r.url('SMART_BRAND_LOGO_URL'),
+    primaryColor,
+    stylesheetUrl: r.url('SMART_BRAND_STYLESHEET_URL'),
   };
 }
 

@@ -68,7 +68,7 @@ describe('browser: standalone and embedded EHR launch', () => {
     await page.goto(
       `${app.url}/start?scope=${encodeURIComponent('launch/patient openid fhirUser patient/composition-*.rs user/composition-*.rs')}`,
     );
-    expect(await page.title()).toBe('Sign in');
+    expect(await page.title()).toBe('Sign in to SMART on openEHR');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
     // Keyboard only: the first Tab reaches the username, Enter submits.
     await page.keyboard.press('Tab');
@@ -160,7 +160,10 @@ describe('browser: standalone and embedded EHR launch', () => {
     await frame.getByLabel('Username').fill('clinician');
     await frame.getByLabel('Password').fill('clinician');
     await frame.getByRole('button', { name: 'Sign in' }).click();
-    // No picker: the launch carries the patient.
+    // No picker: the launch carries the patient, named on the consent page from the directory.
+    expect(await frame.locator('#consent-patient').textContent()).toMatch(
+      /Pat Patterson.*1978-04-12/,
+    );
     await frame.getByRole('button', { name: 'Allow' }).click();
     await frame.locator('#app-done').waitFor();
 

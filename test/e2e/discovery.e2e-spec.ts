@@ -46,6 +46,15 @@ describe('discovery', () => {
     },
   );
 
+  it('openid-configuration lists the page languages (ui_locales_supported)', async () => {
+    const doc = (await (await get('/.well-known/openid-configuration')).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(doc.ui_locales_supported).toEqual(['en', 'de']);
+    expect(doc.claim_types_supported).toEqual(['normal']);
+  });
+
   it('smart-configuration carries the services map and the SMART fields', async () => {
     const doc = (await (await get('/.well-known/smart-configuration')).json()) as Record<
       string,

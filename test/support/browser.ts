@@ -1,7 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { pkce } from './user-agent.js';
+
+/** Where browser tests save screenshots (gitignored; CI may keep it as an artefact). */
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-artifacts/browser');
+
+/** Saves a full-page screenshot of `page` as `<name>.png` under `SCREENSHOT_DIR`. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
 
 /** Debian's chromium (CI installs it); `CHROMIUM_PATH` points elsewhere. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,7 +53,7 @@ export interface AppAuthorization {
 /**
  * A tiny SMART app (and EHR launcher) on 127.0.0.1, the way a real one behaves in a browser:
  * - `GET /launch?iss=&launch=` (its launch URL): EHR launch, redirects to the authorization endpoint;
- * - `GET /start?scope=`: standalone launch;
+ * - `GET /start?scope=[&ui_locales=...]`: standalone launch (other parameters are passed on);
  * - `GET /callback`: its redirect URI; records the query;
  * - `GET /ehr?launch=`: an EHR page that embeds the app's launch URL in an iframe.
  */
@@ -91,7 +101,11 @@ export class TestSmartApp {
         return res.end();
       }
       if (url.pathname === '/start') {
-        res.writeHead(302, { location: app.authorizeUrl(url.searchParams.get('scope') ?? '') });
+        // Every other query parameter (e.g. `ui_locales`) goes on to the authorization request.
+        const extra = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'scope'));
+        res.writeHead(302, {
+          location: app.authorizeUrl(url.searchParams.get('scope') ?? '', extra),
+        });
         return res.end();
       }
       if (url.pathname === '/callback') {

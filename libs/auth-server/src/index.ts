@@ -22,6 +22,7 @@ export { mountSmartAuthServer } from './smart-auth-server.mount.js';
 export {
   SMART_AUTH_SERVER_DEFAULTS,
   type SmartAuthServerOptions,
+  type SmartBrandingOptions,
   type SmartClientType,
   type SmartLaunchOptions,
   type SmartMetricsOptions,
@@ -43,6 +44,7 @@ export type {
   SmartSecurityEventsOptions,
   SmartSecurityHeadersOptions,
 } from './options/security.options.js';
+export type { SmartPageFrame, SmartPageTemplate } from './pages/page.branding.js';
 export type { SecurityEvent, SecurityEventType } from './security/security-event.types.js';
 
 // Ports the host implements (accounts, the built-in login, the patient picker, user scopes).

@@ -41,3 +41,4 @@ export { isIdPatternWithin, matchesEveryId, matchesId } from './id-pattern.match
 export { isScopeWithin, isTargetWithin, permits, permitsAny } from './scope.algebra.js';
 export { intersectScopes } from './scope.intersector.js';
 export { describeScope } from './scope.describer.js';
+export { SCOPE_LOCALES, type ScopeLocale } from './scope-texts.types.js';

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { validScopeArb } from '../test/scope.arbitraries.js';
 import { describeScope } from './scope.describer.js';
 import { parseScope } from './scope.parser.js';
+import type { ScopeLocale } from './scope-texts.types.js';
 import type { ValidScope } from './scope.types.js';
 
 function parsed(raw: string, extraScopes: string[] = []): ValidScope {
@@ -73,6 +74,57 @@ describe(describeScope.name, () => {
     fc.assert(
       fc.property(validScopeArb, (scope) => {
         expect(describeScope(scope)).toMatch(/^[A-Z]\S* \S/);
+      }),
+    );
+  });
+
+  it('speaks English when the locale is unknown (untyped callers)', () => {
+    expect(describeScope(parsed('openid'), 'xx' as ScopeLocale)).toBe('Know who you are');
+  });
+});
+
+describe(`${describeScope.name} in German`, () => {
+  it.each([
+    [
+      'patient/composition-MyHospital::Vitals.v1.rs',
+      'Kompositionen der Vorlage „MyHospital::Vitals.v1“ in der Patientenakte (EHR) des ausgewählten Patienten lesen und suchen',
+    ],
+    [
+      'user/composition-MyHospital::*.cruds',
+      'Kompositionen der Vorlagen, die auf „MyHospital::*“ passen, in den Patientenakten (EHRs), auf die Sie zugreifen können, anlegen, lesen, ändern, löschen und suchen',
+    ],
+    ['system/template-*.c', 'Alle Vorlagen in allen Patientenakten (Systemzugriff) anlegen'],
+    [
+      'patient/aql-org.openehr::q1.rs',
+      'Die gespeicherte Abfrage „org.openehr::q1“ in der Patientenakte (EHR) des ausgewählten Patienten lesen und ausführen',
+    ],
+    [
+      'patient/Observation.rs?category=laboratory',
+      'Observation-Ressourcen mit category = laboratory des ausgewählten Patienten lesen und suchen',
+    ],
+    [
+      'user/*.cruds',
+      'Alle FHIR-Ressourcen, auf die Sie zugreifen können, anlegen, lesen, ändern, löschen und suchen',
+    ],
+    ['system/Patient.d', 'Patient-Ressourcen des gesamten Systems (Systemzugriff) löschen'],
+    [
+      'launch/patient?role=https://x/r',
+      'Einen Patienten bzw. eine Patientenakte (EHR) zur Bearbeitung auswählen (Rolle https://x/r)',
+    ],
+    ['launch/episode', 'Eine Behandlungsepisode zur Bearbeitung auswählen'],
+    ['openid', 'Wissen, wer Sie sind'],
+    ['offline_access', 'Zugriff behalten, auch wenn Sie offline sind'],
+    ['__export', 'Die benutzerdefinierte Berechtigung „__export“ verwenden'],
+  ])('%j → %j', (raw, expected) => {
+    expect(describeScope(parsed(raw), 'de')).toBe(expected);
+  });
+
+  it('has a German text for every scope, different from the English one, capitalised', () => {
+    fc.assert(
+      fc.property(validScopeArb, (scope) => {
+        const german = describeScope(scope, 'de');
+        expect(german).toMatch(/^[A-ZÄÖÜ]\S* \S/);
+        expect(german).not.toBe(describeScope(scope, 'en'));
       }),
     );
   });

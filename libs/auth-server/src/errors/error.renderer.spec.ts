@@ -12,7 +12,10 @@ import {
   UnauthorizedException,
   ValidationPipe,
 } from '@nestjs/common';
+import type { PageBranding } from '../pages/page.branding.js';
+import { pageView } from '../pages/page.layout.js';
 import { ClientMetadataError } from './client-metadata.error.js';
+import { pageError } from './page.error.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import {
   ADMIN_HTTP_CODES,
@@ -206,9 +209,19 @@ describe(jsonAnswer.name, () => {
   });
 });
 
+const BRANDING: PageBranding = {
+  platformName: 'Acme Health',
+  primaryColor: '#1a5fb4',
+  logoUrl: undefined,
+  stylesheetUrl: undefined,
+  template: undefined,
+};
+const SETTINGS = { launcherOrigins: [], branding: BRANDING };
+const EN = pageView(BRANDING, 'en');
+
 describe(pageAnswer.name, () => {
   it('shows the text of an error marked for pages, escaped, with the page headers', () => {
-    const answer = pageAnswer(OAuthError.rateLimited(9), { launcherOrigins: [] });
+    const answer = pageAnswer(OAuthError.rateLimited(9), SETTINGS, EN);
     expect(answer.status).toBe(429);
     expect(answer.headers).toMatchObject({
       'Content-Type': 'text/html; charset=utf-8',
@@ -218,6 +231,22 @@ describe(pageAnswer.name, () => {
     });
     expect(answer.headers['Content-Security-Policy']).toContain("frame-ancestors 'none'");
     expect(answer.body).toContain('<h1>Too many requests</h1><p>Please wait 9 seconds');
+    expect(answer.body).toContain('<title>Too many requests – Acme Health</title>');
+    expect(answer.headers['Content-Language']).toBe('en');
+  });
+
+  it("shows a catalogue error in the view's language; the description stays English", () => {
+    const err = pageError(403, 'formRefused');
+    expect(err.description).toMatch(/^The form has expired/);
+    const answer = pageAnswer(err, SETTINGS, pageView(BRANDING, 'de'));
+    expect(answer.body).toContain('<html lang="de">');
+    expect(answer.body).toContain('<h1>Anfrage abgelehnt</h1>');
+    expect(answer.headers['Content-Language']).toBe('de');
+    expect(err.page).toEqual({
+      title: 'Request refused',
+      message: expect.stringMatching(/^The form has expired/),
+      showCode: false,
+    });
   });
 
   it('shows the code only when asked, and escapes it', () => {
@@ -226,15 +255,17 @@ describe(pageAnswer.name, () => {
       'a & b',
       true,
     );
-    expect(pageAnswer(err, { launcherOrigins: [] }).body).toContain(
+    expect(pageAnswer(err, SETTINGS, EN).body).toContain(
       '<h1>Authorization error</h1><p><strong>invalid_&#60;x&#62;</strong></p><p>a &#38; b</p>',
     );
   });
 
   it('shows a generic text for an error not marked for pages', () => {
-    const body = pageAnswer(OAuthError.invalidRequest('token_type_hint: x'), {
-      launcherOrigins: ['https://ehr.example'],
-    });
+    const body = pageAnswer(
+      OAuthError.invalidRequest('token_type_hint: x'),
+      { ...SETTINGS, launcherOrigins: ['https://ehr.example'] },
+      EN,
+    );
     expect(body.body).not.toContain('token_type_hint');
     expect(body.headers['Content-Security-Policy']).toContain(
       'frame-ancestors https://ehr.example',

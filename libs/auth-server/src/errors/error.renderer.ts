@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { ClientMetadataError } from './client-metadata.error.js';
-import { messagePage } from '../pages/page.layout.js';
-import { pageHeaders, type PageFraming } from '../pages/page.headers.js';
+import { messagePage, type PageView } from '../pages/page.layout.js';
+import { pageHeaders, requestView, type PageSettings } from '../pages/page.headers.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import type { OAuthErrorCode } from './oauth-error.codes.js';
-import { OAuthError } from './oauth.error.js';
+import { OAuthError, pageTextOf } from './oauth.error.js';
 
 /**
  * The one place where errors become answers. Everything that answers with an error builds an
@@ -108,20 +108,17 @@ export function jsonAnswer(err: OAuthError): ErrorAnswer {
   };
 }
 
-/** What a page shows for an error not marked `shownOnPage`. */
-const GENERIC_PAGE = {
-  title: 'Request failed',
-  message: 'The request could not be completed. Please try again later.',
-  showCode: false,
-};
-
-/** The error as an HTML page (the interaction pages' template and headers). */
-export function pageAnswer(err: OAuthError, framing: PageFraming): ErrorAnswer {
-  const text = err.page ?? GENERIC_PAGE;
+/**
+ * The error as an HTML page (the interaction pages' frame and headers) in the view's language;
+ * an error not marked `shownOnPage` shows the generic text.
+ */
+export function pageAnswer(err: OAuthError, settings: PageSettings, view: PageView): ErrorAnswer {
+  const page = pageTextOf(err);
+  const text = page ? page.text(view.messages) : view.messages.errors.generic;
   return {
     status: err.status,
-    headers: { ...pageHeaders(framing), ...err.headers },
-    body: messagePage(text.title, text.message, text.showCode ? err.error : undefined),
+    headers: { ...pageHeaders(settings), 'Content-Language': view.locale, ...err.headers },
+    body: messagePage(view, text.title, text.message, page?.showCode ? err.error : undefined),
   };
 }
 
@@ -155,7 +152,15 @@ export function renderJson(res: ServerResponse, err: OAuthError): void {
   writeAnswer(res, jsonAnswer(err));
 }
 
-/** Renders the error as an HTML page on a node or Express response. */
-export function renderPage(res: ServerResponse, err: OAuthError, framing: PageFraming): void {
-  writeAnswer(res, pageAnswer(err, framing));
+/**
+ * Renders the error as an HTML page on a node or Express response, in the language of
+ * `uiLocales` (an interaction's `ui_locales`, when known), else of the request's `Accept-Language`.
+ */
+export function renderPage(
+  res: ServerResponse,
+  err: OAuthError,
+  settings: PageSettings,
+  uiLocales?: unknown,
+): void {
+  writeAnswer(res, pageAnswer(err, settings, requestView(settings, res.req, uiLocales)));
 }

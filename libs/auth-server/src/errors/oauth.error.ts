@@ -1,4 +1,28 @@
+import { PAGE_MESSAGES_EN } from '../pages/page-messages.en.js';
+import type { PageMessages, PageText } from '../pages/page-messages.types.js';
 import { SERVER_ERROR_DESCRIPTION } from './oauth-error.codes.js';
+
+/** What an error page shows: its title and message in the page's language, and the code or not. */
+export interface ErrorPageText {
+  text: (messages: PageMessages) => PageText;
+  showCode: boolean;
+}
+
+/** The page texts of errors fit for a page (kept off the public class: the catalogue is internal). */
+const PAGE_TEXTS = new WeakMap<OAuthError, ErrorPageText>();
+
+/** Marks `err` as fit for an HTML page with its text from the page's catalogue. */
+export function showOnPage<E extends OAuthError>(
+  err: E,
+  text: (messages: PageMessages) => PageText,
+  showCode = false,
+): E {
+  PAGE_TEXTS.set(err, { text, showCode });
+  return err;
+}
+
+/** The page text of an error, in every language; undefined when not fit for a page. */
+export const pageTextOf = (err: OAuthError): ErrorPageText | undefined => PAGE_TEXTS.get(err);
 
 /**
  * A protocol error as a value, from where it is raised to the one renderer
@@ -8,13 +32,11 @@ import { SERVER_ERROR_DESCRIPTION } from './oauth-error.codes.js';
  * - `error`: the code from RFC 6749/6750/7009/7591 or the admin API (`OAuthErrorCode`).
  * - `description`: safe text only: it goes on the wire as it is. Internal detail stays in logs.
  * - `headers`: `WWW-Authenticate`, `Retry-After`...
- * - `page`: set when the error may be shown to a person on an HTML page, with the text to show;
- *   otherwise a page shows a generic text.
+ * - `page`: set when the error may be shown to a person on an HTML page, with the text to show
+ *   (from the page catalogue, so in the page's language); otherwise a page shows a generic text.
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-5.2
  */
 export class OAuthError extends Error {
-  private pageText?: { title: string; message: string; showCode: boolean };
-
   constructor(
     readonly error: string,
     readonly description: string,
@@ -25,18 +47,19 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
   }
 
-  /** The text for an HTML page, when this error may be shown on one. */
+  /** The (English) text for an HTML page, when this error may be shown on one. */
   get page(): { title: string; message: string; showCode: boolean } | undefined {
-    return this.pageText;
+    const page = PAGE_TEXTS.get(this);
+    return page && { ...page.text(PAGE_MESSAGES_EN), showCode: page.showCode };
   }
 
   /**
    * Marks the error as fit for an HTML page, with a title and a message for a person
-   * (the description by default); `showCode` also shows the `error` code. Returns the error.
+   * (the description by default), shown as they are in every page language; `showCode` also
+   * shows the `error` code. Returns the error.
    */
   shownOnPage(title: string, message = this.description, showCode = false): this {
-    this.pageText = { title, message, showCode };
-    return this;
+    return showOnPage(this, () => ({ title, message }), showCode);
   }
 
   /** RFC 6749 §5.2 `invalid_request`, 400. */
@@ -77,12 +100,13 @@ export class OAuthError extends Error {
    * (RFC 6585 §4); fit for a page.
    */
   static rateLimited(retryAfterSeconds: number): OAuthError {
-    return new OAuthError(
+    const err = new OAuthError(
       'temporarily_unavailable',
       `too many requests; retry after ${retryAfterSeconds} seconds`,
       429,
       { 'Retry-After': String(retryAfterSeconds) },
-    ).shownOnPage('Too many requests', `Please wait ${retryAfterSeconds} seconds and try again.`);
+    );
+    return showOnPage(err, (m) => m.errors.rateLimited(retryAfterSeconds));
   }
   /** 421 Misdirected Request (RFC 9110 §15.5.20) as `invalid_request`: a host we do not serve. */
   static misdirectedRequest(description: string): OAuthError {

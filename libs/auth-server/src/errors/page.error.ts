@@ -1,4 +1,6 @@
-import { OAuthError } from './oauth.error.js';
+import type { PageErrorKey } from '../pages/page-messages.types.js';
+import { PAGE_MESSAGES_EN } from '../pages/page-messages.en.js';
+import { OAuthError, showOnPage } from './oauth.error.js';
 
 /** The `error` code a refused page carries, by its status. */
 const PAGE_CODES: Readonly<Record<number, string>> = {
@@ -9,9 +11,12 @@ const PAGE_CODES: Readonly<Record<number, string>> = {
 };
 
 /**
- * An error meant for a person at a browser (interaction and account pages): the page shows
- * `title` and `message`; the code follows the status. Render it with `renderPage`.
+ * An error meant for a person at a browser (interaction and account pages): the page shows the
+ * title and message of `key` in the page's language (the description, for logs, is the English
+ * message); the code follows the status. Render it with `renderPage`.
  */
-export function pageError(status: 400 | 401 | 403 | 503, title: string, message: string) {
-  return new OAuthError(PAGE_CODES[status], message, status).shownOnPage(title, message);
+export function pageError(status: 400 | 401 | 403 | 503, key: PageErrorKey) {
+  const description = PAGE_MESSAGES_EN.errors[key].message;
+  const err = new OAuthError(PAGE_CODES[status], description, status);
+  return showOnPage(err, (m) => m.errors[key]);
 }

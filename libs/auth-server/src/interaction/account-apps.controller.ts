@@ -12,7 +12,8 @@ import { accountAppsPage, type AccountAppView } from './account.pages.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { oauthEndpointPath } from '../common/smart.routes.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { sendPage } from '../pages/page.headers.js';
+import { requestView, sendPage } from '../pages/page.headers.js';
+import type { PageLocale } from '../pages/page.locale.js';
 import { pageError } from '../errors/page.error.js';
 
 /**
@@ -39,14 +40,15 @@ export class AccountAppsController {
       this.apps.list(user.accountId),
       this.accounts.findAccount(user.accountId),
     ]);
-    const html = accountAppsPage({
+    const view = requestView(this.options, req);
+    const html = accountAppsPage(view, {
       base: this.options.routes.account,
       userName: account?.name ?? user.accountId,
       csrf: this.csrf(user),
-      apps: apps.map((app) => this.view(app)),
+      apps: apps.map((app) => this.appView(app, view.locale)),
       logoutUrl: oauthEndpointPath(this.options.routes, 'end_session'),
     });
-    sendPage(res, this.options, html);
+    sendPage(res, this.options, view, html);
   }
 
   @Post('revoke')
@@ -64,18 +66,17 @@ export class AccountAppsController {
       !timingSafeEqual(given, expected) ||
       typeof form.client_id !== 'string'
     ) {
-      const text = 'The form has expired or did not come from this site. Reload the page.';
-      return renderPage(res, pageError(403, 'Request refused', text), this.options);
+      return renderPage(res, pageError(403, 'formRefused'), this.options);
     }
     await this.apps.revoke(user.accountId, form.client_id);
     res.redirect(303, this.options.routes.account);
   }
 
-  private view(app: AccountApp): AccountAppView {
+  private appView(app: AccountApp, locale: PageLocale): AccountAppView {
     const parsed = parseScopes(app.scopes.join(' '), { extraScopes: this.options.extraScopes });
     return {
       ...app,
-      scopes: parsed.valid.map((s) => ({ scope: s.raw, description: describeScope(s) })),
+      scopes: parsed.valid.map((s) => ({ scope: s.raw, description: describeScope(s, locale) })),
     };
   }
 

@@ -12,7 +12,8 @@ import { accountSignInPage } from './account.pages.js';
 import { ExternalLoginService } from './external-login.service.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { renderPage } from '../errors/error.renderer.js';
-import { sendPage } from '../pages/page.headers.js';
+import { requestView, sendPage } from '../pages/page.headers.js';
+import type { PageMessages } from '../pages/page-messages.types.js';
 import { pageError } from '../errors/page.error.js';
 
 type Form = Record<string, unknown>;
@@ -52,18 +53,15 @@ export class AccountLoginController {
     const throttled = this.throttle.blocked(attempt);
     if (throttled) {
       res.set('Retry-After', String(throttled.retryAfterSeconds));
-      const error = 'Too many failed sign-in attempts. Try again later.';
+      const error = (m: PageMessages) => m.login.tooMany;
       return this.offer(req, res, { error, username, status: 429 });
     }
     const accountId =
       username && password ? await this.credentials.verify(username, password) : undefined;
     if (!accountId) {
       await this.throttle.failed(attempt);
-      return this.offer(req, res, {
-        error: 'Invalid username or password.',
-        username,
-        status: 401,
-      });
+      const error = (m: PageMessages) => m.login.invalid;
+      return this.offer(req, res, { error, username, status: 401 });
     }
     await this.throttle.succeeded({ ...attempt, accountId });
     await this.signIn(req, res, accountId);
@@ -86,8 +84,7 @@ export class AccountLoginController {
       });
     if (url) return res.redirect(303, url);
     res.set('Retry-After', '30');
-    const text = 'The identity provider cannot be reached right now. Try again in a moment.';
-    renderPage(res, pageError(503, 'Sign-in unavailable', text), this.options);
+    renderPage(res, pageError(503, 'idpUnavailable'), this.options);
   }
 
   /** Back from the external provider (through its registered callback, which sends us here). */
@@ -103,11 +100,7 @@ export class AccountLoginController {
               return undefined;
             })
         : undefined;
-    if (!accountId) {
-      const text =
-        'The identity provider did not confirm who you are. Go back to the account page and try again.';
-      return renderPage(res, pageError(401, 'Sign-in failed', text), this.options);
-    }
+    if (!accountId) return renderPage(res, pageError(401, 'idpNotConfirmed'), this.options);
     await this.signIn(req, res, accountId);
   }
 
@@ -129,25 +122,25 @@ export class AccountLoginController {
   private offer(
     req: Request,
     res: Response,
-    page: { error?: string; username?: string; status?: number } = {},
+    page: { error?: (m: PageMessages) => string; username?: string; status?: number } = {},
   ): void {
     if (!this.external.enabled && !this.credentials) {
-      const text = 'No login method is configured on this platform.';
-      return renderPage(res, pageError(503, 'Sign-in unavailable', text), this.options);
+      return renderPage(res, pageError(503, 'noLoginMethod'), this.options);
     }
     const csrf = this.binding.csrfToken(this.binding.ensure(req, res));
     const method = this.external.enabled ? 'external' : 'password';
-    sendPage(
-      res,
-      this.options,
-      accountSignInPage({ base: this.options.routes.account, csrf, method, ...page }),
-      page.status,
-    );
+    const view = requestView(this.options, req);
+    const html = accountSignInPage(view, {
+      base: this.options.routes.account,
+      csrf,
+      method,
+      error: page.error?.(view.messages),
+      username: page.username,
+    });
+    sendPage(res, this.options, view, html, page.status);
   }
 
   private refuse(res: Response): void {
-    const text =
-      'The form has expired or did not come from this site. Reload the page and try again.';
-    renderPage(res, pageError(403, 'Request refused', text), this.options);
+    renderPage(res, pageError(403, 'formRefused'), this.options);
   }
 }

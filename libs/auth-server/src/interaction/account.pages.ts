@@ -1,31 +1,42 @@
 /** Server-rendered pages of the account page (`management_endpoint`): no JavaScript, forms post. */
-import { escapeHtml, hiddenField as hidden, layout } from '../pages/page.layout.js';
+import {
+  escapeHtml,
+  hiddenField as hidden,
+  layout,
+  pageTitle,
+  type PageView,
+} from '../pages/page.layout.js';
 
 /** `2026-03-03 14:05 UTC`: the same for every reader, whatever their browser says. */
 const formatTime = (ms: number) =>
   `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The sign-in offered to a visitor without a session: the built-in form or the external provider. */
-export function accountSignInPage(p: {
-  /** The account page's path (`routes.account`). */
-  base: string;
-  csrf: string;
-  method: 'password' | 'external';
-  error?: string;
-  username?: string;
-}): string {
+export function accountSignInPage(
+  view: PageView,
+  p: {
+    /** The account page's path (`routes.account`). */
+    base: string;
+    csrf: string;
+    method: 'password' | 'external';
+    error?: string;
+    username?: string;
+  },
+): string {
+  const m = view.messages.login;
   const error = p.error ? `<p class="error" role="alert">${escapeHtml(p.error)}</p>` : '';
   const form =
     p.method === 'password'
       ? `<form method="post" action="${escapeHtml(p.base)}/login">${hidden('csrf', p.csrf)}
-<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required value="${escapeHtml(p.username ?? '')}">
-<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button></form>`
+<label for="username">${escapeHtml(m.username)}</label><input type="text" id="username" name="username" autocomplete="username" required value="${escapeHtml(p.username ?? '')}">
+<label for="password">${escapeHtml(m.password)}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">${escapeHtml(m.submit)}</button></form>`
       : `<form method="post" action="${escapeHtml(p.base)}/login/idp">${hidden('csrf', p.csrf)}
-<button type="submit">Sign in</button></form>`;
+<button type="submit">${escapeHtml(m.submit)}</button></form>`;
   return layout(
-    'Sign in',
-    `<h1>Sign in</h1><p>Sign in to see the apps that can access your health records and to revoke their access.</p>
+    view,
+    view.messages.signInTo(view.branding.platformName),
+    `<h1>${escapeHtml(m.heading)}</h1><p>${escapeHtml(view.messages.account.signInIntro)}</p>
 ${error}${form}`,
   );
 }
@@ -39,41 +50,49 @@ export interface AccountAppView {
   lastUsedAt?: number;
 }
 
-function appSection(app: AccountAppView, i: number, csrf: string, base: string): string {
+function appSection(
+  view: PageView,
+  app: AccountAppView,
+  i: number,
+  csrf: string,
+  base: string,
+): string {
+  const m = view.messages.account;
   const scopes = app.scopes
     .map(
       (s) =>
         `<li>${escapeHtml(s.description)} <span class="scope">(${escapeHtml(s.scope)})</span></li>`,
     )
     .join('');
-  const used = app.lastUsedAt
-    ? `Last used: ${formatTime(app.lastUsedAt)}.`
-    : 'Not used since you approved it.';
-  const trusted = app.trusted
-    ? '<p>Your provider trusts this app: it gets access without asking you. Revoking ends its current access; it can connect again when you next open it.</p>'
-    : '';
+  const used = app.lastUsedAt ? m.lastUsed(formatTime(app.lastUsedAt)) : m.notUsed;
+  const trusted = app.trusted ? `<p>${escapeHtml(m.trusted)}</p>` : '';
   return `<section aria-labelledby="app-${i}"><h2 id="app-${i}">${escapeHtml(app.name)}</h2>
-<p>${used}</p>${trusted}<p>It can:</p><ul>${scopes || '<li>Sign you in</li>'}</ul>
+<p>${escapeHtml(used)}</p>${trusted}<p>${escapeHtml(m.canDo)}</p><ul>${scopes || `<li>${escapeHtml(m.signInOnly)}</li>`}</ul>
 <form method="post" action="${escapeHtml(base)}/revoke">${hidden('csrf', csrf)}${hidden('client_id', app.clientId)}
-<button type="submit" aria-describedby="app-${i}">Revoke access</button></form></section>`;
+<button type="submit" aria-describedby="app-${i}">${escapeHtml(m.revoke)}</button></form></section>`;
 }
 
 /** The apps holding access for the signed-in user, each with a revoke button. */
-export function accountAppsPage(p: {
-  /** The account page's path (`routes.account`). */
-  base: string;
-  userName: string;
-  csrf: string;
-  apps: AccountAppView[];
-  logoutUrl: string;
-}): string {
+export function accountAppsPage(
+  view: PageView,
+  p: {
+    /** The account page's path (`routes.account`). */
+    base: string;
+    userName: string;
+    csrf: string;
+    apps: AccountAppView[];
+    logoutUrl: string;
+  },
+): string {
+  const m = view.messages.account;
   const body = p.apps.length
-    ? p.apps.map((app, i) => appSection(app, i, p.csrf, p.base)).join('\n')
-    : '<p>No app has access to your records.</p>';
+    ? p.apps.map((app, i) => appSection(view, app, i, p.csrf, p.base)).join('\n')
+    : `<p>${escapeHtml(m.noApps)}</p>`;
   return layout(
-    'Your apps',
-    `<h1>Apps with access to your records</h1>
-<p>Signed in as ${escapeHtml(p.userName)}. <a href="${escapeHtml(p.logoutUrl)}">Sign out</a></p>
+    view,
+    pageTitle(view, m.title),
+    `<h1>${escapeHtml(m.heading)}</h1>
+<p>${escapeHtml(m.signedInAs(p.userName))} <a href="${escapeHtml(p.logoutUrl)}">${escapeHtml(m.signOut)}</a></p>
 ${body}`,
   );
 }

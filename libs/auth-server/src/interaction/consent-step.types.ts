@@ -7,7 +7,14 @@ import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 export type ConsentStep =
   | { kind: 'pick-patient'; client: SmartClient; candidates: PatientRecord[] }
   | { kind: 'pick-episode'; client: SmartClient; record: PatientRecord }
-  | { kind: 'ask'; client: SmartClient; scopes: ValidScope[]; context: SmartLaunchContext }
+  | {
+      kind: 'ask';
+      client: SmartClient;
+      scopes: ValidScope[];
+      context: SmartLaunchContext;
+      /** The patient of `context.ehrId` as the picker or the directory knows them, if it does. */
+      patient?: PatientRecord;
+    }
   | { kind: 'finish'; scopes: ValidScope[] }
   | { kind: 'refuse'; error: string; description: string };
 

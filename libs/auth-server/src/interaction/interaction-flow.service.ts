@@ -109,7 +109,10 @@ export class InteractionFlowService {
     if (client.trusted || (await this.remembered(account.sub, client.clientId, scopes))) {
       return { kind: 'finish', scopes };
     }
-    return { kind: 'ask', client, scopes, context };
+    const patient = context.ehrId
+      ? await this.picker.recordOf(details.uid, account, context.ehrId)
+      : undefined;
+    return { kind: 'ask', client, scopes, context, patient };
   }
 
   /**

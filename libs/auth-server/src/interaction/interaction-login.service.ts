@@ -11,7 +11,7 @@ import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
 import { loginPage } from './interaction.pages.js';
 import { sendPage } from '../pages/page.headers.js';
-import { renderPage } from '../errors/error.renderer.js';
+import type { PageMessages } from '../pages/page-messages.types.js';
 import { pageError } from '../errors/page.error.js';
 
 /** Who tries to log in, for throttling and security events. */
@@ -55,13 +55,9 @@ export class InteractionLoginService {
   async show(details: InteractionDetails, res: Response): Promise<void> {
     if (this.external.enabled && !this.passwordLogin) return this.toIdentityServer(details, res);
     if (!this.passwordLogin) {
-      return renderPage(
-        res,
-        pageError(503, 'Sign-in unavailable', 'No login method is configured on this platform.'),
-        this.options,
-      );
+      return this.steps.refusePage(details, res, pageError(503, 'noLoginMethod'));
     }
-    sendPage(res, this.options, await this.page(details));
+    await this.showLoginPage(details, res, {});
   }
 
   /** Sends the browser to the identity server (from the login step or its button). */
@@ -73,15 +69,7 @@ export class InteractionLoginService {
     });
     if (url) return res.redirect(303, url);
     res.set('Retry-After', '30');
-    return renderPage(
-      res,
-      pageError(
-        503,
-        'Sign-in unavailable',
-        'The identity provider cannot be reached right now. Try again in a moment.',
-      ),
-      this.options,
-    );
+    return this.steps.refusePage(details, res, pageError(503, 'idpUnavailable'));
   }
 
   /** A submitted username and password (the CSRF token already checked). */
@@ -98,8 +86,8 @@ export class InteractionLoginService {
     if (throttled) {
       res.set('Retry-After', String(throttled.retryAfterSeconds));
       const minutes = Math.ceil(throttled.retryAfterSeconds / 60);
-      const error = `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`;
-      return this.loginAgain(details, res, { error, username, status: 429 });
+      const error = (m: PageMessages) => m.login.tooManyMinutes(minutes);
+      return this.showLoginPage(details, res, { error, username, status: 429 });
     }
     const accountId =
       this.credentials && this.passwordLogin && username && password
@@ -107,8 +95,8 @@ export class InteractionLoginService {
         : undefined;
     if (!accountId) {
       await this.throttle.failed(attempt);
-      const error = 'Invalid username or password.';
-      return this.loginAgain(details, res, { error, username, status: 401 });
+      const error = (m: PageMessages) => m.login.invalid;
+      return this.showLoginPage(details, res, { error, username, status: 401 });
     }
     await this.throttle.succeeded({ ...attempt, accountId });
     await this.steps.finishLogin(details, res, accountId);
@@ -126,36 +114,27 @@ export class InteractionLoginService {
         this.logger.warn(`external login failed: ${err.message}`);
         return undefined;
       });
-    if (!accountId)
-      return renderPage(
-        res,
-        pageError(401, 'Sign-in failed', 'The identity provider did not confirm who you are.'),
-        this.options,
-      );
+    if (!accountId) return this.steps.refusePage(details, res, pageError(401, 'idpNotConfirmed'));
     await this.steps.finishLogin(details, res, accountId);
   }
 
-  private async loginAgain(
+  /** The login page, first shown or again with an error (in the interaction's language). */
+  private async showLoginPage(
     details: InteractionDetails,
     res: Response,
-    page: { error: string; username: string; status: number },
+    page: { error?: (m: PageMessages) => string; username?: string; status?: number },
   ): Promise<void> {
-    const html = await this.page(details, page);
-    sendPage(res, this.options, html, page.status);
-  }
-
-  private async page(
-    details: InteractionDetails,
-    page: { error?: string; username?: string } = {},
-  ): Promise<string> {
     const client = await this.flow.clientOf(details);
     const base = `${this.options.routes.interaction}/${details.uid}`;
-    return loginPage({
+    const view = this.steps.view(details, res);
+    const html = loginPage(view, {
       action: `${base}/login`,
       csrf: this.flow.csrfToken(details.uid),
-      clientName: client?.metadata.client_name ?? 'An app',
+      clientName: client?.metadata.client_name,
       identityServerAction: this.external.enabled ? `${base}/idp` : undefined,
-      ...page,
+      error: page.error?.(view.messages),
+      username: page.username,
     });
+    sendPage(res, this.options, view, html, page.status);
   }
 }

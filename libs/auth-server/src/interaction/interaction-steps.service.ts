@@ -11,7 +11,9 @@ import type { SmartClient } from '../clients/client.types.js';
 import type { ConsentStep } from './consent-step.types.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { consentPage, pickerPage } from './interaction.pages.js';
-import { sendPage } from '../pages/page.headers.js';
+import { requestView, sendPage } from '../pages/page.headers.js';
+import type { PageView } from '../pages/page.layout.js';
+import type { OAuthError } from '../errors/oauth.error.js';
 import { renderPage } from '../errors/error.renderer.js';
 import { pageError } from '../errors/page.error.js';
 
@@ -37,31 +39,25 @@ export class InteractionStepsService {
       if (named !== undefined && named !== details.uid) throw new Error('interaction mismatch');
       return details;
     } catch {
-      renderPage(
-        res,
-        pageError(
-          400,
-          'Session expired',
-          'This sign-in session has expired or belongs to another browser. Go back to the app and start again.',
-        ),
-        this.options,
-      );
+      renderPage(res, pageError(400, 'sessionExpired'), this.options);
       return undefined;
     }
+  }
+
+  /** The language, texts and branding of this interaction's pages (`ui_locales`, then the browser's). */
+  view(details: InteractionDetails, res: Response): PageView {
+    return requestView(this.options, res.req, details.params.ui_locales);
+  }
+
+  /** An error page in the interaction's language. */
+  refusePage(details: InteractionDetails, res: Response, err: OAuthError): void {
+    renderPage(res, err, this.options, details.params.ui_locales);
   }
 
   /** Whether the form's CSRF token is the interaction's; otherwise a 403 page is sent. */
   csrfOk(details: InteractionDetails, form: Record<string, unknown>, res: Response): boolean {
     if (this.flow.checkCsrf(details.uid, form.csrf)) return true;
-    renderPage(
-      res,
-      pageError(
-        403,
-        'Request refused',
-        'The form has expired or did not come from this site. Go back and try again.',
-      ),
-      this.options,
-    );
+    this.refusePage(details, res, pageError(403, 'formRefused'));
     return false;
   }
 
@@ -94,6 +90,7 @@ export class InteractionStepsService {
   async advance(details: InteractionDetails, res: Response, step: ConsentStep): Promise<void> {
     const uid = details.uid;
     const csrf = this.flow.csrfToken(uid);
+    const view = this.view(details, res);
     const picker = (
       client: SmartClient,
       field: 'ehrId' | 'episodeId',
@@ -102,10 +99,11 @@ export class InteractionStepsService {
       sendPage(
         res,
         this.options,
-        pickerPage({
+        view,
+        pickerPage(view, {
           action: `${this.options.routes.interaction}/${uid}/pick`,
           csrf,
-          clientName: client.metadata.client_name ?? 'The app',
+          clientName: client.metadata.client_name,
           field,
           options,
         }),
@@ -117,7 +115,7 @@ export class InteractionStepsService {
           'ehrId',
           step.candidates.map((c) => ({
             value: c.ehrId,
-            label: c.birthDate ? `${c.name} (born ${c.birthDate})` : c.name,
+            label: c.birthDate ? view.messages.picker.bornOn(c.name, c.birthDate) : c.name,
           })),
         );
       case 'pick-episode':
@@ -127,19 +125,7 @@ export class InteractionStepsService {
           (step.record.episodes ?? []).map((e) => ({ value: e.id, label: e.name })),
         );
       case 'ask':
-        return sendPage(
-          res,
-          this.options,
-          consentPage({
-            action: `${this.options.routes.interaction}/${uid}/consent`,
-            csrf,
-            clientName: step.client.metadata.client_name ?? 'The app',
-            items: step.scopes.map((s) => ({ scope: s.raw, description: describeScope(s) })),
-            context: step.context.ehrId
-              ? `For the patient record ${step.context.patient ?? step.context.ehrId}.`
-              : undefined,
-          }),
-        );
+        return sendPage(res, this.options, view, this.consentHtml(view, uid, csrf, step));
       case 'refuse':
         return this.refuse(details, res, step.error, step.description);
       case 'finish': {
@@ -149,5 +135,29 @@ export class InteractionStepsService {
         return;
       }
     }
+  }
+
+  private consentHtml(
+    view: PageView,
+    uid: string,
+    csrf: string,
+    step: Extract<ConsentStep, { kind: 'ask' }>,
+  ): string {
+    const { metadata } = step.client;
+    const record = step.context.patient ?? step.context.ehrId;
+    return consentPage(view, {
+      action: `${this.options.routes.interaction}/${uid}/consent`,
+      csrf,
+      clientName: metadata.client_name,
+      items: step.scopes.map((s) => ({ scope: s.raw, description: describeScope(s, view.locale) })),
+      patient: record
+        ? { name: step.patient?.name, birthDate: step.patient?.birthDate, record }
+        : undefined,
+      app: {
+        homePage: metadata.client_uri,
+        privacyPolicy: metadata.policy_uri,
+        termsOfUse: metadata.tos_uri,
+      },
+    });
   }
 }

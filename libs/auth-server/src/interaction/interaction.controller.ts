@@ -39,12 +39,7 @@ export class InteractionController {
   @Get('callback/idp')
   async idpCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const uid = await this.external.uidForCallback(req.query.state);
-    if (!uid)
-      return renderPage(
-        res,
-        pageError(400, 'Sign-in failed', 'The sign-in request is unknown or has expired.'),
-        this.options,
-      );
+    if (!uid) return renderPage(res, pageError(400, 'idpRequestUnknown'), this.options);
     const query = new URL(req.originalUrl, 'http://x').search;
     // The one callback registered at the provider also serves the account page's own sign-in.
     if (isAccountPageLogin(uid))
@@ -97,20 +92,12 @@ export class InteractionController {
     if (typeof form.ehrId === 'string') {
       const record = (await this.picker.candidates(details)).find((c) => c.ehrId === form.ehrId);
       if (!record)
-        return renderPage(
-          res,
-          pageError(403, 'Not allowed', 'That patient is not available to you.'),
-          this.options,
-        );
+        return this.steps.refusePage(details, res, pageError(403, 'patientNotAvailable'));
       await this.picker.savePick(details.uid, { record });
     } else if (typeof form.episodeId === 'string') {
       const record = await this.picker.pickedRecord(details.uid);
       if (!record?.episodes?.some((e) => e.id === form.episodeId)) {
-        return renderPage(
-          res,
-          pageError(403, 'Not allowed', 'That episode is not available.'),
-          this.options,
-        );
+        return this.steps.refusePage(details, res, pageError(403, 'episodeNotAvailable'));
       }
       await this.picker.savePick(details.uid, { episodeId: form.episodeId });
     }

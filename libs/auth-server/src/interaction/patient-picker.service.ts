@@ -85,6 +85,20 @@ export class PatientPickerService {
     return account ? this.directory.candidatesFor(account) : [];
   }
 
+  /**
+   * The record of `ehrId` with the patient's name and birth date, for the consent page: the pick
+   * of this interaction, else the directory's candidate (an EHR launch names only the id).
+   */
+  async recordOf(
+    uid: string,
+    account: SmartAccountClaims,
+    ehrId: string,
+  ): Promise<PatientRecord | undefined> {
+    const picked = await this.pickedRecord(uid);
+    if (picked?.ehrId === ehrId) return picked;
+    return (await this.directory.candidatesFor(account)).find((c) => c.ehrId === ehrId);
+  }
+
   async pickedRecord(uid: string): Promise<PatientRecord | undefined> {
     return ((await this.picks.find(uid)) as PatientPick | undefined)?.record;
   }

@@ -108,6 +108,29 @@ describe(resolveAuthServerOptions.name, () => {
     });
   });
 
+  it('resolves branding: defaults kept, colour lower-cased, asset URLs with a query accepted', () => {
+    const sut = resolveAuthServerOptions({
+      ...minimal,
+      branding: {
+        platformName: ' Acme Health ',
+        primaryColor: '#AB12CD',
+        logoUrl: 'https://cdn.acme.example/logo.svg',
+        stylesheetUrl: 'https://static.acme.example/pages.css?v=2',
+      },
+    });
+    expect(sut.branding).toEqual({
+      platformName: 'Acme Health',
+      primaryColor: '#ab12cd',
+      logoUrl: 'https://cdn.acme.example/logo.svg',
+      stylesheetUrl: 'https://static.acme.example/pages.css?v=2',
+      template: undefined,
+    });
+    expect(resolveAuthServerOptions(minimal).branding).toMatchObject({
+      platformName: 'SMART on openEHR',
+      primaryColor: '#1a5fb4',
+    });
+  });
+
   it('does not let a resolved object alter the defaults', () => {
     const sut = resolveAuthServerOptions(minimal);
     sut.accessTokenTtlSeconds.public = 1;
@@ -173,6 +196,17 @@ describe(resolveAuthServerOptions.name, () => {
     ['metrics.port', { metrics: { enabled: true, port: '9464' } }],
     ['metrics.port', { metrics: { port: 9464 } }],
     ['metrics.host', { metrics: { enabled: true, port: 9464, host: ' ' } }],
+    ['branding', { branding: 'Acme' }],
+    ['branding.platformName', { branding: { platformName: ' ' } }],
+    ['branding.platformName', { branding: { platformName: 'x'.repeat(101) } }],
+    ['branding.primaryColor', { branding: { primaryColor: 'red' } }],
+    ['branding.primaryColor', { branding: { primaryColor: '#12345' } }],
+    ['branding.primaryColor', { branding: { primaryColor: '#1a5fb4;}body{x' } }],
+    ['branding.logoUrl', { branding: { logoUrl: '/logo.svg' } }],
+    ['branding.logoUrl', { branding: { logoUrl: 'javascript:alert(1)' } }],
+    ['branding.logoUrl', { branding: { logoUrl: 'data:image/png;base64,AA' } }],
+    ['branding.stylesheetUrl', { branding: { stylesheetUrl: 'https://u:p@cdn.example/a.css' } }],
+    ['branding.template', { branding: { template: '<html>' } }],
   ])('refuses a bad %s, naming it (%j)', (option, override) => {
     const err = errorFor(override);
     expect(err.option).toBe(option);

@@ -138,6 +138,57 @@ function resolveMetrics(
   };
 }
 
+const HEX_COLOR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+/** An absolute http(s) URL of a page asset (logo, stylesheet): a query is fine, credentials are not. */
+function assetUrl(option: string, value: unknown): string {
+  if (typeof value !== 'string' || !URL.canParse(value)) {
+    throw new SmartAuthConfigError(option, 'must be an absolute URL');
+  }
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SmartAuthConfigError(option, 'must be an http(s) URL');
+  }
+  if (url.username || url.password) {
+    throw new SmartAuthConfigError(option, 'must not carry credentials');
+  }
+  return value;
+}
+
+function resolveBranding(
+  input: SmartAuthServerOptions['branding'],
+): ResolvedSmartAuthServerOptions['branding'] {
+  const given = object('branding', input);
+  // An option given as undefined (e.g. an unset env variable) keeps its default.
+  const branding = {
+    ...given,
+    platformName: given.platformName ?? D.branding.platformName,
+    primaryColor: given.primaryColor ?? D.branding.primaryColor,
+  };
+  const platformName = nonEmptyString('branding.platformName', branding.platformName).trim();
+  if (platformName.length > 100) {
+    throw new SmartAuthConfigError('branding.platformName', 'must be at most 100 characters');
+  }
+  if (typeof branding.primaryColor !== 'string' || !HEX_COLOR.test(branding.primaryColor)) {
+    throw new SmartAuthConfigError(
+      'branding.primaryColor',
+      'must be a CSS hex colour like #1a5fb4 or #15b',
+    );
+  }
+  if (branding.template !== undefined && typeof branding.template !== 'function') {
+    throw new SmartAuthConfigError('branding.template', 'must be a function');
+  }
+  const url = (key: 'logoUrl' | 'stylesheetUrl') =>
+    branding[key] === undefined ? undefined : assetUrl(`branding.${key}`, branding[key]);
+  return {
+    platformName,
+    logoUrl: url('logoUrl'),
+    primaryColor: branding.primaryColor.toLowerCase(),
+    stylesheetUrl: url('stylesheetUrl'),
+    template: branding.template,
+  };
+}
+
 function resolveOrigins(option: string, value: readonly unknown[]): readonly string[] {
   return stringList(option, value).map((origin) => {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
@@ -230,6 +281,7 @@ export function resolveAuthServerOptions(
     ...resolveSecretRotation(input),
     registration: resolveRegistration(input.registration),
     metrics: resolveMetrics(input.metrics),
+    branding: resolveBranding(input.branding),
     ...resolveSecurityOptions(input),
   };
 }

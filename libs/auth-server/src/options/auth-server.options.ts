@@ -12,6 +12,7 @@ import type {
   SmartExternalLoginOptions,
 } from './external-login.options.js';
 import type { SmartRoutes } from '../common/smart.routes.js';
+import type { PageBranding, SmartPageTemplate } from '../pages/page.branding.js';
 import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 
 /** A service advertised in the `services` map of `/.well-known/smart-configuration`. */
@@ -227,6 +228,16 @@ export interface SmartAuthServerOptions {
    */
   securityEvents?: SmartSecurityEventsOptions;
   /**
+   * How the server-rendered pages (login, picker, consent, account, error pages) look: the
+   * platform's name (page titles: `Sign in to <platformName>`), logo, primary colour and an extra
+   * stylesheet. The Content-Security-Policy of the pages allows exactly the logo's and the
+   * stylesheet's origins besides the page itself. Not `launch.styleUrl`: that one is the SMART
+   * style document handed to apps (`smart_style_url`), this one styles the server's own pages.
+   * @default { platformName: 'SMART on openEHR', primaryColor: '#1a5fb4' }
+   * @see https://www.w3.org/TR/CSP3/#directive-img-src
+   */
+  branding?: SmartBrandingOptions;
+  /**
    * Prometheus metrics (README "Metrics"): counters and histograms of the OAuth endpoints, logins,
    * launches, revocations and rate limits, plus Node's process metrics, served in the text format
    * at `GET {mountPath}/admin/metrics` to callers holding the `admin` or `metrics:read` scope
@@ -235,6 +246,35 @@ export interface SmartAuthServerOptions {
    * @default { enabled: false, clientLabels: false, host: '127.0.0.1' }
    */
   metrics?: SmartMetricsOptions;
+}
+
+/** The look of the server-rendered pages. */
+export interface SmartBrandingOptions {
+  /**
+   * The platform's name, shown in every page's banner and title (`Sign in to <platformName>`).
+   * @default 'SMART on openEHR'
+   */
+  platformName?: string;
+  /** Absolute http(s) URL of the logo shown beside the name (its origin joins `img-src`). */
+  logoUrl?: string;
+  /**
+   * The primary colour (buttons, banner rule), a CSS hex colour `#rgb` or `#rrggbb`; the button
+   * text is black or white, whichever contrasts more.
+   * @default '#1a5fb4'
+   */
+  primaryColor?: string;
+  /**
+   * Absolute http(s) URL of a stylesheet loaded after the default styles (its origin joins
+   * `style-src`), to restyle the pages without replacing them.
+   */
+  stylesheetUrl?: string;
+  /**
+   * Replaces the frame of every page (README "Branding and languages"): gets the page's parts
+   * (language, escaped title, head, banner, content) and returns the whole document. The content
+   * keeps the fixed form fields; the page headers and CSP stay the server's.
+   * @default undefined (the built-in frame)
+   */
+  template?: SmartPageTemplate;
 }
 
 /** Prometheus metrics. */
@@ -324,6 +364,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   launcherOrigins: [],
   extraAudiences: [],
   metrics: { enabled: false, clientLabels: false, host: '127.0.0.1' },
+  branding: { platformName: 'SMART on openEHR', primaryColor: '#1a5fb4' },
   ...SECURITY_DEFAULTS,
 } as const satisfies Omit<SmartAuthServerOptions, 'issuer' | 'services'>;
 
@@ -371,4 +412,5 @@ export interface ResolvedSmartAuthServerOptions {
   securityHeaders: ResolvedSecurityOptions['securityHeaders'];
   securityEvents: ResolvedSecurityOptions['securityEvents'];
   metrics: Required<Omit<SmartMetricsOptions, 'port'>> & { port: number | undefined };
+  branding: PageBranding;
 }

@@ -9,6 +9,7 @@ import type { KeyMaterial } from '../keys/signing-keys.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { assertSmartClientAssertion } from './client-assertion.rules.js';
 import { logoutSource, postLogoutSuccessSource, renderErrorPage } from './error-page.renderer.js';
+import { PAGE_LOCALES } from '../pages/page.locale.js';
 import { contextClaims, smartExtraParams } from './smart-authorization.rules.js';
 import type { LaunchService } from '../launch/launch.service.js';
 import type { SmartContextStore } from '../launch/smart-context.store.js';
@@ -92,6 +93,8 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
         claims: () => ({ ...account, sub: account.sub }),
       };
     },
+    // The pages' languages (`ui_locales` is honoured on every page of the interaction).
+    discovery: { ui_locales_supported: [...PAGE_LOCALES] },
     interactions: {
       url: (_ctx, interaction) => `${options.routes.interaction}/${interaction.uid}`,
     },
@@ -107,7 +110,11 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
       introspection: { enabled: false },
       revocation: { enabled: false },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: logoutSource(options),
+        postLogoutSuccessSource: postLogoutSuccessSource(options),
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
@@ -137,7 +144,7 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
       Grant: options.refreshTokenTtlSeconds,
     },
     rotateRefreshToken: (ctx) => ctx.oidc.client?.clientAuthMethod === 'none',
-    renderError: (ctx, out) => renderErrorPage(ctx, out),
+    renderError: (ctx, out) => renderErrorPage(ctx, out, options),
     assertJwtClientAuthClaimsAndHeader: (ctx, claims, header, client) =>
       assertSmartClientAssertion(ctx, claims, header, client as never),
     fetch: guardedFetch(deps.fetchPolicy),
