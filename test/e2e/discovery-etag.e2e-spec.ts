@@ -42,6 +42,7 @@ const OIDC_MEMBERS = [
   'userinfo_endpoint',
   'dpop_signing_alg_values_supported',
   'claim_types_supported',
+  'ui_locales_supported',
   'introspection_endpoint',
   'revocation_endpoint',
   'management_endpoint',
