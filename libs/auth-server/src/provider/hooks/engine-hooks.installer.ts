@@ -9,7 +9,7 @@ import type { RequestGuardService } from '../../security/request-guard.service.j
 import type { SecurityEventsService } from '../../security/security-events.service.js';
 import type { EngineDocumentsCache } from '../engine-documents.cache.js';
 import { revokeEngineGrant } from '../grant-revocation.functions.js';
-import { canonicalOrigin } from './canonical-origin.hook.js';
+import { pinCanonicalOrigin } from './canonical-origin.patch.js';
 import { installAtomicReplayDetection } from './replay-detection.patch.js';
 import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
 import { clientLimitsHook } from './client-limits.hook.js';
@@ -44,8 +44,8 @@ export interface EngineHookDependencies {
 }
 
 /**
- * Installs every patch and hook of ours in the engine: the two patches (hashed client secrets,
- * atomic replay detection), then the middleware in this fixed order (the tracing hook outermost,
+ * Installs every patch and hook of ours in the engine: the three patches (the public URL's origin
+ * on every request, hashed client secrets, atomic replay detection), then the middleware in this fixed order (the tracing hook outermost,
  * then the metrics hook, only when metrics are enabled) (Koa: the first runs outermost,
  * so after the engine answered the last runs first: the response is shaped before the hooks
  * that count and report it read it).
@@ -54,11 +54,11 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
   const { oauthPath } = deps;
   // Built once here: the hooks classify every engine request with it.
   const endpointOf = hookedEndpoints(oauthPath);
+  pinCanonicalOrigin(provider, deps.issuer);
   verifyHashedClientSecrets(provider, deps.secrets);
   installAtomicReplayDetection(provider, deps.payloads);
   provider.use(tracingHook());
   if (deps.metrics.enabled) provider.use(metricsHook(deps.metrics));
-  provider.use(canonicalOrigin(deps.issuer));
   provider.use(engineTokenPreflight(provider, oauthPath));
   provider.use(clientLimitsHook(deps.guard, endpointOf));
   provider.use(securityEventsHook(deps.events, endpointOf));
