@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { context, trace } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { catchError, Observable, throwError } from 'rxjs';
-import { requestContext, SpanStatusCode, tracer } from '../tracing/auth.tracer.js';
+import { inTrace, requestContext, SpanStatusCode, tracer } from '../tracing/auth.tracer.js';
 import { SmartAuthMetrics } from './auth-metrics.service.js';
 import type { MeasuredEndpoint } from './metric-label.types.js';
 
@@ -48,11 +48,13 @@ export class EndpointInterceptor implements NestInterceptor {
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    const active = trace.setSpan(parent, span);
-    // The handler runs when Nest subscribes: subscribe inside the span's context.
-    return new Observable<unknown>((subscriber) =>
-      context.with(active, () => next.handle().subscribe(subscriber)),
-    ).pipe(
+    // The handler runs when Nest subscribes: subscribe inside the span's context (if in a trace).
+    const handled = inTrace(span)
+      ? new Observable<unknown>((subscriber) =>
+          context.with(trace.setSpan(parent, span), () => next.handle().subscribe(subscriber)),
+        )
+      : next.handle();
+    return handled.pipe(
       catchError((err: unknown) => {
         const code = (err as { error?: unknown } | null)?.error;
         if (typeof code === 'string') {

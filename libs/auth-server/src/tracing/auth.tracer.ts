@@ -1,5 +1,6 @@
 import {
   context,
+  isSpanContextValid,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -17,6 +18,12 @@ export const tracer = trace.getTracer('@smart-openehr/auth-server');
 
 export { SpanKind, SpanStatusCode };
 export type { Attributes, Span };
+
+/**
+ * Whether a span belongs to a trace: false for the no-op span of a process without an SDK (and
+ * no caller's trace context), whose context need not be made active for anything below it.
+ */
+export const inTrace = (span: Span): boolean => isSpanContextValid(span.spanContext());
 
 /** Marks a span failed by an exception (its type and message; never a stack with request data). */
 export function failSpan(span: Span, err: unknown): void {

@@ -1,5 +1,12 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { failSpan, requestContext, SpanStatusCode, tracer } from '../../tracing/auth.tracer.js';
+import { context, trace } from '@opentelemetry/api';
+import {
+  failSpan,
+  inTrace,
+  requestContext,
+  SpanStatusCode,
+  tracer,
+} from '../../tracing/auth.tracer.js';
 import { engineOutcomeOf } from './engine-outcome.reader.js';
 import type { Next } from './engine-hook.types.js';
 
@@ -7,11 +14,14 @@ import type { Next } from './engine-hook.types.js';
  * One span per engine request (`smart-auth <endpoint>`), the parent of the storage, key-fetch and
  * other spans the request opens. Attributes: the endpoint, HTTP status, OAuth error code, and for
  * issued tokens the grant type, client type and client id. 5xx answers mark the span failed.
+ * Without an SDK (the no-op span) the request goes on untouched: no context is made active.
  */
 export function tracingHook() {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
     const { parent, kind } = requestContext(ctx.headers);
-    await tracer.startActiveSpan('smart-auth request', { kind }, parent, async (span) => {
+    const span = tracer.startSpan('smart-auth request', { kind }, parent);
+    if (!inTrace(span)) return next();
+    await context.with(trace.setSpan(parent, span), async () => {
       try {
         await next();
       } catch (err) {
