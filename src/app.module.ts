@@ -94,6 +94,7 @@ function authServerOptions(
       styleUrl: config.styleUrl,
     },
     launcherOrigins: config.launcherOrigins,
+    idTokenOnRefresh: config.idTokenOnRefresh,
     branding: config.branding,
     externalLogin: config.idp,
     metrics: config.metrics,

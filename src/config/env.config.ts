@@ -33,6 +33,8 @@ export interface AppConfig {
   launchTtlSeconds: number;
   launchBase64Json: boolean;
   episodeContext: boolean;
+  /** A new ID token with every refresh (`SMART_ID_TOKEN_ON_REFRESH`, default false). */
+  idTokenOnRefresh: boolean;
   styleUrl: string | undefined;
   /**
    * The pages' look (`SMART_BRAND_NAME`, `SMART_BRAND_LOGO_URL`, `SMART_BRAND_PRIMARY_COLOR`,
@@ -222,6 +224,7 @@ export function loadConfig(env: Env): AppConfig {
     launchTtlSeconds: r.int('SMART_LAUNCH_TTL_SECONDS', 300, 10, 3600),
     launchBase64Json: r.bool('SMART_LAUNCH_BASE64_JSON', false),
     episodeContext: r.bool('SMART_EPISODE_CONTEXT', false),
+    idTokenOnRefresh: r.bool('SMART_ID_TOKEN_ON_REFRESH', false),
     styleUrl: r.url('SMART_STYLE_URL'),
     branding: readBranding(r),
     registrationEnabled: r.bool('SMART_REGISTRATION_ENABLED', false),

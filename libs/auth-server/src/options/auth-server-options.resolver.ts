@@ -237,6 +237,7 @@ export function resolveAuthServerOptions(
       'authorizationCodeTtlSeconds',
       input.authorizationCodeTtlSeconds ?? D.authorizationCodeTtlSeconds,
     ),
+    idTokenOnRefresh: bool('idTokenOnRefresh', input.idTokenOnRefresh ?? D.idTokenOnRefresh),
     refreshTokenTtlSeconds: positiveInt(
       'refreshTokenTtlSeconds',
       input.refreshTokenTtlSeconds ?? D.refreshTokenTtlSeconds,

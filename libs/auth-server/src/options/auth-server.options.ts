@@ -120,6 +120,15 @@ export interface SmartAuthServerOptions {
    */
   refreshTokenTtlSeconds?: number;
   /**
+   * Issue a new ID token with every refresh of an `openid` grant. Off by default: OpenID Connect
+   * lets a refresh response leave it out (Core 1.0 §12.2), SMART asks for none there, and signing
+   * one (RS256) was the largest single cost of a refresh. Apps that read claims again from a
+   * refreshed ID token turn it on.
+   * @default false
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+   */
+  idTokenOnRefresh?: boolean;
+  /**
    * End-user session lifetime in seconds.
    * @default 86400
    */
@@ -350,6 +359,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   backendAccessTokenTtlSeconds: 300,
   authorizationCodeTtlSeconds: 60,
   refreshTokenTtlSeconds: 30 * 86400,
+  idTokenOnRefresh: false,
   sessionTtlSeconds: 86400,
   accessTokenSigningAlg: 'ES256',
   keyRefreshIntervalSeconds: 60,
@@ -386,6 +396,7 @@ export interface ResolvedSmartAuthServerOptions {
   backendAccessTokenTtlSeconds: number;
   authorizationCodeTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  idTokenOnRefresh: boolean;
   sessionTtlSeconds: number;
   accessTokenSigningAlg: SmartSigningAlg;
   keyEncryptionSecret: string | undefined;

@@ -192,6 +192,7 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
     installEngineHooks(provider, {
       issuer: this.options.issuer,
       oauthPath: this.options.routes.oauth,
+      idTokenOnRefresh: this.options.idTokenOnRefresh,
       sharedDiscovery: this.sharedDiscovery,
       documents,
       secrets: this.clients,

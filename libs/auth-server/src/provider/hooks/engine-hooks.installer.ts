@@ -10,6 +10,7 @@ import type { SecurityEventsService } from '../../security/security-events.servi
 import type { EngineDocumentsCache } from '../engine-documents.cache.js';
 import { revokeEngineGrant } from '../grant-revocation.functions.js';
 import { pinCanonicalOrigin } from './canonical-origin.patch.js';
+import { omitRefreshIdTokens } from './refresh-id-token.patch.js';
 import { installAtomicReplayDetection } from './replay-detection.patch.js';
 import { verifyHashedClientSecrets, type SecretVerifier } from './client-secret.patch.js';
 import { clientLimitsHook } from './client-limits.hook.js';
@@ -29,6 +30,8 @@ import { nameFailedRule, tokenResponseHook } from './token-response.hook.js';
 export interface EngineHookDependencies {
   issuer: string;
   oauthPath: string;
+  /** `idTokenOnRefresh`: a new ID token with every refresh (else none, see the patch). */
+  idTokenOnRefresh: boolean;
   sharedDiscovery: Record<string, unknown>;
   /** Where this engine instance's discovery document and JWKS are kept as bytes. */
   documents: EngineDocumentsCache;
@@ -44,8 +47,9 @@ export interface EngineHookDependencies {
 }
 
 /**
- * Installs every patch and hook of ours in the engine: the three patches (the public URL's origin
- * on every request, hashed client secrets, atomic replay detection), then the middleware in this fixed order (the tracing hook outermost,
+ * Installs every patch and hook of ours in the engine: the patches (the public URL's origin on
+ * every request, hashed client secrets, atomic replay detection, no ID token on refresh unless
+ * `idTokenOnRefresh`), then the middleware in this fixed order (the tracing hook outermost,
  * then the metrics hook, only when metrics are enabled) (Koa: the first runs outermost,
  * so after the engine answered the last runs first: the response is shaped before the hooks
  * that count and report it read it).
@@ -57,6 +61,7 @@ export function installEngineHooks(provider: Provider, deps: EngineHookDependenc
   pinCanonicalOrigin(provider, deps.issuer);
   verifyHashedClientSecrets(provider, deps.secrets);
   installAtomicReplayDetection(provider, deps.payloads);
+  if (!deps.idTokenOnRefresh) omitRefreshIdTokens(provider);
   provider.use(tracingHook());
   if (deps.metrics.enabled) provider.use(metricsHook(deps.metrics));
   provider.use(engineTokenPreflight(provider, oauthPath));
