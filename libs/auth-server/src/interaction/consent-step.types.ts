@@ -15,7 +15,12 @@ export type ConsentStep =
       /** The patient of `context.ehrId` as the picker or the directory knows them, if it does. */
       patient?: PatientRecord;
     }
-  | { kind: 'finish'; scopes: ValidScope[] }
+  | {
+      kind: 'finish';
+      scopes: ValidScope[];
+      /** The user's remembered consent (or a trusted app) covers the scopes: nothing new to remember. */
+      remembered?: true;
+    }
   | { kind: 'refuse'; error: string; description: string };
 
 /** The picker steps: the user still has to choose a patient or an episode. */

@@ -107,7 +107,7 @@ export class InteractionFlowService {
       return { kind: 'finish', scopes: chosen };
     }
     if (client.trusted || (await this.remembered(account.sub, client.clientId, scopes))) {
-      return { kind: 'finish', scopes };
+      return { kind: 'finish', scopes, remembered: true };
     }
     const patient = context.ehrId
       ? await this.picker.recordOf(details.uid, account, context.ehrId)
@@ -122,6 +122,7 @@ export class InteractionFlowService {
   async finish(
     details: InteractionDetails,
     scopes: ValidScope[],
+    remembered = false,
   ): Promise<{ consent: { grantId: string } } | ReturnType<typeof refuse>> {
     const client = (await this.clientOf(details))!;
     const accountId = details.session!.accountId!;
@@ -134,7 +135,11 @@ export class InteractionFlowService {
       if (!redeemed.ok) return refuse('invalid_request', 'launch was already used or has expired');
       context = redeemed.context;
     } else {
-      context = await this.picker.grantContext(details.uid, account);
+      // A pick exists only where the picker was shown: for a patient (or episode) launch scope.
+      const picked = scopes.some(
+        (s) => s.kind === 'launch' && (s.context === 'patient' || s.context === 'episode'),
+      );
+      context = await this.picker.grantContext(details.uid, account, picked);
     }
     const oidc = scopes.filter((s) => OIDC_KINDS.has(s.kind)).map((s) => s.raw);
     const grantId = await this.grants.create({
@@ -150,7 +155,9 @@ export class InteractionFlowService {
       this.options.refreshTokenTtlSeconds,
     );
     const granted = scopes.map((s) => s.raw);
-    if (!client.trusted) await this.consents.remember(accountId, client.clientId, granted);
+    if (!client.trusted && !remembered) {
+      await this.consents.remember(accountId, client.clientId, granted);
+    }
     // Listed on the account page, trusted apps too, so the user can revoke every grant there.
     await this.appGrants.record(
       { accountId, clientId: client.clientId, grantId, scopes: granted },

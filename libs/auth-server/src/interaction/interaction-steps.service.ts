@@ -129,7 +129,7 @@ export class InteractionStepsService {
       case 'refuse':
         return this.refuse(details, res, step.error, step.description);
       case 'finish': {
-        const result = await this.flow.finish(details, step.scopes);
+        const result = await this.flow.finish(details, step.scopes, step.remembered);
         if ('kind' in result) return this.refuse(details, res, result.error, result.description);
         await this.engine.finish(details, res, result, { mergeWithLastSubmission: true });
         return;

@@ -71,8 +71,9 @@ export class PatientPickerService {
   async grantContext(
     uid: string,
     account: SmartAccountClaims | undefined,
+    picked: boolean,
   ): Promise<SmartLaunchContext> {
-    const pick = (await this.picks.find(uid)) as PatientPick | undefined;
+    const pick = picked ? ((await this.picks.find(uid)) as PatientPick | undefined) : undefined;
     const record = pick?.record ?? ownRecord(account);
     return record
       ? { ehrId: record.ehrId, patient: record.patient, episodeId: pick?.episodeId }
