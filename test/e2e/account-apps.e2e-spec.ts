@@ -411,3 +411,92 @@ describe('management endpoint: sign-in through the external OpenID Connect provi
     expect((await victim.request(`${t.url}/account/apps`)).status).toBe(303);
   });
 });
+
+describe('management endpoint: both sign-in methods (SMART_IDP_PASSWORD_LOGIN)', () => {
+  let storage: TestStorage;
+  let t: TestApp;
+  let idp: ExternalIdp;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    idp = await startExternalIdp({
+      redirectUri: `http://127.0.0.1:${port}/interaction/callback/idp`,
+      users: [{ username: 'pat', password: 'pat-pass', claims: { sub: 'idp-patient-2' } }],
+    });
+    storage = await createTestStorage();
+    t = await startTestApp(storage, {
+      PORT: String(port),
+      SMART_IDP_ISSUER: idp.issuer,
+      SMART_IDP_CLIENT_ID: idp.clientId,
+      SMART_IDP_CLIENT_SECRET: idp.clientSecret,
+      SMART_IDP_PASSWORD_LOGIN: 'true',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await storage?.dispose();
+    await idp?.close();
+  });
+
+  it('offers the password form and the identity server; the password signs in', async () => {
+    const agent = new UserAgent();
+    const offered = await agent.follow(`${t.url}/account/apps`, t.url);
+    const html = await offered.res.text();
+    expect(html).toContain('name="password"');
+    expect(html).toContain('action="/account/apps/login/idp"');
+    expect(html).toContain('Sign in with your organisation account');
+    const toIdp = await agent.submit(`${t.url}/account/apps/login/idp`, {
+      csrf: formField(html, 'csrf'),
+    });
+    expect(toIdp.status).toBe(303);
+    expect(toIdp.headers.get('location')!.startsWith(`${idp.issuer}/auth?`)).toBe(true);
+    const signedIn = await agent.submit(`${t.url}/account/apps/login`, {
+      csrf: formField(html, 'csrf'),
+      username: 'patient',
+      password: 'patient',
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/account/apps');
+    expect(await (await agent.request(`${t.url}/account/apps`)).text()).toContain('Signed in as');
+  });
+});
+
+describe('management endpoint: the identity server alone refuses passwords', () => {
+  let storage: TestStorage;
+  let t: TestApp;
+  let idp: ExternalIdp;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    idp = await startExternalIdp({
+      redirectUri: `http://127.0.0.1:${port}/interaction/callback/idp`,
+      users: [],
+    });
+    storage = await createTestStorage();
+    t = await startTestApp(storage, {
+      PORT: String(port),
+      SMART_IDP_ISSUER: idp.issuer,
+      SMART_IDP_CLIENT_ID: idp.clientId,
+      SMART_IDP_CLIENT_SECRET: idp.clientSecret,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await storage?.dispose();
+    await idp?.close();
+  });
+
+  it('a posted password signs nobody in, even with a valid form token', async () => {
+    const agent = new UserAgent();
+    const html = await (await agent.follow(`${t.url}/account/apps`, t.url)).res.text();
+    expect(html).not.toContain('name="password"');
+    const posted = await agent.submit(`${t.url}/account/apps/login`, {
+      csrf: formField(html, 'csrf'),
+      username: 'patient',
+      password: 'patient',
+    });
+    expect(posted.status).toBe(200);
+    expect(await posted.text()).not.toContain('Signed in as');
+    expect((await agent.request(`${t.url}/account/apps`)).status).toBe(303);
+  });
+});

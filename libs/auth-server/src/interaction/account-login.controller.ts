@@ -20,8 +20,8 @@ type Form = Record<string, unknown>;
 
 /**
  * The account page's own sign-in, for a visitor who comes without a session (e.g. from an app's
- * link): the built-in login form, or the external OpenID Connect provider when one is configured,
- * as in an authorization. A successful login starts the engine's browser session and always
+ * link): the built-in login form, the external OpenID Connect provider when one is configured, or
+ * both with `externalLogin.passwordLogin`, as in an authorization. A successful login starts the engine's browser session and always
  * returns to the account page: no parameter names a return target, so none can redirect elsewhere.
  */
 @Controller(`${ROUTE_SEGMENTS.account}/login`)
@@ -37,6 +37,12 @@ export class AccountLoginController {
     @Optional() private readonly credentials?: CredentialsVerifier,
   ) {}
 
+  /** The password form is offered: a `CredentialsVerifier`, and no identity server or both allowed. */
+  private get passwordLogin(): boolean {
+    const idp = this.options.externalLogin;
+    return this.credentials !== undefined && (idp === undefined || idp.passwordLogin);
+  }
+
   @Get()
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (await this.sessions.signedInUser(req, res)) return this.backToPage(res);
@@ -45,7 +51,7 @@ export class AccountLoginController {
 
   @Post()
   async login(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!this.credentials || this.external.enabled) return this.offer(req, res);
+    if (!this.credentials || !this.passwordLogin) return this.offer(req, res);
     if (!this.binding.verify(req, form.csrf)) return this.refuse(res);
     const username = typeof form.username === 'string' ? form.username : '';
     const password = typeof form.password === 'string' ? form.password : '';
@@ -124,16 +130,16 @@ export class AccountLoginController {
     res: Response,
     page: { error?: (m: PageMessages) => string; username?: string; status?: number } = {},
   ): void {
-    if (!this.external.enabled && !this.credentials) {
+    const methods = { password: this.passwordLogin, external: this.external.enabled };
+    if (!methods.password && !methods.external) {
       return renderPage(res, pageError(503, 'noLoginMethod'), this.options);
     }
     const csrf = this.binding.csrfToken(this.binding.ensure(req, res));
-    const method = this.external.enabled ? 'external' : 'password';
     const view = requestView(this.options, req);
     const html = accountSignInPage(view, {
       base: this.options.routes.account,
       csrf,
-      method,
+      methods,
       error: page.error?.(view.messages),
       username: page.username,
     });

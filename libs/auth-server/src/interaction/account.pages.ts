@@ -18,26 +18,29 @@ export function accountSignInPage(
     /** The account page's path (`routes.account`). */
     base: string;
     csrf: string;
-    method: 'password' | 'external';
+    /** The built-in password form, the identity server's button, or both (password first). */
+    methods: { password: boolean; external: boolean };
     error?: string;
     username?: string;
   },
 ): string {
   const m = view.messages.login;
   const error = p.error ? `<p class="error" role="alert">${escapeHtml(p.error)}</p>` : '';
-  const form =
-    p.method === 'password'
-      ? `<form method="post" action="${escapeHtml(p.base)}/login">${hidden('csrf', p.csrf)}
+  const password = p.methods.password
+    ? `<form method="post" action="${escapeHtml(p.base)}/login">${hidden('csrf', p.csrf)}
 <label for="username">${escapeHtml(m.username)}</label><input type="text" id="username" name="username" autocomplete="username" required value="${escapeHtml(p.username ?? '')}">
 <label for="password">${escapeHtml(m.password)}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">${escapeHtml(m.submit)}</button></form>`
-      : `<form method="post" action="${escapeHtml(p.base)}/login/idp">${hidden('csrf', p.csrf)}
-<button type="submit">${escapeHtml(m.submit)}</button></form>`;
+    : '';
+  const external = p.methods.external
+    ? `${p.methods.password ? `\n<p>${escapeHtml(m.or)}</p>\n` : ''}<form method="post" action="${escapeHtml(p.base)}/login/idp">${hidden('csrf', p.csrf)}
+<button type="submit">${escapeHtml(p.methods.password ? m.identityServer : m.submit)}</button></form>`
+    : '';
   return layout(
     view,
     view.messages.signInTo(view.branding.platformName),
     `<h1>${escapeHtml(m.heading)}</h1><p>${escapeHtml(view.messages.account.signInIntro)}</p>
-${error}${form}`,
+${error}${password}${external}`,
   );
 }
 
