@@ -97,6 +97,7 @@ function authServerOptions(
     branding: config.branding,
     externalLogin: config.idp,
     metrics: config.metrics,
+    console: config.console,
     ...config.security,
   };
 }
