@@ -2,14 +2,17 @@
 // shows one request type. The profiler (node:inspector, 200 µs sampling) runs only during the
 // measured phase, after a warm-up.
 //
-//   npm run build && node bench/profile.mjs [s1] [s2] [s3] [s4] [s5] [s6] [s7]   (default: all)
-//   (s6: the three documents, one run each; s6smart, s6oidc or s6jwks for one)
+//   npm run build && node bench/profile.mjs [s1] [s2] [s3] [s4] [s5] [s6] [s7] [bare-s1] [bare-s2]
+//   (default: s1-s7; s6: the three documents, one run each; s6smart, s6oidc or s6jwks for one;
+//   bare-s1 / bare-s2: the bare oidc-provider baseline (b) under the same loads, to compare the
+//   layers: each summary has a "by layer" table)
 //
 // Environment: BENCH_DB=sqlite|postgres (default sqlite; postgres needs DATABASE_URL),
 // BENCH_SERVER_NODE_OPTIONS / BENCH_SERVER_ENV (as for run.mjs),
 // BENCH_DURATION=10, BENCH_WARMUP=3, BENCH_CONNECTIONS=16.
 // Writes bench/results/profile-<scenario>-<db>.cpuprofile (open in Chrome DevTools → Performance)
 // and bench/results/profile-<db>.md with the summaries.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeClientKey } from './lib/assertions.mjs';
@@ -21,6 +24,7 @@ import {
   createStorage,
   introspectionFixture,
   s7Fixture,
+  SCOPE,
   serverEnvOverrides,
   setupProduct,
   startProduct,
@@ -73,6 +77,31 @@ async function productScenario(name, title, build) {
   } finally {
     await storage.dispose();
   }
+}
+
+/** The bare oidc-provider (baseline b) under S1's or S2's load. */
+async function bareScenario(name, title, build) {
+  const basicSecret = randomBytes(32).toString('base64url');
+  const server = await startServer({
+    name: `profile-${name}`,
+    script: join(ROOT, 'bench', 'servers', 'bare-oidc.mjs'),
+    env: {
+      BENCH_SERVER_CONFIG: JSON.stringify({
+        clientPublicJwk: key.publicJwk,
+        keyClientId: 'bench-key',
+        basicClientId: 'bench-basic',
+        basicSecret,
+        scope: SCOPE,
+      }),
+    },
+    readyPath: '/.well-known/openid-configuration',
+    profile: true,
+  });
+  const file = join(RESULTS, `profile-${name}.cpuprofile`);
+  const { result, summary } = await profiled(server, build(server, basicSecret), file);
+  await server.stop();
+  log(`${name}: ${result.okRps} ok/s under the profiler`);
+  return renderSummary(`${title}: ${result.okRps} req/s under the profiler`, summary, result.ok);
 }
 
 async function s7Scenario() {
@@ -154,6 +183,20 @@ try {
     );
   }
   if (wanted.includes('s7')) sections.push(await s7Scenario());
+  if (wanted.includes('bare-s1')) {
+    sections.push(
+      await bareScenario('bare-s1', '(b) bare oidc-provider, S1 load', (server) =>
+        specs.assertionLoad('bare S1', server.url, ['bench-key']),
+      ),
+    );
+  }
+  if (wanted.includes('bare-s2')) {
+    sections.push(
+      await bareScenario('bare-s2', '(b) bare oidc-provider, S2 load', (server, secret) =>
+        specs.basicLoad('bare S2', server.url, 'bench-basic', secret),
+      ),
+    );
+  }
 } finally {
   load.close();
 }

@@ -98,6 +98,7 @@ function authServerOptions(
     branding: config.branding,
     externalLogin: config.idp,
     metrics: config.metrics,
+    console: config.console,
     ...config.security,
   };
 }

@@ -21,6 +21,14 @@ export function categoryOf(frame) {
   }
   const lib = /\/dist\/libs\/([^/]+)\//.exec(url);
   if (lib) return `product: libs/${lib[1]}`;
+  // The workspaces' own builds (libs/<name>/dist/<folder>/...): the auth server by folder (layer).
+  const workspace = /\/libs\/([^/]+)\/dist\/([^/]+)/.exec(url);
+  if (workspace) {
+    const [, name, folder] = workspace;
+    return name === 'auth-server' && !folder.endsWith('.js')
+      ? `product: auth-server/${folder}`
+      : `product: libs/${name}`;
+  }
   if (/\/dist\/src\//.test(url)) return 'product: src';
   if (/\/bench\//.test(url)) return 'bench harness';
   if (url.startsWith('node:')) return 'node core (JS)';
@@ -141,7 +149,7 @@ export function renderSummary(title, s, requests) {
     '',
   );
   out.push('Self time by package / area:', '', '| Area | ms | % of busy |', '|---|---:|---:|');
-  for (const c of s.byCategory.slice(0, 14)) out.push(`| ${c.category} | ${c.ms} | ${c.pctBusy} |`);
+  for (const c of s.byCategory.slice(0, 30)) out.push(`| ${c.category} | ${c.ms} | ${c.pctBusy} |`);
   out.push('', 'Top self time:', '', '| Function | Area | ms | % of busy |', '|---|---|---:|---:|');
   for (const f of s.topSelf) out.push(`| \`${f.fn}\` | ${f.category} | ${f.ms} | ${f.pctBusy} |`);
   out.push(

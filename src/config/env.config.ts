@@ -54,6 +54,11 @@ export interface AppConfig {
    * `SMART_METRICS_HOST`).
    */
   metrics: { enabled: boolean; clientLabels: boolean; port: number | undefined; host: string };
+  /**
+   * The admin console at `/admin/console` (`SMART_CONSOLE_ENABLED`, `SMART_CONSOLE_ADMIN_ROLE`,
+   * `SMART_CONSOLE_IDLE_TIMEOUT_SECONDS`); unset values take the library's defaults.
+   */
+  console: { enabled: boolean; adminRole?: string; idleTimeoutSeconds?: number };
 }
 
 /** The security options read from `SMART_RATE_LIMIT_*`, `SMART_LOGIN_*`, `SMART_HSTS_*`, `SMART_AUDIT_*`. */
@@ -232,6 +237,14 @@ export function loadConfig(env: Env): AppConfig {
     secretRotationOverlapSeconds: rotationOverlap,
     secretRotationMaxOverlapSeconds: rotationMaxOverlap,
     security: readSecurity(r),
+    console: {
+      enabled: r.bool('SMART_CONSOLE_ENABLED', false),
+      adminRole: r.str('SMART_CONSOLE_ADMIN_ROLE'),
+      idleTimeoutSeconds:
+        r.str('SMART_CONSOLE_IDLE_TIMEOUT_SECONDS') === undefined
+          ? undefined
+          : r.int('SMART_CONSOLE_IDLE_TIMEOUT_SECONDS', 0, 1, 86400),
+    },
     metrics: {
       enabled: r.bool('SMART_METRICS_ENABLED', false),
       clientLabels: r.bool('SMART_METRICS_CLIENT_LABELS', false),

@@ -23,6 +23,7 @@ export {
   SMART_AUTH_SERVER_DEFAULTS,
   type SmartAuthServerOptions,
   type SmartBrandingOptions,
+  type SmartConsoleOptions,
   type SmartClientType,
   type SmartLaunchOptions,
   type SmartMetricsOptions,
@@ -61,7 +62,7 @@ export {
 } from './accounts/account.port.js';
 
 // What the admin API does, for the host's own code.
-export { SmartAuthAdmin, type SmartPage } from './admin/auth-admin.port.js';
+export { SmartAuthAdmin, type SmartClientQuery, type SmartPage } from './admin/auth-admin.port.js';
 export type { SmartAdminActor } from './audit/audit.types.js';
 export type { SmartSeedClient } from './options/seed-client.types.js';
 export { ClientViewDto } from './admin/dto/client-view.dto.js';

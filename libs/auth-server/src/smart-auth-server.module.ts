@@ -7,6 +7,7 @@ import {
   UserScopePolicy,
 } from './accounts/account.port.js';
 import { ADMIN_FEATURE } from './admin/admin.feature.js';
+import { CONSOLE_FEATURE } from './console/console.feature.js';
 import { AuditTrailService } from './audit/audit-trail.service.js';
 import type { SmartFeature } from './common/feature.types.js';
 import { ClientRegistryService } from './clients/client-registry.service.js';
@@ -111,6 +112,7 @@ const FEATURES: readonly SmartFeature[] = [
   IDENTITY_SERVER_FEATURE,
   INTERACTION_FEATURE,
   ADMIN_FEATURE,
+  CONSOLE_FEATURE,
   REGISTRATION_FEATURE,
   HEALTH_FEATURE,
 ];

@@ -22,7 +22,10 @@ function buildAdminOpenApi(app: INestApplication, adminPath: string): OpenAPIObj
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.paths = Object.fromEntries(
-    Object.entries(document.paths).filter(([path]) => path.startsWith(`${adminPath}/`)),
+    Object.entries(document.paths).filter(
+      // The console's pages are HTML for browsers, not part of the API.
+      ([path]) => path.startsWith(`${adminPath}/`) && !path.startsWith(`${adminPath}/console`),
+    ),
   );
   return document;
 }

@@ -10,6 +10,16 @@ export interface SmartPage<T> {
   total: number;
 }
 
+/** Which clients `SmartAuthAdmin.listClients` returns, and which page of them. */
+export interface SmartClientQuery {
+  limit?: number;
+  offset?: number;
+  /** Case-insensitive text in the client id, name or a redirect URI. */
+  search?: string;
+  status?: 'pending' | 'approved' | 'suspended';
+  clientType?: 'public' | 'confidential-symmetric' | 'confidential-asymmetric';
+}
+
 /**
  * What the admin API does, for a host's own code (a CLI, a console, a bootstrap): clients, keys,
  * launches and the audit trail. Inject it like any provider of `SmartAuthServerModule`. Every
@@ -27,13 +37,21 @@ export abstract class SmartAuthAdmin {
     client: SmartSeedClient,
     by?: SmartAdminActor,
   ): Promise<'created' | 'updated' | 'unchanged'>;
-  abstract listClients(page?: {
-    limit?: number;
-    offset?: number;
-  }): Promise<SmartPage<ClientViewDto>>;
+  /** Clients, oldest first; filtered by `search`, `status` and `clientType` when given. */
+  abstract listClients(query?: SmartClientQuery): Promise<SmartPage<ClientViewDto>>;
   abstract getClient(clientId: string): Promise<ClientViewDto>;
-  abstract approveClient(clientId: string, by?: SmartAdminActor): Promise<ClientViewDto>;
-  abstract suspendClient(clientId: string, by?: SmartAdminActor): Promise<ClientViewDto>;
+  /** Approves a pending or suspended client; `reason` is kept in the audit event. */
+  abstract approveClient(
+    clientId: string,
+    by?: SmartAdminActor,
+    reason?: string,
+  ): Promise<ClientViewDto>;
+  /** Suspends a client and revokes its tokens; `reason` is kept in the audit event. */
+  abstract suspendClient(
+    clientId: string,
+    by?: SmartAdminActor,
+    reason?: string,
+  ): Promise<ClientViewDto>;
   abstract deleteClient(clientId: string, by?: SmartAdminActor): Promise<void>;
   /** New secret (in the result only); the previous one works for `overlapSeconds`. */
   abstract rotateClientSecret(

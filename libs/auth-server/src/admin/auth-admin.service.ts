@@ -13,11 +13,25 @@ import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
 import type { SmartSeedClient } from '../options/seed-client.types.js';
-import { SmartAuthAdmin, type SmartPage } from './auth-admin.port.js';
+import { SmartAuthAdmin, type SmartClientQuery, type SmartPage } from './auth-admin.port.js';
+import type { SmartClient } from '../clients/client.types.js';
 import { toClientView, type ClientViewDto } from './dto/client-view.dto.js';
 import { toIssuedClientView, type IssuedClientViewDto } from './dto/issued-client-view.dto.js';
 
 const HOST: SmartAdminActor = { actor: 'host' };
+
+/** Whether a client matches the filters of a query. */
+function clientFilter(query: SmartClientQuery): (client: SmartClient) => boolean {
+  const text = query.search?.trim().toLowerCase();
+  return (client) =>
+    (!query.status || client.status === query.status) &&
+    (!query.clientType || client.clientType === query.clientType) &&
+    (!text ||
+      [client.clientId, client.metadata.client_name ?? '', ...(client.metadata.redirect_uris ?? [])]
+        .join('\n')
+        .toLowerCase()
+        .includes(text));
+}
 
 /** {@link SmartAuthAdmin} over the services the admin API uses; also seeds the `clients` option. */
 @Injectable()
@@ -62,26 +76,48 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
     return this.seeding.ensure(client, by);
   }
 
-  async listClients(
-    page: { limit?: number; offset?: number } = {},
-  ): Promise<SmartPage<ClientViewDto>> {
-    const { items, total } = await this.clients.list({
-      limit: page.limit ?? 50,
-      offset: page.offset ?? 0,
-    });
-    return { items: items.map(toClientView), total };
+  async listClients(query: SmartClientQuery = {}): Promise<SmartPage<ClientViewDto>> {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    if (!query.search && !query.status && !query.clientType) {
+      const { items, total } = await this.clients.list({ limit, offset });
+      return { items: items.map(toClientView), total };
+    }
+    const matching = (await this.allClients()).filter(clientFilter(query));
+    return {
+      items: matching.slice(offset, offset + limit).map(toClientView),
+      total: matching.length,
+    };
+  }
+
+  /** Every client, oldest first (read a page at a time; a registry holds hundreds, not millions). */
+  private async allClients(): Promise<SmartClient[]> {
+    const all: SmartClient[] = [];
+    for (;;) {
+      const { items, total } = await this.clients.list({ limit: 500, offset: all.length });
+      all.push(...items);
+      if (items.length === 0 || all.length >= total) return all;
+    }
   }
 
   async getClient(clientId: string): Promise<ClientViewDto> {
     return toClientView(await this.clients.getOrFail(clientId));
   }
 
-  async approveClient(clientId: string, by: SmartAdminActor = HOST): Promise<ClientViewDto> {
-    return toClientView(await this.clients.approve(clientId, by));
+  async approveClient(
+    clientId: string,
+    by: SmartAdminActor = HOST,
+    reason?: string,
+  ): Promise<ClientViewDto> {
+    return toClientView(await this.clients.approve(clientId, by, reason));
   }
 
-  async suspendClient(clientId: string, by: SmartAdminActor = HOST): Promise<ClientViewDto> {
-    return toClientView(await this.clients.suspend(clientId, by));
+  async suspendClient(
+    clientId: string,
+    by: SmartAdminActor = HOST,
+    reason?: string,
+  ): Promise<ClientViewDto> {
+    return toClientView(await this.clients.suspend(clientId, by, reason));
   }
 
   deleteClient(clientId: string, by: SmartAdminActor = HOST): Promise<void> {

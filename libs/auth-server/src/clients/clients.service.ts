@@ -113,16 +113,18 @@ export class ClientsService {
     return { client, clientSecret: secret };
   }
 
-  async approve(clientId: string, by: SmartAdminActor): Promise<SmartClient> {
-    return this.setStatus(clientId, 'approved', 'client.approve', by);
+  /** Approves a pending or suspended client; `reason` goes into the audit event. */
+  async approve(clientId: string, by: SmartAdminActor, reason?: string): Promise<SmartClient> {
+    return this.setStatus(clientId, 'approved', 'client.approve', by, [], reason);
   }
 
   /**
    * Suspends a client: every instance refuses it (`invalid_client`) from its next request on, and
    * every access token it holds is revoked (the revocation list, in the same transaction).
    */
-  async suspend(clientId: string, by: SmartAdminActor): Promise<SmartClient> {
-    return this.setStatus(clientId, 'suspended', 'client.suspend', by, [this.cutoff(clientId)]);
+  async suspend(clientId: string, by: SmartAdminActor, reason?: string): Promise<SmartClient> {
+    const revoked = [this.cutoff(clientId)];
+    return this.setStatus(clientId, 'suspended', 'client.suspend', by, revoked, reason);
   }
 
   /** Deletes a client and revokes every access token it holds. */
@@ -157,10 +159,12 @@ export class ClientsService {
     action: string,
     by: SmartAdminActor,
     revoked: Revocation[] = [],
+    reason?: string,
   ): Promise<SmartClient> {
     const entity = await this.changes.entityOrFail(clientId);
     const before = toClient(entity);
     entity.status = status;
-    return this.changes.store(entity, action, before, by, {}, revoked);
+    const details = reason ? { reason: reason.slice(0, 500) } : {};
+    return this.changes.store(entity, action, before, by, details, revoked);
   }
 }

@@ -15,6 +15,8 @@ export interface SmartRoutes {
   account: string;
   /** The admin REST API (and its OpenAPI document at `${admin}/docs`). */
   admin: string;
+  /** The admin console's pages (`${admin}/console`). */
+  console: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export const ROUTE_SEGMENTS = {
   interaction: 'interaction',
   account: 'account/apps',
   admin: 'admin',
+  console: 'admin/console',
 } as const;
 
 /** The routes of a module mounted at `mountPath`. */
@@ -39,6 +42,7 @@ export function smartRoutes(mountPath: string): SmartRoutes {
     interaction: at(ROUTE_SEGMENTS.interaction),
     account: at(ROUTE_SEGMENTS.account),
     admin: at(ROUTE_SEGMENTS.admin),
+    console: at(ROUTE_SEGMENTS.console),
   };
 }
 

@@ -7,6 +7,7 @@ const PAGE_CODES: Readonly<Record<number, string>> = {
   400: 'invalid_request',
   401: 'access_denied',
   403: 'access_denied',
+  404: 'not_found',
   503: 'temporarily_unavailable',
 };
 
@@ -15,7 +16,7 @@ const PAGE_CODES: Readonly<Record<number, string>> = {
  * title and message of `key` in the page's language (the description, for logs, is the English
  * message); the code follows the status. Render it with `renderPage`.
  */
-export function pageError(status: 400 | 401 | 403 | 503, key: PageErrorKey) {
+export function pageError(status: 400 | 401 | 403 | 404 | 503, key: PageErrorKey) {
   const description = PAGE_MESSAGES_EN.errors[key].message;
   const err = new OAuthError(PAGE_CODES[status], description, status);
   return showOnPage(err, (m) => m.errors[key]);

@@ -15,6 +15,9 @@ interface PendingLogin {
   state: string;
 }
 
+/** External logins started by the admin console carry this prefix instead of an interaction uid. */
+export const CONSOLE_LOGIN_PREFIX = 'admin-console:';
+
 /** Records how a callback ended on its span (`smart.login.outcome`); no account id. */
 function outcome(span: Span, value: 'success' | 'unknown_state' | 'no_subject'): undefined {
   span.setAttribute('smart.login.outcome', value);

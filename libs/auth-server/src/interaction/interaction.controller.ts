@@ -4,7 +4,7 @@ import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.opti
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { isAccountPageLogin } from './account-login.binding.js';
-import { ExternalLoginService } from './external-login.service.js';
+import { CONSOLE_LOGIN_PREFIX, ExternalLoginService } from './external-login.service.js';
 import { InteractionFlowService } from './interaction-flow.service.js';
 import { InteractionLoginService } from './interaction-login.service.js';
 import { InteractionStepsService } from './interaction-steps.service.js';
@@ -41,9 +41,12 @@ export class InteractionController {
     const uid = await this.external.uidForCallback(req.query.state);
     if (!uid) return renderPage(res, pageError(400, 'idpRequestUnknown'), this.options);
     const query = new URL(req.originalUrl, 'http://x').search;
-    // The one callback registered at the provider also serves the account page's own sign-in.
+    // The one callback registered at the provider also serves the account page's and the
+    // console's own sign-in.
     if (isAccountPageLogin(uid))
       return res.redirect(303, `${this.options.routes.account}/login/idp${query}`);
+    if (uid.startsWith(CONSOLE_LOGIN_PREFIX))
+      return res.redirect(303, `${this.options.routes.console}/login/idp${query}`);
     res.redirect(303, `${this.options.routes.interaction}/${encodeURIComponent(uid)}/idp${query}`);
   }
 

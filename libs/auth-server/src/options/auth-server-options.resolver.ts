@@ -138,6 +138,20 @@ function resolveMetrics(
   };
 }
 
+function resolveConsole(
+  input: SmartAuthServerOptions['console'],
+): ResolvedSmartAuthServerOptions['console'] {
+  const given = object('console', input);
+  return {
+    enabled: bool('console.enabled', given.enabled ?? D.console.enabled),
+    adminRole: nonEmptyString('console.adminRole', given.adminRole ?? D.console.adminRole),
+    idleTimeoutSeconds: positiveInt(
+      'console.idleTimeoutSeconds',
+      given.idleTimeoutSeconds ?? D.console.idleTimeoutSeconds,
+    ),
+  };
+}
+
 const HEX_COLOR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
 
 /** An absolute http(s) URL of a page asset (logo, stylesheet): a query is fine, credentials are not. */
@@ -283,6 +297,7 @@ export function resolveAuthServerOptions(
     registration: resolveRegistration(input.registration),
     metrics: resolveMetrics(input.metrics),
     branding: resolveBranding(input.branding),
+    console: resolveConsole(input.console),
     ...resolveSecurityOptions(input),
   };
 }

@@ -255,6 +255,33 @@ export interface SmartAuthServerOptions {
    * @default { enabled: false, clientLabels: false, host: '127.0.0.1' }
    */
   metrics?: SmartMetricsOptions;
+  /**
+   * The admin console (README "Admin console"): server-rendered pages at
+   * `{mountPath}/admin/console` for the apps, launches, trusted issuers, keys and the audit trail,
+   * for users holding `adminRole` who sign in with the built-in login or at the identity server.
+   * Off by default: while off, every console path answers 404.
+   * @default { enabled: false, adminRole: 'admin', idleTimeoutSeconds: 900 }
+   * @see https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html
+   */
+  console?: SmartConsoleOptions;
+}
+
+/** The admin console. */
+export interface SmartConsoleOptions {
+  /** Serve the console. */
+  enabled: boolean;
+  /**
+   * The role (in the account's `roles`, from the host's `AccountResolver` or the identity
+   * server's claims) that lets a user into the console.
+   * @default 'admin'
+   */
+  adminRole?: string;
+  /**
+   * A console session ends after this many seconds without a request (its own cookie, HttpOnly,
+   * SameSite=Strict, Secure on https).
+   * @default 900
+   */
+  idleTimeoutSeconds?: number;
 }
 
 /** The look of the server-rendered pages. */
@@ -375,6 +402,7 @@ export const SMART_AUTH_SERVER_DEFAULTS = {
   extraAudiences: [],
   metrics: { enabled: false, clientLabels: false, host: '127.0.0.1' },
   branding: { platformName: 'SMART on openEHR', primaryColor: '#1a5fb4' },
+  console: { enabled: false, adminRole: 'admin', idleTimeoutSeconds: 900 },
   ...SECURITY_DEFAULTS,
 } as const satisfies Omit<SmartAuthServerOptions, 'issuer' | 'services'>;
 
@@ -424,4 +452,5 @@ export interface ResolvedSmartAuthServerOptions {
   securityEvents: ResolvedSecurityOptions['securityEvents'];
   metrics: Required<Omit<SmartMetricsOptions, 'port'>> & { port: number | undefined };
   branding: PageBranding;
+  console: Required<SmartConsoleOptions>;
 }

@@ -1,3 +1,4 @@
+import { CONSOLE_MESSAGES_DE } from './console-messages.de.js';
 import type { PageMessages } from './page-messages.types.js';
 
 /** German page texts (formal address). */
@@ -68,6 +69,7 @@ export const PAGE_MESSAGES_DE: PageMessages = {
     doneTitle: 'Abgemeldet',
     done: 'Sie sind abgemeldet.',
   },
+  console: CONSOLE_MESSAGES_DE,
   errors: {
     sessionExpired: {
       title: 'Sitzung abgelaufen',
@@ -104,6 +106,14 @@ export const PAGE_MESSAGES_DE: PageMessages = {
     episodeNotAvailable: {
       title: 'Nicht erlaubt',
       message: 'Diese Episode steht nicht zur Verfügung.',
+    },
+    consoleNotFound: {
+      title: 'Nicht gefunden',
+      message: 'Diese Seite gibt es nicht.',
+    },
+    consoleNotAdmin: {
+      title: 'Nicht erlaubt',
+      message: 'Ihr Konto hat nicht die Administratorrolle, die die Konsole verlangt.',
     },
     authorizationTitle: 'Autorisierungsfehler',
     rateLimited: (seconds) => ({

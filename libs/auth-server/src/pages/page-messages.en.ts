@@ -1,3 +1,4 @@
+import { CONSOLE_MESSAGES_EN } from './console-messages.en.js';
 import type { PageMessages } from './page-messages.types.js';
 
 /** English page texts (the fallback language). */
@@ -68,6 +69,7 @@ export const PAGE_MESSAGES_EN: PageMessages = {
     doneTitle: 'Signed out',
     done: 'You are signed out.',
   },
+  console: CONSOLE_MESSAGES_EN,
   errors: {
     sessionExpired: {
       title: 'Session expired',
@@ -97,6 +99,11 @@ export const PAGE_MESSAGES_EN: PageMessages = {
     },
     patientNotAvailable: { title: 'Not allowed', message: 'That patient is not available to you.' },
     episodeNotAvailable: { title: 'Not allowed', message: 'That episode is not available.' },
+    consoleNotFound: { title: 'Not found', message: 'There is no such page.' },
+    consoleNotAdmin: {
+      title: 'Not allowed',
+      message: 'Your account does not hold the administrator role the console requires.',
+    },
     authorizationTitle: 'Authorization error',
     rateLimited: (seconds) => ({
       title: 'Too many requests',

@@ -1,3 +1,5 @@
+import type { ConsoleMessages } from './console-messages.types.js';
+
 /** The error pages a person may see, by key (title and message in every language). */
 export type PageErrorKey =
   | 'sessionExpired'
@@ -7,7 +9,9 @@ export type PageErrorKey =
   | 'idpNotConfirmed'
   | 'idpRequestUnknown'
   | 'patientNotAvailable'
-  | 'episodeNotAvailable';
+  | 'episodeNotAvailable'
+  | 'consoleNotFound'
+  | 'consoleNotAdmin';
 
 /** A title and a message (error and notice pages). */
 export interface PageText {
@@ -92,6 +96,8 @@ export interface PageMessages {
     doneTitle: string;
     done: string;
   };
+  /** The admin console (`console-messages.<tag>.ts`). */
+  console: ConsoleMessages;
   errors: Readonly<Record<PageErrorKey, PageText>> & {
     /** The engine's error page (its own English description below the title). */
     authorizationTitle: string;

@@ -13,7 +13,15 @@ h1{font-size:1.4rem}label{display:block;margin:.5rem 0}input[type=text],input[ty
 button{padding:.5rem 1rem;font-size:1rem;margin:.5rem .5rem 0 0;background:var(--smart-primary);color:var(--smart-on-primary);border:1px solid #1a1a1a;border-radius:4px}
 fieldset{border:1px solid #999;padding:.5rem 1rem}dl{display:grid;grid-template-columns:auto 1fr;gap:0 1rem}dd{margin:0}
 .error{color:#a00000;font-weight:bold}.scope{font-family:monospace;font-size:.85rem;color:#555}
-:focus{outline:3px solid #1a5fb4;outline-offset:2px}`;
+:focus{outline:3px solid #1a5fb4;outline-offset:2px}
+body:has(.console){max-width:64rem}.console h2{font-size:1.15rem;margin-top:1.5rem}.console nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0}
+.console nav a[aria-current]{font-weight:bold}.console a{color:#1a4f96}.inline{display:inline}
+table{border-collapse:collapse;width:100%;margin:1rem 0}caption{text-align:left;font-weight:bold}
+th,td{border-bottom:1px solid #999;padding:.35rem .5rem;text-align:left;vertical-align:top}
+select,input[type=search],input[type=number],input[type=url],textarea{padding:.4rem;font-size:1rem;max-width:100%}
+textarea{width:100%}.notice{border-left:4px solid var(--smart-primary);padding:.25rem .75rem;background:#f3f3f3}
+.secret{font-family:monospace;font-size:1.1rem;word-break:break-all;background:#f3f3f3;padding:.5rem}
+.danger{background:#a00000;color:#fff}.filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:end}`;
 
 /** What every page is rendered with: its language, that language's texts, the branding. */
 export interface PageView {

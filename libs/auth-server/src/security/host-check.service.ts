@@ -32,12 +32,13 @@ export class HostCheckService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
   ) {
     this.rules = compileHostRules(options.issuer, options.allowedHosts, options.trustProxy);
-    const { interaction, account } = options.routes;
+    const { interaction, account, console } = options.routes;
     this.pagePrefixes = [
       oauthEndpointPath(options.routes, 'authorization'),
       oauthEndpointPath(options.routes, 'end_session'),
       interaction,
       account,
+      console,
     ];
   }
 

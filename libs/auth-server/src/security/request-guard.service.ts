@@ -62,7 +62,14 @@ export class RequestGuardService {
   private readonly issuerIsHttps: boolean;
   /** The guarded paths, built once. */
   private readonly paths: Record<
-    'authorize' | 'token' | 'par' | 'introspect' | 'revoke' | 'register' | 'accountLogin',
+    | 'authorize'
+    | 'token'
+    | 'par'
+    | 'introspect'
+    | 'revoke'
+    | 'register'
+    | 'accountLogin'
+    | 'consoleLogin',
     string
   >;
 
@@ -83,6 +90,7 @@ export class RequestGuardService {
       revoke: at('revocation'),
       register: at('registration'),
       accountLogin: `${options.routes.account}/login`,
+      consoleLogin: `${options.routes.console}/login`,
     };
   }
 
@@ -113,7 +121,7 @@ export class RequestGuardService {
     if (path.startsWith(`${this.options.routes.interaction}/`) && path.endsWith('/login')) {
       return 'login';
     }
-    if (path === paths.accountLogin) return 'login';
+    if (path === paths.accountLogin || path === paths.consoleLogin) return 'login';
     return undefined;
   }
 

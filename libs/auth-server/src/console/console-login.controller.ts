@@ -1,0 +1,182 @@
+import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CredentialsVerifier } from '../accounts/account.port.js';
+import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
+import { renderPage } from '../errors/error.renderer.js';
+import { pageError } from '../errors/page.error.js';
+import { ExternalLoginService } from '../interaction/external-login.service.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { requestView, sendPage } from '../pages/page.headers.js';
+import type { PageMessages } from '../pages/page-messages.types.js';
+import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
+import { requestIdOf } from '../security/request-guard.service.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ConsoleSessionService } from './console-session.service.js';
+import { ConsoleGate } from './console.gate.js';
+import { consoleLinkPage, consoleSignInPage } from './console.pages.js';
+
+type Form = Record<string, unknown>;
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * The console's sign-in and sign-out: the built-in login (`CredentialsVerifier`, throttled like
+ * every login) and/or the identity server (through the one registered callback), each for an
+ * account holding `console.adminRole`. A sign-in never starts the engine's browser session.
+ */
+@Controller(ROUTE_SEGMENTS.console)
+export class ConsoleLoginController {
+  private readonly logger = new Logger('AdminConsole');
+
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    private readonly gate: ConsoleGate,
+    private readonly sessions: ConsoleSessionService,
+    private readonly external: ExternalLoginService,
+    private readonly throttle: LoginThrottleService,
+    @Optional() private readonly credentials?: CredentialsVerifier,
+  ) {}
+
+  /** Password logins: the host's verifier, unless the identity server took the login over. */
+  private get passwordLogin(): boolean {
+    const idp = this.options.externalLogin;
+    return Boolean(this.credentials) && (!idp || idp.passwordLogin);
+  }
+
+  @Get()
+  home(@Res() res: Response): void {
+    if (this.gate.open(res)) res.redirect(303, `${this.gate.base}/apps`);
+  }
+
+  @Get('login')
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.gate.open(res)) return;
+    const state = await this.sessions.read(req, res);
+    if (state.kind === 'active') return res.redirect(303, `${this.gate.base}/apps`);
+    const info = req.query.expired ? (m: PageMessages) => m.console.signIn.expired : undefined;
+    this.offer(req, res, { info });
+  }
+
+  @Post('login')
+  async login(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.gate.open(res)) return;
+    if (!this.passwordLogin) return this.offer(req, res);
+    if (!this.sessions.verifyBinding(req, form.csrf)) return this.refuse(res);
+    const username = text(form.username);
+    const password = text(form.password);
+    const attempt: LoginAttempt = { username, ip: req.ip, requestId: requestIdOf(req) };
+    const throttled = this.throttle.blocked(attempt);
+    if (throttled) {
+      res.set('Retry-After', String(throttled.retryAfterSeconds));
+      return this.offer(req, res, { error: (m) => m.login.tooMany, username, status: 429 });
+    }
+    const sub =
+      username && password ? await this.credentials!.verify(username, password) : undefined;
+    if (!sub) {
+      await this.throttle.failed(attempt);
+      return this.offer(req, res, { error: (m) => m.login.invalid, username, status: 401 });
+    }
+    await this.throttle.succeeded({ ...attempt, accountId: sub });
+    if (!(await this.sessions.adminName(sub))) return this.notAdmin(res);
+    this.sessions.start(res, sub, 'password');
+    res.redirect(303, `${this.gate.base}/apps`);
+  }
+
+  @Post('login/idp')
+  async startExternal(@Body() form: Form, @Req() req: Request, @Res() res: Response) {
+    if (!this.gate.open(res)) return;
+    if (!this.external.enabled) return this.offer(req, res);
+    const binding = this.sessions.verifyBinding(req, form.csrf);
+    if (!binding) return this.refuse(res);
+    const url = await this.external
+      .start(this.sessions.externalLoginId(binding))
+      .catch((err: Error) => {
+        this.logger.warn(`identity provider unavailable: ${err.message}`);
+        return undefined;
+      });
+    if (url) return res.redirect(303, url);
+    res.set('Retry-After', '30');
+    renderPage(res, pageError(503, 'idpUnavailable'), this.options);
+  }
+
+  /**
+   * Back from the identity server. The session cookie is SameSite=Strict, and this request ends a
+   * redirect chain another site started: the browser would not send it on a redirect from here,
+   * so a page with a link (a same-site navigation) leads into the console.
+   */
+  @Get('login/idp')
+  async completeExternal(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.gate.open(res)) return;
+    const binding = this.sessions.binding(req);
+    const sub =
+      binding && this.external.enabled
+        ? await this.external
+            .complete(this.sessions.externalLoginId(binding), req.originalUrl)
+            .catch((err: Error) => {
+              this.logger.warn(`external login failed: ${err.message}`);
+              return undefined;
+            })
+        : undefined;
+    if (!sub) return renderPage(res, pageError(401, 'idpNotConfirmed'), this.options);
+    if (!(await this.sessions.adminName(sub))) return this.notAdmin(res);
+    this.sessions.start(res, sub, 'idp');
+    const view = requestView(this.options, req);
+    const m = view.messages.console;
+    const html = consoleLinkPage(view, {
+      heading: m.title,
+      text: m.signIn.signedIn,
+      href: `${this.gate.base}/apps`,
+      link: m.signIn.continue,
+    });
+    sendPage(res, this.options, view, html);
+  }
+
+  @Post('logout')
+  async logout(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const at = await this.gate.enterForm(req, res, form);
+    if (!at) return;
+    this.sessions.end(res);
+    const m = at.view.messages.console;
+    const html = consoleLinkPage(at.view, {
+      heading: m.signOut,
+      text: m.signedOut,
+      href: `${this.gate.base}/login`,
+      link: m.signIn.heading,
+    });
+    sendPage(res, this.options, at.view, html);
+  }
+
+  private offer(
+    req: Request,
+    res: Response,
+    page: {
+      error?: (m: PageMessages) => string;
+      info?: (m: PageMessages) => string;
+      username?: string;
+      status?: number;
+    } = {},
+  ): void {
+    if (!this.external.enabled && !this.credentials) {
+      return renderPage(res, pageError(503, 'noLoginMethod'), this.options);
+    }
+    const view = requestView(this.options, req);
+    const html = consoleSignInPage(view, {
+      base: this.gate.base,
+      csrf: this.sessions.bindingCsrf(this.sessions.ensureBinding(req, res)),
+      password: this.passwordLogin,
+      external: this.external.enabled,
+      error: page.error?.(view.messages),
+      info: page.info?.(view.messages),
+      username: page.username,
+    });
+    sendPage(res, this.options, view, html, page.status);
+  }
+
+  private refuse(res: Response): void {
+    renderPage(res, pageError(403, 'formRefused'), this.options);
+  }
+
+  private notAdmin(res: Response): void {
+    this.sessions.end(res);
+    renderPage(res, pageError(403, 'consoleNotAdmin'), this.options);
+  }
+}

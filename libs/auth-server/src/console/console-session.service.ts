@@ -1,0 +1,207 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { AccountResolver } from '../accounts/account.port.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
+import { CONSOLE_LOGIN_PREFIX } from '../interaction/external-login.service.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { requestIdOf } from '../security/request-guard.service.js';
+import { EngineKeys } from '../provider/ports/engine-keys.port.js';
+import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+
+const SESSION_COOKIE = 'smart_console';
+const BINDING_COOKIE = 'smart_console_login';
+const BINDING = /^[A-Za-z0-9_-]{43}$/;
+
+/** How a console user signed in. */
+export type ConsoleLoginMethod = 'password' | 'idp';
+
+/** The signed-in console user. */
+export interface ConsoleUser {
+  sub: string;
+  /** Display name (the account's `name`, else its subject). */
+  name: string;
+  via: ConsoleLoginMethod;
+  /** The session's random id (CSRF tokens are bound to it). */
+  sid: string;
+}
+
+/** What the session cookie carries (signed, not encrypted: nothing secret in it). */
+interface SessionClaims {
+  sid: string;
+  sub: string;
+  via: ConsoleLoginMethod;
+  /** Epoch ms of the sign-in and of the last request. */
+  iat: number;
+  seen: number;
+}
+
+/** The outcome of reading a request's console session. */
+export type ConsoleSessionState =
+  | { kind: 'none' }
+  | { kind: 'expired' }
+  | { kind: 'not_admin' }
+  | { kind: 'active'; user: ConsoleUser };
+
+const readCookie = (req: Request, name: string): string | undefined => {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+};
+
+const sameText = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * The admin console's session, apart from the engine's browser session: a cookie of its own
+ * (HttpOnly, SameSite=Strict, Secure on https, path = the console), signed with the shared cookie
+ * secret, that ends after `console.idleTimeoutSeconds` without a request (and at most after
+ * `sessionTtlSeconds`). Every request re-reads the account and checks `console.adminRole`, so a
+ * withdrawn role locks the user out at once. Before sign-in, a login binding (HttpOnly,
+ * SameSite=Lax, for the identity server's return) keys the sign-in form's CSRF token.
+ * @see https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html
+ */
+@Injectable()
+export class ConsoleSessionService {
+  constructor(
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
+    @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
+    private readonly keys: EngineKeys,
+  ) {}
+
+  /** Whether `sub` holds the console's admin role; its display name when it does. */
+  async adminName(sub: string): Promise<string | undefined> {
+    const account = await this.accounts.findAccount(sub);
+    if (!account?.roles?.includes(this.options.console.adminRole)) return undefined;
+    return account.name ?? sub;
+  }
+
+  /** The audit actor of a console user: `console:<sub>` (`console:idp:<sub>` via the identity server). */
+  actor(user: ConsoleUser, req: Request): SmartAdminActor {
+    const requestId = requestIdOf(req);
+    const who = user.via === 'idp' ? `idp:${user.sub}` : user.sub;
+    return { actor: `console:${who}`, requestId };
+  }
+
+  /** Starts a session for `sub` (the caller checked the admin role). */
+  start(res: Response, sub: string, via: ConsoleLoginMethod): void {
+    const now = Date.now();
+    const sid = randomBytes(24).toString('base64url');
+    this.write(res, { sid, sub, via, iat: now, seen: now });
+    this.clearBinding(res);
+  }
+
+  /** The request's session; an active one is renewed (its idle clock restarts). */
+  async read(req: Request, res: Response): Promise<ConsoleSessionState> {
+    const claims = this.decode(readCookie(req, SESSION_COOKIE));
+    if (!claims) return { kind: 'none' };
+    const now = Date.now();
+    const idle = now - claims.seen > this.options.console.idleTimeoutSeconds * 1000;
+    const old = now - claims.iat > this.options.sessionTtlSeconds * 1000;
+    if (idle || old) {
+      this.end(res);
+      return { kind: 'expired' };
+    }
+    const name = await this.adminName(claims.sub);
+    if (!name) {
+      this.end(res);
+      return { kind: 'not_admin' };
+    }
+    this.write(res, { ...claims, seen: now });
+    return { kind: 'active', user: { sub: claims.sub, name, via: claims.via, sid: claims.sid } };
+  }
+
+  /** Ends the session (sign-out, expiry, lost role). */
+  end(res: Response): void {
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions('strict'));
+  }
+
+  /** The CSRF token of the session's forms. */
+  csrf(user: ConsoleUser): string {
+    return this.mac(`console-form:${user.sid}`);
+  }
+
+  /** Whether a posted form carries the session's CSRF token. */
+  verifyCsrf(user: ConsoleUser, token: unknown): boolean {
+    return typeof token === 'string' && sameText(token, this.csrf(user));
+  }
+
+  /** The browser's login binding; a new one (cookie set on `res`) when it has none. */
+  ensureBinding(req: Request, res: Response): string {
+    const current = this.binding(req);
+    if (current) return current;
+    const value = randomBytes(32).toString('base64url');
+    res.cookie(BINDING_COOKIE, value, this.cookieOptions('lax'));
+    return value;
+  }
+
+  /** The login binding cookie, if well-formed. */
+  binding(req: Request): string | undefined {
+    const value = readCookie(req, BINDING_COOKIE);
+    return value && BINDING.test(value) ? value : undefined;
+  }
+
+  /** The binding when the sign-in form's token matches it. */
+  verifyBinding(req: Request, token: unknown): string | undefined {
+    const binding = this.binding(req);
+    if (!binding || typeof token !== 'string') return undefined;
+    return sameText(token, this.bindingCsrf(binding)) ? binding : undefined;
+  }
+
+  bindingCsrf(binding: string): string {
+    return this.mac(`console-login:${binding}`);
+  }
+
+  /** The id an identity-server login started from this browser's console sign-in is kept under. */
+  externalLoginId(binding: string): string {
+    return `${CONSOLE_LOGIN_PREFIX}${createHash('sha256').update(binding).digest('base64url')}`;
+  }
+
+  private clearBinding(res: Response): void {
+    res.clearCookie(BINDING_COOKIE, this.cookieOptions('lax'));
+  }
+
+  private write(res: Response, claims: SessionClaims): void {
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    res.cookie(SESSION_COOKIE, `${body}.${this.mac(`console-session:${body}`)}`, {
+      ...this.cookieOptions('strict'),
+      maxAge: this.options.console.idleTimeoutSeconds * 1000,
+    });
+  }
+
+  private decode(cookie: string | undefined): SessionClaims | undefined {
+    const [body, mac, extra] = (cookie ?? '').split('.');
+    if (!body || !mac || extra !== undefined) return undefined;
+    if (!sameText(mac, this.mac(`console-session:${body}`))) return undefined;
+    try {
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as SessionClaims;
+      const valid =
+        typeof claims.sid === 'string' &&
+        typeof claims.sub === 'string' &&
+        (claims.via === 'password' || claims.via === 'idp') &&
+        Number.isFinite(claims.iat) &&
+        Number.isFinite(claims.seen);
+      return valid ? claims : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private mac(text: string): string {
+    return createHmac('sha256', this.keys.cookieSecret()).update(text).digest('base64url');
+  }
+
+  private cookieOptions(sameSite: 'strict' | 'lax') {
+    return {
+      httpOnly: true,
+      sameSite,
+      path: this.options.routes.console,
+      secure: this.options.issuer.startsWith('https:'),
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import type { SmartFeature } from '../common/feature.types.js';
+import { ConsoleAppsController } from './console-apps.controller.js';
+import { ConsoleLoginController } from './console-login.controller.js';
+import { ConsoleSessionService } from './console-session.service.js';
+import { ConsoleGate } from './console.gate.js';
+
+/**
+ * The admin console (`console.enabled`): server-rendered pages over `SmartAuthAdmin`, with a
+ * session of its own. Always registered; every path answers 404 while the console is off.
+ */
+export const CONSOLE_FEATURE: SmartFeature = {
+  controllers: [ConsoleLoginController, ConsoleAppsController],
+  providers: [ConsoleSessionService, ConsoleGate],
+};
