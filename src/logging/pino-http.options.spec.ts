@@ -30,3 +30,46 @@ describe('log lines carry the active trace', () => {
     expect(traceFields()).toEqual({});
   });
 });
+
+describe('request log lines keep credentials out', () => {
+  it('logs method, path and status; never the Authorization, Cookie or Set-Cookie values', async () => {
+    const { pinoHttp } = await import('pino-http');
+    const { createServer } = await import('node:http');
+    const { Writable } = await import('node:stream');
+    const lines: Record<string, any>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const log = pinoHttp({ ...pinoHttpOptions('info'), stream: sink } as never);
+    const server = createServer((req, res) => {
+      log(req, res);
+      res.setHeader('Set-Cookie', 'session=secret-cookie-value; HttpOnly');
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/auth/token?code=secret-code`, {
+      headers: {
+        authorization: 'Bearer secret-bearer-token',
+        cookie: 'session=secret-cookie-value',
+        'x-request-id': 'req-0001',
+      },
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-0001');
+    await res.text();
+    await new Promise<void>((r) => server.close(() => r()));
+    const line = lines.find((l) => l.req?.id === 'req-0001');
+    expect(line).toBeDefined();
+    expect(line!.req).toEqual({ id: 'req-0001', method: 'GET', url: '/auth/token' });
+    expect(line!.res.statusCode).toBe(200);
+    expect(line!.res.headers['set-cookie']).toBe('[redacted]');
+    const text = JSON.stringify(lines);
+    for (const secret of ['secret-bearer-token', 'secret-cookie-value', 'secret-code']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});

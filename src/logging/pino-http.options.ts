@@ -35,16 +35,21 @@ export function pinoHttpOptions(level: string): Options {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      censor: '[redacted]',
-    },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // Serializers instead of pino's `redact`: the request line keeps no header and no query, the
+    // response line no cookie value; `redact` would run on every request's child logger (~10 µs).
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
         url: req.url.split('?')[0],
+      }),
+      res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
+        statusCode: res.statusCode,
+        headers:
+          res.headers && 'set-cookie' in res.headers
+            ? { ...res.headers, 'set-cookie': '[redacted]' }
+            : res.headers,
       }),
     },
   };
