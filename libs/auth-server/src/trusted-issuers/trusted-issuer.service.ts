@@ -1,14 +1,32 @@
 import { Injectable } from '@nestjs/common';
+import { parseScopes } from '@smart-openehr/scopes';
+import { AuditTrailService } from '../audit/audit-trail.service.js';
+import type { SmartAdminActor } from '../audit/audit.types.js';
+import { validateClientJwks } from '../clients/jwks.validator.js';
+import { ClientMetadataError } from '../errors/client-metadata.error.js';
+import { OAuthError } from '../errors/oauth.error.js';
 import { TrustedIssuerRepository } from '../persistence/repositories/trusted-issuer.repository.js';
 import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 
+/** What an admin registers: an issuer, its keys (inline or by URL), what it may assert. */
+export interface TrustedIssuerInput {
+  issuer: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  jwksUri?: string;
+  allowedSubjects: string[];
+  allowedScope: string;
+}
+
 /**
- * Trusted assertion issuers for the jwt-bearer grant, stored in the database. Kept as the seam
- * the controller and the grant use (the repository does the storing).
+ * Trusted assertion issuers for the jwt-bearer grant, stored in the database: what the grant reads
+ * and what the admin API and the console change (validated and audited here).
  */
 @Injectable()
 export class TrustedIssuerService {
-  constructor(private readonly issuers: TrustedIssuerRepository) {}
+  constructor(
+    private readonly issuers: TrustedIssuerRepository,
+    private readonly audit: AuditTrailService,
+  ) {}
 
   find(issuer: string): Promise<TrustedIssuer | undefined> {
     return this.issuers.find(issuer);
@@ -18,12 +36,56 @@ export class TrustedIssuerService {
     return this.issuers.list();
   }
 
+  /** Stores `issuer` as given (no validation, no audit: for a host's own seeding and tests). */
   async save(issuer: TrustedIssuer): Promise<TrustedIssuer> {
     await this.issuers.save(issuer);
     return issuer;
   }
 
-  remove(issuer: string): Promise<boolean> {
-    return this.issuers.delete(issuer);
+  /** Validates (exactly one of jwks and jwks_uri; valid keys; valid scopes), saves, audits. */
+  async register(input: TrustedIssuerInput, by: SmartAdminActor): Promise<TrustedIssuer> {
+    if (Boolean(input.jwks) === Boolean(input.jwksUri)) {
+      throw new ClientMetadataError('jwks', 'exactly one of jwks and jwks_uri is required');
+    }
+    const jwks = input.jwks ? await validateClientJwks(input.jwks) : undefined;
+    const invalid = parseScopes(input.allowedScope).invalid[0];
+    if (invalid) {
+      throw new ClientMetadataError(
+        'allowed_scope',
+        `${invalid.raw} is invalid: ${invalid.reason}`,
+      );
+    }
+    const before = await this.issuers.find(input.issuer);
+    const saved: TrustedIssuer = {
+      issuer: input.issuer,
+      jwks,
+      jwksUri: input.jwksUri,
+      allowedSubjects: input.allowedSubjects,
+      allowedScope: input.allowedScope,
+      createdAt: before?.createdAt ?? Date.now(),
+    };
+    await this.issuers.save(saved);
+    await this.audit.record({
+      actor: by.actor,
+      action: 'trusted_issuer.save',
+      targetType: 'trusted_issuer',
+      targetId: input.issuer,
+      before,
+      after: saved,
+      details: by.requestId ? { requestId: by.requestId } : undefined,
+    });
+    return saved;
+  }
+
+  /** Removes and audits; 404 when there is no such issuer. */
+  async unregister(issuer: string, by: SmartAdminActor): Promise<void> {
+    if (!(await this.issuers.delete(issuer))) throw OAuthError.notFound('no such trusted issuer');
+    await this.audit.record({
+      actor: by.actor,
+      action: 'trusted_issuer.delete',
+      targetType: 'trusted_issuer',
+      targetId: issuer,
+      details: by.requestId ? { requestId: by.requestId } : undefined,
+    });
   }
 }
