@@ -17,6 +17,37 @@ export interface TrustedIssuerInput {
   allowedScope: string;
 }
 
+const isHttpUrl = (value: unknown): boolean => {
+  if (typeof value !== 'string' || value.length > 2000) return false;
+  try {
+    return ['https:', 'http:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** What the admin API's DTO checks, for every caller of the port (`ClientMetadataError`s). */
+function checkShape(input: TrustedIssuerInput): void {
+  if (!isHttpUrl(input.issuer) || input.issuer.length > 255) {
+    throw new ClientMetadataError('issuer', 'must be an absolute http or https URL');
+  }
+  if (input.jwksUri !== undefined && !isHttpUrl(input.jwksUri)) {
+    throw new ClientMetadataError('jwks_uri', 'must be an absolute http or https URL');
+  }
+  const subjects = input.allowedSubjects;
+  const badSubject = (s: unknown) => typeof s !== 'string' || s.length < 1 || s.length > 512;
+  if (!Array.isArray(subjects) || subjects.length > 100 || subjects.some(badSubject)) {
+    throw new ClientMetadataError(
+      'allowed_subjects',
+      'must be up to 100 patterns of 1-512 characters',
+    );
+  }
+  const scope = input.allowedScope;
+  if (typeof scope !== 'string' || !scope.trim() || scope.length > 4096) {
+    throw new ClientMetadataError('allowed_scope', 'must be 1-4096 characters');
+  }
+}
+
 /**
  * Trusted assertion issuers for the jwt-bearer grant, stored in the database: what the grant reads
  * and what the admin API and the console change (validated and audited here).
@@ -44,6 +75,7 @@ export class TrustedIssuerService {
 
   /** Validates (exactly one of jwks and jwks_uri; valid keys; valid scopes), saves, audits. */
   async register(input: TrustedIssuerInput, by: SmartAdminActor): Promise<TrustedIssuer> {
+    checkShape(input);
     if (Boolean(input.jwks) === Boolean(input.jwksUri)) {
       throw new ClientMetadataError('jwks', 'exactly one of jwks and jwks_uri is required');
     }
