@@ -17,7 +17,8 @@ type Json = Record<string, any>;
  * The admin console in a real browser (Chromium, JavaScript off: the console needs none): sign-in
  * for admins only, sign-out; the apps with search, filters and paging; an app's page; approve and
  * suspend with a reason that lands in the audit trail; secret rotation shown once; delete after a
- * confirmation.
+ * confirmation; a test EHR launch with the URL to open; trusted issuers; the audit trail with
+ * filters; signing keys and their rotation after a confirmation.
  */
 describe('browser: the admin console', () => {
   let storage: TestStorage;
@@ -91,6 +92,14 @@ describe('browser: the admin console', () => {
     await page.getByLabel('Username').fill(user.username);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  const fetchClients = async (search: string): Promise<string[]> => {
+    const res = await fetch(`${t.url}/admin/clients?limit=200`, {
+      headers: { authorization: `Bearer ${await adminToken(t.url)}` },
+    });
+    return (((await res.json()) as Json).items as Json[])
+      .filter((c) => c.client_name === search)
+      .map((c) => c.client_id as string);
   };
   const audit = async (query: string): Promise<Json[]> => {
     const res = await fetch(`${t.url}/admin/audit?${query}`, {
@@ -235,5 +244,130 @@ describe('browser: the admin console', () => {
     expect((await audit(`target_id=${confidential}&action=client.delete`))[0]).toMatchObject({
       actor: 'console:sub-ada',
     });
+  });
+
+  it('creates a test EHR launch and shows the launch URL to open', async () => {
+    await signIn(CONSOLE_ADMIN);
+    await page.getByRole('link', { name: 'Test launch' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Test an EHR launch');
+    const diary = (await fetchClients('Diary 01'))[0];
+    await page.getByLabel('App', { exact: true }).selectOption(diary);
+    await page.getByLabel('EHR id').fill('7d44b88c-4199-4bad-97dc-d78268e01398');
+    await page.getByLabel('Patient id').fill('pat-001');
+    await page.getByLabel('Launch URL of the app (optional)').fill('https://diary1.example/launch');
+    await page.getByRole('button', { name: 'Create the launch' }).click();
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Launch created for Diary 01. It works once and expires soon.',
+    );
+    const href = (await page.locator('.secret a').getAttribute('href'))!;
+    const opened = new URL(href);
+    expect(opened.origin + opened.pathname).toBe('https://diary1.example/launch');
+    expect(opened.searchParams.get('iss')).toBe(t.url);
+    const launch = opened.searchParams.get('launch')!;
+    expect(launch.length).toBeGreaterThan(10);
+    expect(await page.textContent('main')).toContain('Expires in 300 seconds.');
+    await saveScreenshot(page, 'console-launch');
+    const [event] = await audit(`action=launch.create&target_id=${diary}`);
+    expect(event).toMatchObject({
+      actor: 'console:sub-ada',
+      details: expect.objectContaining({ ehrId: '7d44b88c-4199-4bad-97dc-d78268e01398' }),
+    });
+  });
+
+  it('adds and removes a trusted issuer', async () => {
+    await signIn(CONSOLE_ADMIN);
+    await page.getByRole('link', { name: 'Trusted issuers' }).click();
+    expect(await page.textContent('main')).toContain('No trusted issuer.');
+    await page.getByLabel('Issuer', { exact: true }).fill('https://idp.hospital.example');
+    await page.getByLabel('JWKS URL').fill('https://idp.hospital.example/jwks');
+    await page.getByLabel('Subjects it may assert').fill('Practitioner/*\nRelatedPerson/7');
+    await page.getByLabel('Scopes it may assert').fill('user/composition-*.rs');
+    await page.getByRole('button', { name: 'Save the issuer' }).click();
+    expect(await page.getByRole('status').textContent()).toBe(
+      'https://idp.hospital.example is trusted.',
+    );
+    const row = page.getByRole('row', { name: /idp\.hospital\.example/ });
+    expect(await row.textContent()).toContain('RelatedPerson/7');
+    await saveScreenshot(page, 'console-issuers');
+    const listed = await fetch(`${t.url}/admin/trusted-issuers`, {
+      headers: { authorization: `Bearer ${await adminToken(t.url)}` },
+    });
+    expect(((await listed.json()) as Json).items).toEqual([
+      expect.objectContaining({
+        issuer: 'https://idp.hospital.example',
+        allowedSubjects: ['Practitioner/*', 'RelatedPerson/7'],
+      }),
+    ]);
+
+    await page.getByRole('button', { name: 'Remove https://idp.hospital.example' }).click();
+    expect(await page.getByRole('status').textContent()).toBe(
+      'https://idp.hospital.example is no longer trusted.',
+    );
+    expect(await page.textContent('main')).toContain('No trusted issuer.');
+    const events = await audit('target_type=trusted_issuer');
+    expect(events.map((e) => `${e.actor} ${e.action}`)).toEqual([
+      'console:sub-ada trusted_issuer.delete',
+      'console:sub-ada trusted_issuer.save',
+    ]);
+  });
+
+  it('shows the audit trail filtered by who, what, when and which app, in the database', async () => {
+    await signIn(CONSOLE_ADMIN);
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Audit trail');
+    await page.getByLabel('Who (actor, e.g. console:sub-ada)').fill('console:sub-ada');
+    await page.getByLabel('App (client id)').fill(pending);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const table = page.getByRole('table');
+    expect(await table.locator('caption').textContent()).toBe('2 events');
+    expect(await table.locator('tbody tr td:nth-child(3)').allTextContents()).toEqual([
+      'client.suspend',
+      'client.approve',
+    ]);
+    expect(await table.textContent()).toContain('Vendor reported a breach');
+    await page.getByLabel('What (action, e.g. client.suspend)').fill('client.approve');
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('From (date, UTC)').fill(today);
+    await page.getByLabel('To (date, UTC)').fill(today);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    expect(await table.locator('caption').textContent()).toBe('1 event');
+    await saveScreenshot(page, 'console-audit');
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('To (date, UTC)').fill(yesterday);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    expect(await page.textContent('main')).toContain('No event matches.');
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.goto(consoleUrl(`/audit?from=${tomorrow}`));
+    expect(await page.textContent('main')).toContain('No event matches.');
+  });
+
+  it('lists the signing keys with their age and rotates them after a confirmation', async () => {
+    await signIn(CONSOLE_ADMIN);
+    await page.getByRole('link', { name: 'Signing keys' }).click();
+    const rows = page.locator('tbody tr');
+    const before = await rows.count();
+    expect(before).toBeGreaterThan(0);
+    expect(await rows.locator('td:nth-child(3)').allTextContents()).toEqual(
+      Array(before).fill('Active'),
+    );
+    expect(await rows.locator('td:nth-child(4)').first().textContent()).toMatch(/^\d+ d \d+ h$/);
+    await saveScreenshot(page, 'console-keys');
+
+    await page.getByRole('button', { name: 'Rotate the keys…' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Rotate the signing keys?',
+    );
+    await saveScreenshot(page, 'console-keys-confirm');
+    await page.getByRole('link', { name: 'Keep the current keys' }).click();
+    expect(await rows.count()).toBe(before);
+    await page.getByRole('button', { name: 'Rotate the keys…' }).click();
+    await page.getByRole('button', { name: 'Rotate now' }).click();
+    expect(await page.getByRole('status').textContent()).toBe(`${before} new keys published.`);
+    const states = await rows.locator('td:nth-child(3)').allTextContents();
+    expect(states.filter((s) => s === 'Retiring')).toHaveLength(before);
+    expect(states.filter((s) => s === 'Published, not signing yet')).toHaveLength(before);
+    expect(await page.textContent('main')).toMatch(/signs from \d{4}-/);
+    const [event] = await audit('action=keys.rotate');
+    expect(event).toMatchObject({ actor: 'console:sub-ada' });
   });
 });

@@ -13,6 +13,8 @@ import {
   consoleUsersFile,
 } from '../support/console.js';
 import { formField, UserAgent } from '../support/user-agent.js';
+import { ConsoleSessionService } from '../../libs/auth-server/src/console/console-session.service.js';
+import type { Response as ExpressResponse } from 'express';
 
 type Json = Record<string, any>;
 
@@ -161,5 +163,164 @@ describe('admin console: off by default', () => {
       body: 'username=a&password=b',
     });
     expect(res.status).toBe(404);
+  });
+});
+
+/**
+ * The console's test launches, trusted issuers, signing keys and audit trail over HTTP: every
+ * changing form refuses a missing or wrong CSRF token with 403 and changes nothing; a session
+ * whose account is not (or no longer) an admin gets 403 on every page and form.
+ */
+describe('admin console: launches, trusted issuers, keys, audit: refusals', () => {
+  let storage: TestStorage;
+  let users: Awaited<ReturnType<typeof consoleUsersFile>>;
+  let t: TestApp;
+  const ISSUER = 'https://idp.hospital.example';
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    users = await consoleUsersFile();
+    t = await startTestApp(storage, {
+      SMART_USERS_FILE: users.path,
+      SMART_CONSOLE_ENABLED: 'true',
+    });
+    const res = await api('POST', '/admin/trusted-issuers', {
+      issuer: ISSUER,
+      jwks_uri: 'https://idp.hospital.example/jwks',
+      allowed_subjects: ['Practitioner/*'],
+      allowed_scope: 'user/composition-*.rs',
+    });
+    expect(res.status).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await storage?.dispose();
+    users?.remove();
+  });
+
+  const url = (path: string) => `${t.url}/admin/console${path}`;
+  async function api(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${t.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${await adminToken(t.url)}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+  /** What the forms could change: issuers, published keys, and the audit trail's size. */
+  const state = async () => ({
+    issuers: ((await (await api('GET', '/admin/trusted-issuers')).json()) as Json).items.map(
+      (i: Json) => i.issuer,
+    ),
+    audit: ((await (await api('GET', '/admin/audit?limit=1')).json()) as Json).total,
+    keys: (await (await fetch(`${t.url}/auth/jwks`)).text()).length,
+  });
+  const forms: [string, Record<string, string>][] = [
+    ['/launches', { ehrId: 'ehr-1', patient: 'pat-1', client_id: '' }],
+    [
+      '/issuers',
+      {
+        issuer: 'https://other.example',
+        jwks_uri: 'https://other.example/jwks',
+        allowed_subjects: '*',
+        allowed_scope: 'user/composition-*.rs',
+      },
+    ],
+    ['/issuers/remove', { issuer: ISSUER }],
+    ['/keys/rotate', {}],
+  ];
+
+  it.each([
+    ['missing', undefined],
+    ['wrong', 'not-the-token'],
+  ])('refuses every form whose CSRF token is %s with 403; nothing changes', async (_c, token) => {
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const before = await state();
+    for (const [path, form] of forms) {
+      const res = await agent.submit(url(path), token ? { ...form, csrf: token } : form);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
+    expect(await state()).toEqual(before);
+    expect(before.issuers).toEqual([ISSUER]);
+  });
+
+  it('answers 403 to a session whose account is not an admin, on every page and form', async () => {
+    // A session as the console starts it, for an account without the admin role (as when the
+    // role is withdrawn after sign-in).
+    const sessions = t.app.get(ConsoleSessionService);
+    let cookie = '';
+    sessions.start(
+      {
+        cookie: (_name: string, value: string) => (cookie = value),
+        clearCookie: () => undefined,
+      } as unknown as ExpressResponse,
+      'sub-carl',
+      'password',
+    );
+    const claims = JSON.parse(Buffer.from(cookie.split('.')[0], 'base64url').toString()) as Json;
+    const csrf = sessions.csrf({ sub: 'sub-carl', name: 'Carl', via: 'password', sid: claims.sid });
+    const headers = { cookie: `smart_console=${cookie}` };
+    const before = await state();
+    for (const path of ['/launches', '/issuers', '/keys', '/keys/rotate', '/audit']) {
+      const res = await fetch(url(path), { headers, redirect: 'manual' });
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
+    for (const [path, form] of forms) {
+      const res = await fetch(url(path), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form, csrf }),
+        redirect: 'manual',
+      });
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it('sends a visitor without a session to the sign-in from every new page', async () => {
+    for (const path of ['/launches', '/issuers', '/keys', '/keys/rotate', '/audit']) {
+      const res = await new UserAgent().request(url(path));
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/admin/console/login');
+    }
+  });
+
+  it('refuses invalid input with 400 pages that say why, changing nothing', async () => {
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const csrf = formField(await (await agent.request(url('/issuers'))).text(), 'csrf');
+    const before = await state();
+    const noContext = await agent.submit(url('/launches'), { csrf, ehrId: '', patient: '' });
+    expect(noContext.status).toBe(400);
+    expect(await noContext.text()).toContain('Give an EHR id or a patient id.');
+    const badJwks = await agent.submit(url('/issuers'), {
+      csrf,
+      issuer: 'https://x.example',
+      jwks: '{not json',
+      allowed_subjects: '*',
+      allowed_scope: 'openid',
+    });
+    expect(badJwks.status).toBe(400);
+    const badIssuer = await agent.submit(url('/issuers'), {
+      csrf,
+      issuer: 'not a url',
+      jwks_uri: 'https://x.example/jwks',
+      allowed_subjects: '*',
+      allowed_scope: 'openid',
+    });
+    expect(badIssuer.status).toBe(400);
+    expect(await badIssuer.text()).toContain('issuer: must be an absolute http or https URL');
+    const unknown = await agent.submit(url('/issuers/remove'), {
+      csrf,
+      issuer: 'https://no.example',
+    });
+    expect(unknown.status).toBe(404);
+    const badDate = await agent.request(url('/audit?from=yesterday'));
+    expect(badDate.status).toBe(400);
+    expect(await badDate.text()).toContain('from must be epoch milliseconds or an ISO 8601 time');
+    expect(await state()).toEqual(before);
   });
 });

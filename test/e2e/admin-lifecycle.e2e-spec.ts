@@ -147,6 +147,25 @@ describe('admin API: status, secrets, audit, authorization, docs', () => {
     const page = await api.get(`/admin/audit?target_id=${id}&limit=2&offset=1`);
     expect(page.body.items.map((e: any) => e.action)).toEqual(['client.approve', 'client.suspend']);
     expect(page.body).toMatchObject({ total: 6, limit: 2, offset: 1 });
+
+    // By time, in the query: epoch ms or ISO 8601, both ends included.
+    const at = trail.body.items.map((e: any) => Date.parse(e.at as string)) as number[];
+    const [deletedAt, createdAt] = [at[0], at[5]];
+    const since = await api.get(`/admin/audit?target_id=${id}&from=${deletedAt}`);
+    expect(since.body.items.map((e: any) => e.action)).toContain('client.delete');
+    expect(since.body.items.every((e: any) => Date.parse(e.at) >= deletedAt)).toBe(true);
+    const until = await api.get(
+      `/admin/audit?target_id=${id}&to=${new Date(createdAt).toISOString()}`,
+    );
+    expect(until.body.items.every((e: any) => Date.parse(e.at) <= createdAt)).toBe(true);
+    expect(until.body.items.map((e: any) => e.action)).toContain('client.create');
+    const none = await api.get(`/admin/audit?target_id=${id}&to=${createdAt - 1}`);
+    expect(none.body).toMatchObject({ items: [], total: 0 });
+    for (const bad of ['from=yesterday', 'to=2026-13-45', `from=${'9'.repeat(41)}`]) {
+      const refused = await api.get(`/admin/audit?${bad}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe('invalid_request');
+    }
   });
 
   describe('authorization', () => {

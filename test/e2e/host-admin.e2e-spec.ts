@@ -15,6 +15,7 @@ import {
   SmartAuthServerModule,
   type SmartSeedClient,
 } from '@smart-openehr/auth-server';
+import { jwksOf, makeKeyPair } from '../fixtures/keys.js';
 import { hostTypeOrm } from '../fixtures/apps/host-config.module.js';
 import { createTestStorage, settleFailedBoot, type TestStorage } from '../support/app.harness.js';
 
@@ -192,6 +193,110 @@ describe('a host declares clients (forRoot `clients`) and manages them through S
         'host launch.create',
         'host keys.rotate',
       ]),
+    );
+  });
+
+  it('filters clients in the query (LIKE with % and _ taken literally, exact paging)', async () => {
+    const host = await boot(storage, []);
+    app = host.app;
+    const admin = app.get(SmartAuthAdmin);
+    const app_ = (name: string, uri: string) => ({
+      client_name: name,
+      redirect_uris: [uri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid',
+    });
+    await admin.createClient(app_('Growth 100% charts', 'https://growth.example/cb'));
+    await admin.createClient(app_('Growth 1000 charts', 'https://growth-b.example/cb'));
+    await admin.createClient(app_('Diary', 'https://x.example/my_cb'));
+    await admin.createClient(app_('Diary two', 'https://x.example/myXcb'));
+    await admin.createClient(BACKEND.metadata);
+    const names = async (query: Parameters<SmartAuthAdmin['listClients']>[0]) => {
+      const page = await admin.listClients(query);
+      return { names: page.items.map((c) => c.client_name), total: page.total };
+    };
+    expect(await names({ search: '100%' })).toEqual({ names: ['Growth 100% charts'], total: 1 });
+    expect(await names({ search: 'MY_CB' })).toEqual({ names: ['Diary'], total: 1 });
+    expect(await names({ search: 'GROWTH' })).toEqual({
+      names: ['Growth 100% charts', 'Growth 1000 charts'],
+      total: 2,
+    });
+    expect(await names({ search: 'growth', limit: 1, offset: 1 })).toEqual({
+      names: ['Growth 1000 charts'],
+      total: 2,
+    });
+    expect(await names({ search: 'growth-b.example' })).toEqual({
+      names: ['Growth 1000 charts'],
+      total: 1,
+    });
+    expect(await names({ clientType: 'confidential-symmetric' })).toEqual({
+      names: ['Host backend'],
+      total: 1,
+    });
+    expect((await names({ status: 'pending' })).total).toBe(0);
+    const id = (await admin.listClients({ search: 'diary two' })).items[0].client_id;
+    expect((await names({ search: id.toUpperCase() })).names).toEqual(['Diary two']);
+  });
+
+  it('lists the audit trail by time range; manages trusted issuers and shows signing keys', async () => {
+    const host = await boot(storage, []);
+    app = host.app;
+    const admin = app.get(SmartAuthAdmin);
+    const before = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const key = await makeKeyPair('ES256', 'idp-key');
+    const saved = await admin.saveTrustedIssuer(
+      {
+        issuer: 'https://idp.hospital.example',
+        jwks: jwksOf(key),
+        allowedSubjects: ['Practitioner/*'],
+        allowedScope: 'user/composition-*.rs',
+      },
+      { actor: 'console:sub-ada' },
+    );
+    expect(saved.createdAt).toBeGreaterThanOrEqual(before);
+    await expect(
+      admin.saveTrustedIssuer({
+        issuer: 'https://bad.example',
+        allowedSubjects: ['*'],
+        allowedScope: 'openid',
+      }),
+    ).rejects.toThrow(ClientMetadataError);
+    expect((await admin.listTrustedIssuers()).map((i) => i.issuer)).toEqual([
+      'https://idp.hospital.example',
+    ]);
+    await admin.removeTrustedIssuer('https://idp.hospital.example', { actor: 'console:sub-ada' });
+    await expect(admin.removeTrustedIssuer('https://idp.hospital.example')).rejects.toThrow(
+      OAuthError,
+    );
+    expect(await admin.listTrustedIssuers()).toEqual([]);
+
+    const keys = await admin.listSigningKeys();
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => k.state === 'active' && !('material' in k))).toBe(true);
+    const published = await admin.rotateSigningKeys();
+    const after = await admin.listSigningKeys();
+    expect(
+      after
+        .filter((k) => k.state === 'pending')
+        .map((k) => k.kid)
+        .sort(),
+    ).toEqual([...published].sort());
+    expect(after.filter((k) => k.state === 'retiring')).toHaveLength(keys.length);
+
+    const since = await admin.listAudit({ from: before, limit: 200 });
+    expect(since.items.map((e) => e.action)).toEqual([
+      'keys.rotate',
+      'trusted_issuer.delete',
+      'trusted_issuer.save',
+    ]);
+    const iso = await admin.listAudit({ from: new Date(before).toISOString(), to: Date.now() });
+    expect(iso.total).toBe(3);
+    expect((await admin.listAudit({ to: before, action: 'keys.rotate' })).total).toBe(0);
+    await expect(admin.listAudit({ from: 'last week' })).rejects.toThrow(
+      'from must be epoch milliseconds or an ISO 8601 time',
     );
   });
 });

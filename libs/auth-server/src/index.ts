@@ -62,7 +62,14 @@ export {
 } from './accounts/account.port.js';
 
 // What the admin API does, for the host's own code.
-export { SmartAuthAdmin, type SmartClientQuery, type SmartPage } from './admin/auth-admin.port.js';
+export {
+  SmartAuthAdmin,
+  type SmartClientQuery,
+  type SmartPage,
+  type SmartTrustedIssuerInput,
+} from './admin/auth-admin.port.js';
+export type { SmartSigningKeyInfo } from './keys/signing-key-info.types.js';
+export type { TrustedIssuer } from './persistence/records/trusted-issuer.record.js';
 export type { SmartAdminActor } from './audit/audit.types.js';
 export type { SmartSeedClient } from './options/seed-client.types.js';
 export { ClientViewDto } from './admin/dto/client-view.dto.js';

@@ -26,7 +26,8 @@ export class AuditController {
 
   @Get()
   @ApiOperation({
-    summary: 'Audit events, newest first; filter by action, target_id, target_type, actor',
+    summary:
+      'Audit events, newest first; filter by action, target_id, target_type, actor and time (from, to)',
   })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
@@ -39,6 +40,8 @@ export class AuditController {
       targetId: query.target_id,
       targetType: query.target_type,
       actor: query.actor,
+      from: query.from,
+      to: query.to,
     });
     return { items: page.items.map(toAuditEventView), total: page.total, limit, offset };
   }

@@ -1,4 +1,6 @@
 import type { AuditEvent, AuditQuery, SmartAdminActor } from '../audit/audit.types.js';
+import type { SmartSigningKeyInfo } from '../keys/signing-key-info.types.js';
+import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 import type { SmartSeedClient } from '../options/seed-client.types.js';
 import type { SmartLaunchContext } from '../vocabulary/launch-context.types.js';
 import type { ClientViewDto } from './dto/client-view.dto.js';
@@ -18,6 +20,18 @@ export interface SmartClientQuery {
   search?: string;
   status?: 'pending' | 'approved' | 'suspended';
   clientType?: 'public' | 'confidential-symmetric' | 'confidential-asymmetric';
+}
+
+/** A trusted assertion issuer of the RFC 7523 jwt-bearer grant, as `SmartAuthAdmin` saves it. */
+export interface SmartTrustedIssuerInput {
+  issuer: string;
+  /** Inline public JWKS; exactly one of `jwks` and `jwksUri`. */
+  jwks?: { keys: Record<string, unknown>[] };
+  jwksUri?: string;
+  /** Subject patterns it may assert (`*` = any; a trailing `*` matches a prefix). */
+  allowedSubjects: string[];
+  /** Space-separated scopes (SMART patterns) it may assert. */
+  allowedScope: string;
 }
 
 /**
@@ -58,6 +72,20 @@ export abstract class SmartAuthAdmin {
     clientId: string,
     options?: { overlapSeconds?: number; by?: SmartAdminActor },
   ): Promise<IssuedClientViewDto>;
+  /** The trusted issuers of the jwt-bearer grant, by issuer. */
+  abstract listTrustedIssuers(): Promise<TrustedIssuer[]>;
+  /**
+   * Registers (or replaces) a trusted issuer after validating its keys and scopes
+   * (`ClientMetadataError` naming the field when invalid).
+   */
+  abstract saveTrustedIssuer(
+    input: SmartTrustedIssuerInput,
+    by?: SmartAdminActor,
+  ): Promise<TrustedIssuer>;
+  /** Removes a trusted issuer (a 404 `OAuthError`, `not_found`, when unknown). */
+  abstract removeTrustedIssuer(issuer: string, by?: SmartAdminActor): Promise<void>;
+  /** The published token-signing keys (not the cookie secrets), by algorithm, newest first. */
+  abstract listSigningKeys(): Promise<SmartSigningKeyInfo[]>;
   /** Publishes new signing keys (signing with them starts after the publish delay); their kids. */
   abstract rotateSigningKeys(by?: SmartAdminActor): Promise<string[]>;
   /** Creates an EHR launch handle for `clientId` (or any client). */

@@ -13,25 +13,19 @@ import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
 import type { SmartSeedClient } from '../options/seed-client.types.js';
-import { SmartAuthAdmin, type SmartClientQuery, type SmartPage } from './auth-admin.port.js';
-import type { SmartClient } from '../clients/client.types.js';
+import {
+  SmartAuthAdmin,
+  type SmartClientQuery,
+  type SmartPage,
+  type SmartTrustedIssuerInput,
+} from './auth-admin.port.js';
+import type { SmartSigningKeyInfo } from '../keys/signing-key-info.types.js';
+import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
+import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import { toClientView, type ClientViewDto } from './dto/client-view.dto.js';
 import { toIssuedClientView, type IssuedClientViewDto } from './dto/issued-client-view.dto.js';
 
 const HOST: SmartAdminActor = { actor: 'host' };
-
-/** Whether a client matches the filters of a query. */
-function clientFilter(query: SmartClientQuery): (client: SmartClient) => boolean {
-  const text = query.search?.trim().toLowerCase();
-  return (client) =>
-    (!query.status || client.status === query.status) &&
-    (!query.clientType || client.clientType === query.clientType) &&
-    (!text ||
-      [client.clientId, client.metadata.client_name ?? '', ...(client.metadata.redirect_uris ?? [])]
-        .join('\n')
-        .toLowerCase()
-        .includes(text));
-}
 
 /** {@link SmartAuthAdmin} over the services the admin API uses; also seeds the `clients` option. */
 @Injectable()
@@ -47,6 +41,7 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
     private readonly host: EngineKeys,
     private readonly launches: LaunchService,
     private readonly audit: AuditTrailService,
+    private readonly issuers: TrustedIssuerService,
   ) {
     super();
   }
@@ -77,27 +72,11 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
   }
 
   async listClients(query: SmartClientQuery = {}): Promise<SmartPage<ClientViewDto>> {
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    if (!query.search && !query.status && !query.clientType) {
-      const { items, total } = await this.clients.list({ limit, offset });
-      return { items: items.map(toClientView), total };
-    }
-    const matching = (await this.allClients()).filter(clientFilter(query));
-    return {
-      items: matching.slice(offset, offset + limit).map(toClientView),
-      total: matching.length,
-    };
-  }
-
-  /** Every client, oldest first (read a page at a time; a registry holds hundreds, not millions). */
-  private async allClients(): Promise<SmartClient[]> {
-    const all: SmartClient[] = [];
-    for (;;) {
-      const { items, total } = await this.clients.list({ limit: 500, offset: all.length });
-      all.push(...items);
-      if (items.length === 0 || all.length >= total) return all;
-    }
+    const { items, total } = await this.clients.list(
+      { limit: query.limit ?? 50, offset: query.offset ?? 0 },
+      { search: query.search, status: query.status, clientType: query.clientType },
+    );
+    return { items: items.map(toClientView), total };
   }
 
   async getClient(clientId: string): Promise<ClientViewDto> {
@@ -134,6 +113,25 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
       options.overlapSeconds,
     );
     return toIssuedClientView(issued);
+  }
+
+  listTrustedIssuers(): Promise<TrustedIssuer[]> {
+    return this.issuers.list();
+  }
+
+  saveTrustedIssuer(
+    input: SmartTrustedIssuerInput,
+    by: SmartAdminActor = HOST,
+  ): Promise<TrustedIssuer> {
+    return this.issuers.register(input, by);
+  }
+
+  removeTrustedIssuer(issuer: string, by: SmartAdminActor = HOST): Promise<void> {
+    return this.issuers.unregister(issuer, by);
+  }
+
+  listSigningKeys(): Promise<SmartSigningKeyInfo[]> {
+    return this.keys.describe();
   }
 
   async rotateSigningKeys(by: SmartAdminActor = HOST): Promise<string[]> {

@@ -1,4 +1,3 @@
-import { OAuthError } from '../errors/oauth.error.js';
 import {
   Body,
   Controller,
@@ -10,18 +9,15 @@ import {
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
+import { OAuthError } from '../errors/oauth.error.js';
 import { ApiOperation, ApiTags } from './openapi.decorators.js';
-import { parseScopes } from '@smart-openehr/scopes';
 import { AdminActor } from './admin-actor.decorator.js';
 import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminScopes } from './admin-scopes.decorator.js';
 import { AdminValidationPipe } from './admin-validation.pipe.js';
-import { AuditTrailService } from '../audit/audit-trail.service.js';
-import { ClientMetadataError } from '../errors/client-metadata.error.js';
+import { SmartAuthAdmin } from './auth-admin.port.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
-import { validateClientJwks } from '../clients/jwks.validator.js';
 import { TrustedIssuerDto } from './dto/trusted-issuer.dto.js';
-import { TrustedIssuerService } from '../trusted-issuers/trusted-issuer.service.js';
 import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 
@@ -32,69 +28,35 @@ import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 @UseFilters(AdminErrorFilter)
 @UsePipes(AdminValidationPipe)
 export class TrustedIssuersController {
-  constructor(
-    private readonly issuers: TrustedIssuerService,
-    private readonly audit: AuditTrailService,
-  ) {}
+  constructor(private readonly admin: SmartAuthAdmin) {}
 
   @Get()
   @ApiOperation({ summary: 'List trusted issuers' })
   async list(): Promise<{ items: TrustedIssuer[] }> {
-    return { items: await this.issuers.list() };
+    return { items: await this.admin.listTrustedIssuers() };
   }
 
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register (or replace) a trusted issuer' })
-  async save(
-    @Body() dto: TrustedIssuerDto,
-    @AdminActor() actor: SmartAdminActor,
-  ): Promise<TrustedIssuer> {
-    if (Boolean(dto.jwks) === Boolean(dto.jwks_uri)) {
-      throw new ClientMetadataError('jwks', 'exactly one of jwks and jwks_uri is required');
-    }
-    const jwks = dto.jwks ? await validateClientJwks(dto.jwks) : undefined;
-    const invalid = parseScopes(dto.allowed_scope).invalid[0];
-    if (invalid)
-      throw new ClientMetadataError(
-        'allowed_scope',
-        `${invalid.raw} is invalid: ${invalid.reason}`,
-      );
-    const before = await this.issuers.find(dto.issuer);
-    const saved = await this.issuers.save({
-      issuer: dto.issuer,
-      jwks: jwks,
-      jwksUri: dto.jwks_uri,
-      allowedSubjects: dto.allowed_subjects,
-      allowedScope: dto.allowed_scope,
-      createdAt: before?.createdAt ?? Date.now(),
-    });
-    await this.audit.record({
-      actor: actor.actor,
-      action: 'trusted_issuer.save',
-      targetType: 'trusted_issuer',
-      targetId: dto.issuer,
-      before,
-      after: saved,
-    });
-    return saved;
+  save(@Body() dto: TrustedIssuerDto, @AdminActor() by: SmartAdminActor): Promise<TrustedIssuer> {
+    return this.admin.saveTrustedIssuer(
+      {
+        issuer: dto.issuer,
+        jwks: dto.jwks,
+        jwksUri: dto.jwks_uri,
+        allowedSubjects: dto.allowed_subjects,
+        allowedScope: dto.allowed_scope,
+      },
+      by,
+    );
   }
 
   @Delete()
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a trusted issuer (`?issuer=`)' })
-  async remove(
-    @Query('issuer') issuer: string,
-    @AdminActor() actor: SmartAdminActor,
-  ): Promise<void> {
-    if (typeof issuer !== 'string' || !(await this.issuers.remove(issuer))) {
-      throw OAuthError.notFound('no such trusted issuer');
-    }
-    await this.audit.record({
-      actor: actor.actor,
-      action: 'trusted_issuer.delete',
-      targetType: 'trusted_issuer',
-      targetId: issuer,
-    });
+  async remove(@Query('issuer') issuer: unknown, @AdminActor() by: SmartAdminActor): Promise<void> {
+    if (typeof issuer !== 'string') throw OAuthError.notFound('no such trusted issuer');
+    await this.admin.removeTrustedIssuer(issuer, by);
   }
 }

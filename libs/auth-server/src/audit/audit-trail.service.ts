@@ -4,6 +4,7 @@ import {
   type AuditEventRecord,
 } from '../persistence/repositories/audit-event.repository.js';
 import type { StorageTransaction } from '../persistence/transaction.runner.js';
+import { parseAuditTime } from './audit-time.parser.js';
 import { newAuditEventId } from './audit-event.id.js';
 import { redactSecrets } from './audit.redactor.js';
 import type { AuditEvent, AuditEventInput, AuditQuery } from './audit.types.js';
@@ -40,9 +41,17 @@ export class AuditTrailService {
     return toAuditEvent(row);
   }
 
-  /** A page of events, newest first, optionally filtered. */
+  /** A page of events, newest first, optionally filtered (the time range in the query too). */
   async list(query: AuditQuery): Promise<{ items: AuditEvent[]; total: number }> {
-    const { items, total } = await this.events.page(query, {
+    const filter = {
+      action: query.action,
+      targetType: query.targetType,
+      targetId: query.targetId,
+      actor: query.actor,
+      from: parseAuditTime('from', query.from),
+      to: parseAuditTime('to', query.to),
+    };
+    const { items, total } = await this.events.page(filter, {
       limit: query.limit,
       offset: query.offset,
     });

@@ -35,6 +35,10 @@ export interface AuditQuery {
   targetType?: string;
   targetId?: string;
   actor?: string;
+  /** Events at or after this time: epoch milliseconds or an ISO 8601 time (`2026-03-01T00:00Z`). */
+  from?: number | string;
+  /** Events at or before this time: epoch milliseconds or an ISO 8601 time. */
+  to?: number | string;
 }
 
 /** Who makes a change, as written to the audit trail (`host` when not given). */

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ExpiringCache } from '../common/expiring.cache.js';
 import type { ClientEntity } from '../persistence/client.entity.js';
 import { ChangeNoticesService } from '../persistence/change-notices.service.js';
-import { ClientRepository } from '../persistence/repositories/client.repository.js';
+import {
+  ClientRepository,
+  type ClientFilter,
+} from '../persistence/repositories/client.repository.js';
 import { TransactionRunner, type StorageTransaction } from '../persistence/transaction.runner.js';
 import { CLIENT_CHANGE_CHANNEL } from '../persistence/change-notice.listener.js';
 import { verifyClientSecret } from './client-secret.hasher.js';
@@ -127,12 +130,12 @@ export class ClientRegistryService {
     return current || previous;
   }
 
-  /** A page of clients, oldest first. */
-  async list(page: {
-    limit: number;
-    offset: number;
-  }): Promise<{ items: SmartClient[]; total: number }> {
-    const { items, total } = await this.clients.page(page);
+  /** A page of clients, oldest first, matching `filter`. */
+  async list(
+    page: { limit: number; offset: number },
+    filter?: ClientFilter,
+  ): Promise<{ items: SmartClient[]; total: number }> {
+    const { items, total } = await this.clients.page(page, filter);
     return { items: items.map(toClient), total };
   }
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
 import type { ClientEntity } from '../persistence/client.entity.js';
+import type { ClientFilter } from '../persistence/repositories/client.repository.js';
 import type { Revocation } from '../persistence/records/revocation.record.js';
 import { RevocationListService } from '../revocation/revocation-list.service.js';
 import { buildClientAuditEvent } from './client-audit.builder.js';
@@ -72,8 +73,12 @@ export class ClientsService {
     return { client, clientSecret: secret };
   }
 
-  list(page: { limit: number; offset: number }): Promise<{ items: SmartClient[]; total: number }> {
-    return this.registry.list(page);
+  /** A page of clients, oldest first, matching `filter` (search, status, client type). */
+  list(
+    page: { limit: number; offset: number },
+    filter?: ClientFilter,
+  ): Promise<{ items: SmartClient[]; total: number }> {
+    return this.registry.list(page, filter);
   }
 
   async getOrFail(clientId: string): Promise<SmartClient> {

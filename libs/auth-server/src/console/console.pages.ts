@@ -7,9 +7,9 @@ import {
   type PageView,
 } from '../pages/page.layout.js';
 
-/** The console's sections, in the order of its navigation (more follow: issue 18). */
-export type ConsoleSection = 'apps';
-const SECTIONS: readonly ConsoleSection[] = ['apps'];
+/** The console's sections, in the order of its navigation. */
+export type ConsoleSection = 'apps' | 'launches' | 'issuers' | 'keys' | 'audit';
+const SECTIONS: readonly ConsoleSection[] = ['apps', 'launches', 'issuers', 'keys', 'audit'];
 
 /** What every signed-in console page shows around its content. */
 export interface ConsoleFrame {

@@ -5,6 +5,7 @@ import {
   SigningKeyRepository,
   type SigningKeyRecord,
 } from '../persistence/repositories/signing-key.repository.js';
+import type { SmartSigningKeyInfo } from './signing-key-info.types.js';
 import { KeyCipher } from './key.cipher.js';
 import { TOKEN_SIGNING_ALGS, type SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
@@ -93,6 +94,22 @@ export class SigningKeysService {
       await this.keys.retire(row.kid, retireAt);
     }
     return kids;
+  }
+
+  /** The live token-signing keys (no cookie secrets, no material), by algorithm, newest first. */
+  async describe(now = Date.now()): Promise<SmartSigningKeyInfo[]> {
+    const rows = (await this.keys.list()).filter(
+      (r) => r.alg !== COOKIE && (r.retireAt === null || num(r.retireAt) > now),
+    );
+    rows.sort((a, b) => a.alg.localeCompare(b.alg) || b.activateAt - a.activateAt);
+    return rows.map((r) => ({
+      kid: r.kid,
+      alg: r.alg,
+      state: r.retireAt !== null ? 'retiring' : r.activateAt > now ? 'pending' : 'active',
+      createdAt: r.createdAt,
+      activateAt: r.activateAt,
+      retireAt: r.retireAt,
+    }));
   }
 
   private async insertKey(

@@ -11,10 +11,7 @@ export interface ConsoleMessages {
     signedIn: string;
     continue: string;
   };
-  nav: {
-    label: string;
-    apps: string;
-  };
+  nav: Record<'label' | 'apps' | 'launches' | 'issuers' | 'keys' | 'audit', string>;
   signedInAs(user: string): string;
   signOut: string;
   signedOut: string;
@@ -84,11 +81,84 @@ export interface ConsoleMessages {
     cancel: string;
     done(app: string): string;
   };
+  launches: {
+    heading: string;
+    intro: string;
+    app: string;
+    anyApp: string;
+    ehrId: string;
+    patient: string;
+    contextHint: string;
+    launchUrl: string;
+    launchUrlHint: string;
+    create: string;
+    created(app: string): string;
+    handle: string;
+    expiresIn(seconds: number): string;
+    open: string;
+    parameters: string;
+    needContext: string;
+    badLaunchUrl: string;
+    another: string;
+  };
+  issuers: {
+    heading: string;
+    intro: string;
+    none: string;
+    issuer: string;
+    keys: string;
+    subjects: string;
+    scope: string;
+    jwksInline(count: number): string;
+    removeButton: string;
+    remove(issuer: string): string;
+    removed(issuer: string): string;
+    saved(issuer: string): string;
+    addHeading: string;
+    jwksUri: string;
+    jwks: string;
+    keysHint: string;
+    subjectsHint: string;
+    scopeHint: string;
+    add: string;
+    badJwks: string;
+  };
+  keys: {
+    heading: string;
+    intro: string;
+    alg: string;
+    kid: string;
+    state: string;
+    age: string;
+    retires: string;
+    states: Record<'active' | 'pending' | 'retiring', string>;
+    /** A key's age, from its activation (negative: not active yet). */
+    ageOf(days: number, hours: number): string;
+    activatesAt(time: string): string;
+    rotateHeading: string;
+    rotateIntro: string;
+    rotate: string;
+    confirmHeading: string;
+    confirmText: string;
+    confirm: string;
+    cancel: string;
+    rotated(count: number): string;
+  };
   audit: {
+    heading: string;
+    filters: string;
+    from: string;
+    to: string;
+    app: string;
+    action: string;
+    actor: string;
     when: string;
     who: string;
     what: string;
+    target: string;
     details: string;
+    count(total: number): string;
+    none: string;
   };
   /** A change the server refused (invalid input): the server's reason in English. */
   rejected: { title: string; message(reason: string): string };

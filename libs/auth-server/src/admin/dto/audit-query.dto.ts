@@ -29,4 +29,22 @@ export class AuditQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(255)
   actor?: string;
+
+  @ApiPropertyOptional({
+    description: 'events at or after this time: epoch milliseconds or ISO 8601 (`2026-03-01`)',
+    example: '2026-03-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'events at or before this time: epoch milliseconds or ISO 8601',
+    example: '1772409600000',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
 }

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
+  Between,
   DataSource,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+  type FindOperator,
   type EntitySubscriberInterface,
   type FindOptionsWhere,
   type InsertEvent,
@@ -21,12 +25,22 @@ export interface AuditEventRecord {
   details: string | null;
 }
 
-/** Exact-match filters of an audit query. */
+/** Filters of an audit query: exact matches, and a time range (epoch ms, both ends included). */
 export interface AuditEventFilter {
   action?: string;
   targetType?: string;
   targetId?: string;
   actor?: string;
+  from?: number;
+  to?: number;
+}
+
+/** `at` within `from`..`to` (either end open when not given). */
+function timeRange(from?: number, to?: number): FindOperator<number> | undefined {
+  if (from !== undefined && to !== undefined) return Between(from, to);
+  if (from !== undefined) return MoreThanOrEqual(from);
+  if (to !== undefined) return LessThanOrEqual(to);
+  return undefined;
 }
 
 /** Told of every audit row inserted through this data source (whatever wrote it). */
@@ -56,6 +70,8 @@ export class AuditEventRepository {
     if (filter.targetType) where.targetType = filter.targetType;
     if (filter.targetId) where.targetId = filter.targetId;
     if (filter.actor) where.actor = filter.actor;
+    const at = timeRange(filter.from, filter.to);
+    if (at) where.at = at;
     const [rows, total] = await guardDb(() =>
       this.dataSource.getRepository(AuditEventEntity).findAndCount({
         where,
