@@ -63,8 +63,8 @@ export async function runObservability({
   const summary = {};
   for (const scenario of ['s1', 's2']) {
     const [off, on] = started.map((v) => ({
-      okRps: median(v[scenario].map((r) => r.okRps)),
-      usPerReq: median(v[scenario].map((r) => r.cpu?.serverUsPerReq)),
+      okRps: round(median(v[scenario].map((r) => r.okRps)) ?? 0, 0) || undefined,
+      usPerReq: round(median(v[scenario].map((r) => r.cpu?.serverUsPerReq)) ?? 0, 0) || undefined,
       runs: v[scenario].map((r) => ({
         okRps: r.okRps,
         usPerReq: r.cpu?.serverUsPerReq,

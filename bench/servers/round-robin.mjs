@@ -8,7 +8,9 @@ const upstreams = (process.env.BENCH_UPSTREAMS ?? '')
   .filter(Boolean)
   .map((u) => new URL(u));
 if (upstreams.length === 0) throw new Error('BENCH_UPSTREAMS is empty');
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+// Idle upstream sockets are dropped after 4 s, before Node's default keepAliveTimeout (5 s) closes
+// them on the server's side: a request sent on a socket the server is closing would fail (502).
+const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000, scheduling: 'lifo' });
 let next = 0;
 
 createServer((req, res) => {
@@ -28,7 +30,8 @@ createServer((req, res) => {
       answer.pipe(res);
     },
   );
-  forward.on('error', () => {
+  forward.on('error', (err) => {
+    process.stderr.write(`upstream ${target.host}: ${err.code ?? err.message}\n`);
     if (!res.headersSent) res.writeHead(502).end();
     else res.destroy();
   });

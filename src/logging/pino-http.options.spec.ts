@@ -32,7 +32,7 @@ describe('log lines carry the active trace', () => {
 });
 
 describe('request log lines keep credentials out', () => {
-  it('logs method, path and status; never the Authorization, Cookie or Set-Cookie values', async () => {
+  it("logs method, path and status; never the Authorization, Cookie, Set-Cookie values or a redirect's query", async () => {
     const { pinoHttp } = await import('pino-http');
     const { createServer } = await import('node:http');
     const { Writable } = await import('node:stream');
@@ -48,6 +48,7 @@ describe('request log lines keep credentials out', () => {
     const server = createServer((req, res) => {
       log(req, res);
       res.setHeader('Set-Cookie', 'session=secret-cookie-value; HttpOnly');
+      res.setHeader('Location', 'https://app.example/cb?code=secret-auth-code&state=s#frag');
       res.end('ok');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -67,8 +68,14 @@ describe('request log lines keep credentials out', () => {
     expect(line!.req).toEqual({ id: 'req-0001', method: 'GET', url: '/auth/token' });
     expect(line!.res.statusCode).toBe(200);
     expect(line!.res.headers['set-cookie']).toBe('[redacted]');
+    expect(line!.res.headers.location).toBe('https://app.example/cb');
     const text = JSON.stringify(lines);
-    for (const secret of ['secret-bearer-token', 'secret-cookie-value', 'secret-code']) {
+    for (const secret of [
+      'secret-bearer-token',
+      'secret-cookie-value',
+      'secret-code',
+      'secret-auth-code',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -21,6 +21,17 @@ export function traceFields(): Record<string, string> {
   };
 }
 
+/** A response's headers for the log: no cookie value, no query or fragment of a `Location`. */
+function withoutSecrets(headers: Record<string, unknown>): Record<string, unknown> {
+  const safe = { ...headers };
+  if ('set-cookie' in safe) safe['set-cookie'] = '[redacted]';
+  for (const name of ['location', 'content-location']) {
+    const value = safe[name];
+    if (typeof value === 'string') safe[name] = value.split(/[?#]/)[0];
+  }
+  return safe;
+}
+
 /**
  * Structured JSON request logs with a request id (taken from `X-Request-Id` when well-formed),
  * and the trace ids of the active span on every line (`traceFields`).
@@ -37,7 +48,8 @@ export function pinoHttpOptions(level: string): Options {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     // Serializers instead of pino's `redact`: the request line keeps no header and no query, the
-    // response line no cookie value; `redact` would run on every request's child logger (~10 µs).
+    // response line no cookie value and no query of a redirect (authorization codes travel there);
+    // `redact` would run on every request's child logger (~10 µs).
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({
         id: req.id,
@@ -46,10 +58,7 @@ export function pinoHttpOptions(level: string): Options {
       }),
       res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
         statusCode: res.statusCode,
-        headers:
-          res.headers && 'set-cookie' in res.headers
-            ? { ...res.headers, 'set-cookie': '[redacted]' }
-            : res.headers,
+        headers: res.headers && withoutSecrets(res.headers),
       }),
     },
   };

@@ -70,6 +70,25 @@ describe('admin API with access tokens of the identity server', () => {
     expect((await listClients(await keycloakToken())).status).toBe(200);
   });
 
+  it('an ID token of the identity server is no access token: 401, even with the audience and role', async () => {
+    const idToken = await keycloakToken({ typ: 'ID', nonce: 'n-1', aud: AUDIENCE });
+    expect((await listClients(idToken)).status).toBe(401);
+    const untyped = await keycloakToken({ typ: undefined });
+    expect((await listClients(untyped)).status).toBe(401);
+    const rfc9068 = await idp.sign(
+      {
+        iss: idp.issuer,
+        aud: AUDIENCE,
+        sub: 'kc-admin-2',
+        iat: now(),
+        exp: now() + 300,
+        realm_access: { roles: [ROLE] },
+      },
+      { typ: 'at+jwt' },
+    );
+    expect((await listClients(rfc9068)).status).toBe(200);
+  });
+
   it('a user holding the role as a client role of the configured client gets 200', async () => {
     const token = await keycloakToken({
       realm_access: { roles: [] },

@@ -93,6 +93,7 @@ describe('back-channel logout from the identity server', () => {
         iss: idp.issuer,
         aud: idp.clientId,
         iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(Date.now() / 1000) + 120,
         jti: randomUUID(),
         sub: SUB,
         events: { [EVENT]: {} },
@@ -205,6 +206,7 @@ describe('back-channel logout from the identity server', () => {
     ['no iat', () => logoutToken({ iat: undefined })],
     ['an iat too old', () => logoutToken({ iat: Math.floor(Date.now() / 1000) - 3600 })],
     ['an expired exp', () => logoutToken({ exp: Math.floor(Date.now() / 1000) - 120 })],
+    ['no exp', () => logoutToken({ exp: undefined })],
     ['the wrong typ', () => logoutToken({}, { typ: 'at+jwt' })],
     [
       'a signature by another key',
@@ -214,6 +216,7 @@ describe('back-channel logout from the identity server', () => {
           iss: idp.issuer,
           aud: idp.clientId,
           iat: Math.floor(Date.now() / 1000),
+          exp: Math.floor(Date.now() / 1000) + 120,
           jti: randomUUID(),
           sub: SUB,
           events: { [EVENT]: {} },

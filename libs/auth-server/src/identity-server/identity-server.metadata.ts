@@ -46,6 +46,19 @@ export class IdentityServerMetadata {
     return this.config;
   }
 
+  /**
+   * The algorithms its ID tokens (and logout tokens) may be signed with: the asymmetric ones of
+   * its `id_token_signing_alg_values_supported`, else RS256 (OpenID Connect's default).
+   */
+  async idTokenAlgorithms(): Promise<string[]> {
+    const listed = (await this.configuration()).serverMetadata()
+      .id_token_signing_alg_values_supported;
+    const asymmetric = (listed ?? []).filter((alg) =>
+      /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(alg),
+    );
+    return asymmetric.length > 0 ? asymmetric : ['RS256'];
+  }
+
   /** The identity server's published keys, for verifying the JWTs it signs. */
   async keys(): Promise<JWTVerifyGetKey> {
     if (this.jwks) return this.jwks;

@@ -19,15 +19,18 @@ const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
 export interface LogoutRequest {
   sub?: string;
   sid?: string;
+  /** The token's replay record (forget it when the logout fails, so the identity server may retry). */
+  replayKey: string;
 }
 
 const invalid = (description: string) => OAuthError.invalidRequest(description);
 
 /**
  * Validates a back-channel logout token exactly as OpenID Connect Back-Channel Logout 1.0
- * section 2.6 lists: signed by the identity server (its JWKS, never `alg: none`), `typ` absent,
- * `JWT` or `logout+jwt`, `iss` = the identity server, `aud` = our client id, `iat` present and
- * recent, `exp` (when present) not passed, `jti` present and not seen before, `events` holding
+ * section 2.6 lists: signed by the identity server (its JWKS) with an algorithm it signs ID tokens
+ * with (its `id_token_signing_alg_values_supported`, else RS256), `typ` absent, `JWT` or
+ * `logout+jwt`, `iss` = the identity server, `aud` = our client id, `iat` present and recent, `exp`
+ * present and not passed, `jti` present and not seen before, `events` holding
  * the back-channel logout event as an object, `sub` and/or `sid`, and no `nonce`. Any failure is
  * `invalid_request` (400).
  * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation
@@ -48,7 +51,8 @@ export class LogoutTokenVerifier {
     const { payload, protectedHeader } = await jwtVerify(token, keys, {
       issuer: idp.issuer,
       audience: idp.clientId,
-      requiredClaims: ['iat', 'jti'],
+      algorithms: await this.metadata.idTokenAlgorithms(),
+      requiredClaims: ['iat', 'exp', 'jti'],
       maxTokenAge: LOGOUT_TOKEN_MAX_AGE_SECONDS,
       clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
     }).catch((err: unknown) => {
@@ -59,17 +63,19 @@ export class LogoutTokenVerifier {
       throw invalid('the logout token has the wrong typ');
     }
     const request = checkClaims(payload);
-    const id = createHash('sha256').update(`${idp.issuer}\n${payload.jti}`).digest('base64url');
+    const replayKey = createHash('sha256')
+      .update(`${idp.issuer}\n${payload.jti}`)
+      .digest('base64url');
     const ttl = LOGOUT_TOKEN_MAX_AGE_SECONDS + 2 * ASSERTION_CLOCK_SKEW_SECONDS;
-    if (!(await this.logins.firstUseOfLogoutToken(id, ttl))) {
+    if (!(await this.logins.firstUseOfLogoutToken(replayKey, ttl))) {
       throw invalid('the logout token was used before (jti)');
     }
-    return request;
+    return { ...request, replayKey };
   }
 }
 
 /** The claims section 2.4 requires beside the JWT ones jose checked. */
-function checkClaims(payload: JWTPayload): LogoutRequest {
+function checkClaims(payload: JWTPayload): Omit<LogoutRequest, 'replayKey'> {
   const events = payload.events;
   const event =
     events !== null && typeof events === 'object' && !Array.isArray(events)

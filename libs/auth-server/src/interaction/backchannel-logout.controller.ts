@@ -44,14 +44,20 @@ export class BackchannelLogoutController {
   @Header('Cache-Control', 'no-store')
   async logout(@Body() form: Record<string, unknown>, @Req() req: Request): Promise<void> {
     if (!this.metadata.enabled) throw new NotFoundException();
-    const { sub, sid } = await this.verifier.verify(form?.logout_token);
-    // A token naming only the provider's session: the account that signed in through it.
-    const subject = sub ?? (sid ? await this.logins.findSessionSubject(sid) : undefined);
-    if (subject) {
-      await this.users.logoutUser(subject, {
-        actor: IDENTITY_SERVER_ACTOR,
-        requestId: requestIdOf(req),
-      });
+    const { sub, sid, replayKey } = await this.verifier.verify(form?.logout_token);
+    try {
+      // A token naming only the provider's session: the account that signed in through it.
+      const subject = sub ?? (sid ? await this.logins.findSessionSubject(sid) : undefined);
+      if (subject) {
+        await this.users.logoutUser(subject, {
+          actor: IDENTITY_SERVER_ACTOR,
+          requestId: requestIdOf(req),
+        });
+      }
+    } catch (err) {
+      // Not done: the identity server may send the same token again (the steps are idempotent).
+      await this.logins.forgetLogoutToken(replayKey).catch(() => undefined);
+      throw err;
     }
   }
 }

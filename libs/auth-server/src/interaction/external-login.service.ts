@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import * as oidc from 'openid-client';
-import type { SmartAccountClaims } from '../accounts/account.port.js';
+import { AccountResolver, type SmartAccountClaims } from '../accounts/account.port.js';
 import { accountFromClaims } from '../identity-server/identity-claims.mapper.js';
 import { IdentityServerMetadata } from '../identity-server/identity-server.metadata.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
@@ -19,7 +19,10 @@ interface PendingLogin {
 export const CONSOLE_LOGIN_PREFIX = 'admin-console:';
 
 /** Records how a callback ended on its span (`smart.login.outcome`); no account id. */
-function outcome(span: Span, value: 'success' | 'unknown_state' | 'no_subject'): undefined {
+function outcome(
+  span: Span,
+  value: 'success' | 'unknown_state' | 'no_subject' | 'local_subject',
+): undefined {
   span.setAttribute('smart.login.outcome', value);
   return undefined;
 }
@@ -37,6 +40,7 @@ export class ExternalLoginService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly logins: ExternalLoginRepository,
     private readonly metadata: IdentityServerMetadata,
+    @Optional() private readonly host?: AccountResolver,
   ) {}
 
   get enabled(): boolean {
@@ -91,7 +95,7 @@ export class ExternalLoginService {
       const state = query.get('state') ?? '';
       const login = (await this.logins.findPending(state)) as PendingLogin | undefined;
       if (!login || login.uid !== uid) return outcome(span, 'unknown_state');
-      await this.logins.deletePending(state);
+      if (!(await this.logins.takePending(state))) return outcome(span, 'unknown_state');
       const callback = new URL(this.redirectUri);
       callback.search = query.toString();
       const config = await this.configuration();
@@ -109,6 +113,15 @@ export class ExternalLoginService {
       );
       // Claim names only: values are personal data.
       for (const problem of problems) this.logger.warn(`claim left out: ${problem}`);
+      // With both logins, accounts of both kinds live side by side under their subjects: an
+      // identity server subject that is a local account's would take that account over.
+      if (
+        this.options.externalLogin!.passwordLogin &&
+        (await this.host?.findAccount(account.sub))
+      ) {
+        this.logger.warn('identity server login refused: its subject is a local account');
+        return outcome(span, 'local_subject');
+      }
       await this.logins.saveAccount(
         account.sub,
         { ...account },

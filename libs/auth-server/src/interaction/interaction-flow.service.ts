@@ -135,8 +135,11 @@ export class InteractionFlowService {
       if (!redeemed.ok) return refuse('invalid_request', 'launch was already used or has expired');
       context = redeemed.context;
     } else {
-      // A pick exists only where the picker was shown: for a patient (or episode) launch scope.
-      const picked = scopes.some(
+      // A pick exists only where the picker was shown: for a requested patient (or episode)
+      // launch scope (requested, not granted: unticking it keeps the patient of `patient/` scopes).
+      const picked = parseScopes(scopeParam(details), {
+        extraScopes: this.options.extraScopes,
+      }).valid.some(
         (s) => s.kind === 'launch' && (s.context === 'patient' || s.context === 'episode'),
       );
       context = await this.picker.grantContext(details.uid, account, picked);

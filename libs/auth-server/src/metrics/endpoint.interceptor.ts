@@ -20,7 +20,7 @@ const ENDPOINT_KEY = 'smart:observed-endpoint';
 /**
  * Observes a Nest-served endpoint as the engine's are observed (`provider/hooks/metrics.hook.ts`
  * and `tracing.hook.ts`): a `smart-auth <endpoint>` span around the handler, and, with metrics on,
- * its duration until the response is sent (error responses included) and the OAuth errors it throws.
+ * its duration until the response is sent or the connection closes (error responses included) and the OAuth errors it throws.
  */
 export const Observed = (endpoint: MeasuredEndpoint) =>
   applyDecorators(SetMetadata(ENDPOINT_KEY, endpoint), UseInterceptors(EndpointInterceptor));
@@ -42,7 +42,8 @@ export class EndpointInterceptor implements NestInterceptor {
     const { parent, kind } = requestContext(req.headers);
     const span = tracer.startSpan(`smart-auth ${endpoint}`, { kind }, parent);
     span.setAttribute('smart.endpoint', endpoint);
-    res.once('finish', () => {
+    // 'close' also comes for an aborted connection, which never finishes.
+    res.once('close', () => {
       this.metrics.requestDone(endpoint, res.statusCode, started);
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -46,6 +46,7 @@ describe(resolveExternalLogin.name, () => {
     [{ admin: 'smart-admin' }, 'externalLogin.admin'],
     [{ admin: { audience: '', role: 'r' } }, 'externalLogin.admin.audience'],
     [{ admin: { audience: 'a' } }, 'externalLogin.admin.role'],
+    [{ admin: { audience: 'smart', role: 'r' } }, 'externalLogin.admin.audience'],
     [{ claims: [] }, 'externalLogin.claims'],
     [{ claims: { ehrId: '' } }, 'externalLogin.claims.ehrId'],
     [{ claims: { fhirUser: 'a..b' } }, 'externalLogin.claims.fhirUser'],

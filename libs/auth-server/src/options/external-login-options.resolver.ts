@@ -74,6 +74,13 @@ export function resolveExternalLogin(
       throw new SmartAuthConfigError(`externalLogin.${key}`, 'is required');
     }
   }
+  const admin = resolveAdmin(idp.admin);
+  if (admin && admin.audience === idp.clientId) {
+    throw new SmartAuthConfigError(
+      'externalLogin.admin.audience',
+      "must not be this server's own client id at the identity server (its ID tokens carry that audience)",
+    );
+  }
   return {
     issuer,
     clientId: idp.clientId!,
@@ -82,6 +89,6 @@ export function resolveExternalLogin(
     claims: resolveClaims(idp.claims),
     userinfo: bool('externalLogin.userinfo', idp.userinfo ?? D.userinfo),
     passwordLogin: bool('externalLogin.passwordLogin', idp.passwordLogin ?? D.passwordLogin),
-    admin: resolveAdmin(idp.admin),
+    admin,
   };
 }

@@ -27,7 +27,7 @@ async function assertPublicHost(host: string): Promise<void> {
 /**
  * Fetch for remote keys: refuses hosts that resolve to special-use addresses unless allowed (the
  * engine's dispatcher also checks at connect time), refuses redirects (which could move to
- * another host), and caps time and body size. Each fetch is a `jwks fetch` client span.
+ * another host), and caps time and body size. Each fetch is a `jwks fetch` client span (its URL without credentials or query).
  * @see https://github.com/panva/node-oidc-provider/tree/main/docs#fetch
  */
 export function guardedFetch(policy: FetchPolicy): GuardedFetch {
@@ -38,7 +38,10 @@ export function guardedFetch(policy: FetchPolicy): GuardedFetch {
       'jwks fetch',
       {
         kind: SpanKind.CLIENT,
-        attributes: { 'http.request.method': 'GET', 'url.full': target.href },
+        attributes: {
+          'http.request.method': 'GET',
+          'url.full': `${target.origin}${target.pathname}`,
+        },
       },
       async (span) => {
         const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AlreadyConsumedError } from '../persistence.errors.js';
 import { OidcPayloadRepository } from './oidc-payload.repository.js';
 
 /** Model `ExternalLogin`: a login started at the external provider, by its `state`. */
@@ -23,8 +24,23 @@ export class ExternalLoginRepository {
     return this.payloads.forModel(PENDING_MODEL).find(state);
   }
 
-  deletePending(state: string): Promise<void> {
-    return this.payloads.forModel(PENDING_MODEL).destroy(state);
+  /**
+   * Uses a pending login up (one conditional update): of concurrent callbacks with the same
+   * `state`, exactly one gets `true`.
+   */
+  async takePending(state: string): Promise<boolean> {
+    try {
+      await this.payloads.forModel(PENDING_MODEL).consume(state);
+      return true;
+    } catch (err) {
+      if (err instanceof AlreadyConsumedError) return false;
+      throw err;
+    }
+  }
+
+  /** Forgets a logout token's id again (its logout failed, so the identity server may retry). */
+  forgetLogoutToken(id: string): Promise<void> {
+    return this.payloads.forModel(LOGOUT_TOKEN_MODEL).destroy(id);
   }
 
   saveAccount(sub: string, claims: Record<string, unknown>, ttlSeconds: number): Promise<void> {

@@ -42,7 +42,7 @@ export class EngineInteractionsAdapter extends EngineInteractions {
       options.mergeWithLastSubmission && !('error' in result)
         ? { ...interaction.lastSubmission, ...result }
         : result;
-    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    await interaction.save(Math.max(1, interaction.exp - Math.floor(Date.now() / 1000)));
     res.statusCode = 303;
     res.setHeader('Location', interaction.returnTo);
     res.setHeader('Content-Length', '0');
