@@ -37,7 +37,7 @@ function select(
   const items = options
     .map(([v, t]) => `<option value="${e(v)}"${v === chosen ? ' selected' : ''}>${e(t)}</option>`)
     .join('');
-  return `<div><label for="${id}">${e(text)}</label><select id="${id}" name="${id}"><option value="">${e(any)}</option>${items}</select></div>`;
+  return `<div><label for="${e(id)}">${e(text)}</label><select id="${e(id)}" name="${e(id)}"><option value="">${e(any)}</option>${items}</select></div>`;
 }
 
 function queryString(query: AppsQuery, page: number): string {
@@ -89,7 +89,7 @@ ${select(
     : `<p>${e(a.none)}</p>`;
   const pages = Math.max(1, Math.ceil(result.total / p.pageSize));
   const link = (page: number, text: string, rel: string) =>
-    `<a rel="${rel}" href="${e(`${p.base}/apps${queryString(query, page)}`)}">${e(text)}</a>`;
+    `<a rel="${e(rel)}" href="${e(`${p.base}/apps${queryString(query, page)}`)}">${e(text)}</a>`;
   const paging =
     pages > 1
       ? `<nav aria-label="${e(a.pageOf(query.page, pages))}"><p>${query.page > 1 ? link(query.page - 1, a.previous, 'prev') : ''}
