@@ -129,6 +129,26 @@ describe('admin console: refusals', () => {
     expect(await status()).toBe('pending');
   });
 
+  it('rotates a secret with the default overlap when the overlap field is empty', async () => {
+    const app = await saveClient(
+      t.app,
+      { client_name: 'Secret app', token_endpoint_auth_method: 'client_secret_basic' },
+      { secret: 'old-secret-0123456789abcdef' },
+    );
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const csrf = formField(await (await agent.request(url(`/apps/${app}`))).text(), 'csrf');
+    const res = await agent.submit(url(`/apps/${app}/secret`), { csrf, overlap_seconds: '' });
+    expect(res.status).toBe(200);
+    const view = (await (
+      await fetch(`${t.url}/admin/clients/${app}`, {
+        headers: { authorization: `Bearer ${await adminToken(t.url)}` },
+      })
+    ).json()) as Json;
+    const expected = Math.floor(Date.now() / 1000) + 86400;
+    expect(Math.abs((view.previous_secret_expires_at as number) - expected)).toBeLessThan(5);
+  });
+
   it('renders an unknown app as a 404 page', async () => {
     const agent = new UserAgent();
     await consoleSignIn(agent, t.url, CONSOLE_ADMIN);

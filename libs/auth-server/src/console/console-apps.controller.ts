@@ -117,7 +117,9 @@ export class ConsoleAppsController {
   ) {
     const at = await this.gate.enterForm(req, res, form);
     if (!at) return;
-    const overlap = Number(form.overlap_seconds);
+    // An empty field is no overlap given (the default), not 0 (the old secret ending at once).
+    const given = typeof form.overlap_seconds === 'string' ? form.overlap_seconds.trim() : '';
+    const overlap = given === '' ? undefined : Number(given);
     const issued = await this.admin
       .rotateClientSecret(id, {
         by: at.by,
