@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   adminToken,
   createTestStorage,
@@ -13,7 +14,10 @@ import {
   consoleUsersFile,
 } from '../support/console.js';
 import { formField, UserAgent } from '../support/user-agent.js';
+import { SmartAuthAdmin } from '../../libs/auth-server/src/admin/auth-admin.port.js';
 import { ConsoleSessionService } from '../../libs/auth-server/src/console/console-session.service.js';
+import { DatabaseUnavailableError } from '../../libs/auth-server/src/errors/database-unavailable.error.js';
+import { ExternalLoginService } from '../../libs/auth-server/src/interaction/external-login.service.js';
 import type { Response as ExpressResponse } from 'express';
 
 type Json = Record<string, any>;
@@ -147,6 +151,39 @@ describe('admin console: refusals', () => {
     ).json()) as Json;
     const expected = Math.floor(Date.now() / 1000) + 86400;
     expect(Math.abs((view.previous_secret_expires_at as number) - expected)).toBeLessThan(5);
+  });
+
+  it.each([
+    ['/apps', 'listClients'],
+    ['/audit', 'listAudit'],
+    ['/keys', 'listSigningKeys'],
+    ['/issuers', 'listTrustedIssuers'],
+  ] as const)('renders a failure on %s as an HTML 500 page, not JSON', async (path, method) => {
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const spy = jest
+      .spyOn(t.app.get(SmartAuthAdmin), method)
+      .mockRejectedValueOnce(new Error('relation "client" does not exist'));
+    const res = await agent.request(url(path));
+    spy.mockRestore();
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('Something went wrong');
+    expect(html).not.toContain('does not exist');
+  });
+
+  it('renders storage unavailable while reading the session as an HTML 503 page', async () => {
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const spy = jest
+      .spyOn(t.app.get(ExternalLoginService), 'findAccount')
+      .mockRejectedValueOnce(new DatabaseUnavailableError(new Error('ECONNREFUSED')));
+    const res = await agent.request(url('/apps'));
+    spy.mockRestore();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('Console unavailable');
   });
 
   it('renders an unknown app as a 404 page', async () => {

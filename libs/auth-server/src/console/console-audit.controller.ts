@@ -1,8 +1,9 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { auditContent, type AuditFilters } from './console-audit.pages.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
 
 const PAGE_SIZE = 50;
@@ -13,6 +14,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v.trim().slice(0, 
  * The console's audit trail, newest first, 50 a page, filtered in the database by who (actor),
  * what (action), which app (target id) and when (`from`/`to` dates, UTC, both days included).
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/audit`)
 export class ConsoleAuditController {
   constructor(
@@ -45,9 +47,7 @@ export class ConsoleAuditController {
         targetId: filters.app || undefined,
         from: filters.from || undefined,
         to: to || undefined,
-      })
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!result) return;
+      });
     const content = auditContent(at.view, {
       base: this.gate.base,
       filters,

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { EMPTY_ISSUER_FORM, issuersContent, type IssuerForm } from './console-issuers.pages.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate, type ConsoleRequest } from './console.gate.js';
 import { notice } from './console.pages.js';
 import { escapeHtml } from '../pages/page.layout.js';
@@ -14,6 +15,7 @@ const text = (v: unknown, max: number): string =>
  * The console's trusted issuers of the JWT-bearer grant: list, add (or replace), remove, through
  * `SmartAuthAdmin` (validated and audited as `POST`/`DELETE /admin/trusted-issuers`).
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/issuers`)
 export class ConsoleIssuersController {
   constructor(
@@ -63,9 +65,7 @@ export class ConsoleIssuersController {
           allowedScope: form.scope,
         },
         at.by,
-      )
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!saved) return;
+      );
     res.redirect(303, `${this.gate.base}/issuers?saved=${encodeURIComponent(saved.issuer)}`);
   }
 
@@ -74,11 +74,8 @@ export class ConsoleIssuersController {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
     const issuer = text(body.issuer, 255);
-    const ok = await this.admin
-      .removeTrustedIssuer(issuer, at.by)
-      .then(() => true)
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!ok) return;
+    await this.admin
+      .removeTrustedIssuer(issuer, at.by);
     res.redirect(303, `${this.gate.base}/issuers?removed=${encodeURIComponent(issuer)}`);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
@@ -9,6 +9,7 @@ import {
   launchFormContent,
   type LaunchForm,
 } from './console-launches.pages.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate, type ConsoleRequest } from './console.gate.js';
 import { notice } from './console.pages.js';
 
@@ -30,6 +31,7 @@ function httpUrl(value: string): URL | undefined {
  * `POST /admin/launches` does, audited with the console user) and shows the URL that opens the app
  * with `iss` and `launch`.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/launches`)
 export class ConsoleLaunchesController {
   constructor(
@@ -63,13 +65,10 @@ export class ConsoleLaunchesController {
     const context = { ehrId: form.ehrId || undefined, patient: form.patient || undefined };
     const clientId = form.clientId || undefined;
     const app = clientId
-      ? await this.admin.getClient(clientId).catch((err: unknown) => this.gate.refused(res, err))
+      ? await this.admin.getClient(clientId)
       : undefined;
-    if (clientId && !app) return;
     const created = await this.admin
-      .createLaunch(context, { clientId, by: at.by })
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!created) return;
+      .createLaunch(context, { clientId, by: at.by });
     const content = launchCreatedContent(at.view, {
       base: this.gate.base,
       launch: created.launch,

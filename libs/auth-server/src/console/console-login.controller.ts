@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CredentialsVerifier } from '../accounts/account.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
@@ -12,6 +12,7 @@ import { LoginThrottleService, type LoginAttempt } from '../security/login-throt
 import { requestIdOf } from '../security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ConsoleSessionService } from './console-session.service.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
 import { consoleLinkPage, consoleSignInPage } from './console.pages.js';
 
@@ -23,6 +24,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
  * every login) and/or the identity server (through the one registered callback), each for an
  * account holding `console.adminRole`. A sign-in never starts the engine's browser session.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(ROUTE_SEGMENTS.console)
 export class ConsoleLoginController {
   private readonly logger = new Logger('AdminConsole');
