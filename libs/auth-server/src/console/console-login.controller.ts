@@ -78,7 +78,7 @@ export class ConsoleLoginController {
       return this.offer(req, res, { error: (m) => m.login.invalid, username, status: 401 });
     }
     await this.throttle.succeeded({ ...attempt, accountId: sub });
-    if (!(await this.sessions.adminName(sub))) return this.notAdmin(res);
+    if (!(await this.sessions.adminName(sub, 'password'))) return this.notAdmin(res);
     this.sessions.start(res, sub, 'password');
     res.redirect(303, `${this.gate.base}/apps`);
   }
@@ -119,7 +119,7 @@ export class ConsoleLoginController {
             })
         : undefined;
     if (!sub) return renderPage(res, pageError(401, 'idpNotConfirmed'), this.options);
-    if (!(await this.sessions.adminName(sub))) return this.notAdmin(res);
+    if (!(await this.sessions.adminName(sub, 'idp'))) return this.notAdmin(res);
     this.sessions.start(res, sub, 'idp');
     const view = requestView(this.options, req);
     const m = view.messages.console;

@@ -1,9 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AccountResolver } from '../accounts/account.port.js';
+import type { AccountResolver, SmartAccountClaims } from '../accounts/account.port.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
-import { CONSOLE_LOGIN_PREFIX } from '../interaction/external-login.service.js';
+import {
+  CONSOLE_LOGIN_PREFIX,
+  ExternalLoginService,
+} from '../interaction/external-login.service.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { requestIdOf } from '../security/request-guard.service.js';
 import { EngineKeys } from '../provider/ports/engine-keys.port.js';
@@ -62,7 +65,8 @@ const sameText = (a: string, b: string): boolean => {
  * (HttpOnly, SameSite=Strict, Secure on https, path = the console), signed with the shared cookie
  * secret, that ends after `console.idleTimeoutSeconds` without a request (and at most after
  * `sessionTtlSeconds`). Every request re-reads the account and checks `console.adminRole`, so a
- * withdrawn role locks the user out at once. Before sign-in, a login binding (HttpOnly,
+ * withdrawn role locks the user out at once; a session signed in through the identity server reads
+ * only the account it left (`ExternalLoginService`), and ends when that is gone. Before sign-in, a login binding (HttpOnly,
  * SameSite=Lax, for the identity server's return) keys the sign-in form's CSRF token.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html
  */
@@ -72,13 +76,25 @@ export class ConsoleSessionService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
     private readonly keys: EngineKeys,
+    private readonly external: ExternalLoginService,
   ) {}
 
-  /** Whether `sub` holds the console's admin role; its display name when it does. */
-  async adminName(sub: string): Promise<string | undefined> {
-    const account = await this.accounts.findAccount(sub);
+  /**
+   * The account behind a console sign-in: through the identity server only its snapshot there
+   * (never a host account with the same subject); otherwise the account resolver.
+   */
+  private findAccount(sub: string, via: ConsoleLoginMethod): Promise<SmartAccountClaims | undefined> {
+    return via === 'idp' ? this.external.findAccount(sub) : this.accounts.findAccount(sub);
+  }
+
+  private nameIfAdmin(sub: string, account: SmartAccountClaims | undefined): string | undefined {
     if (!account?.roles?.includes(this.options.console.adminRole)) return undefined;
     return account.name ?? sub;
+  }
+
+  /** Whether `sub`, signed in `via`, holds the console's admin role; its display name when it does. */
+  async adminName(sub: string, via: ConsoleLoginMethod): Promise<string | undefined> {
+    return this.nameIfAdmin(sub, await this.findAccount(sub, via));
   }
 
   /** The audit actor of a console user: `console:<sub>` (`console:idp:<sub>` via the identity server). */
@@ -107,7 +123,13 @@ export class ConsoleSessionService {
       this.end(res);
       return { kind: 'expired' };
     }
-    const name = await this.adminName(claims.sub);
+    const account = await this.findAccount(claims.sub, claims.via);
+    if (!account && claims.via === 'idp') {
+      // The identity server's account is gone (signed out there, or expired): so is the session.
+      this.end(res);
+      return { kind: 'expired' };
+    }
+    const name = this.nameIfAdmin(claims.sub, account);
     if (!name) {
       this.end(res);
       return { kind: 'not_admin' };
