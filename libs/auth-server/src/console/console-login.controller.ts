@@ -11,6 +11,7 @@ import type { PageMessages } from '../pages/page-messages.types.js';
 import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
 import { requestIdOf } from '../security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ConsoleLoginBinding } from './console-login.binding.js';
 import { ConsoleSessionService } from './console-session.service.js';
 import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
@@ -33,6 +34,7 @@ export class ConsoleLoginController {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly gate: ConsoleGate,
     private readonly sessions: ConsoleSessionService,
+    private readonly binding: ConsoleLoginBinding,
     private readonly external: ExternalLoginService,
     private readonly throttle: LoginThrottleService,
     @Optional() private readonly credentials?: CredentialsVerifier,
@@ -62,7 +64,7 @@ export class ConsoleLoginController {
   async login(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.gate.open(res)) return;
     if (!this.passwordLogin) return this.offer(req, res);
-    if (!this.sessions.verifyBinding(req, form.csrf)) return this.refuse(res);
+    if (!this.binding.verify(req, form.csrf)) return this.refuse(res);
     const username = text(form.username);
     const password = text(form.password);
     const attempt: LoginAttempt = { username, ip: req.ip, requestId: requestIdOf(req) };
@@ -87,10 +89,10 @@ export class ConsoleLoginController {
   async startExternal(@Body() form: Form, @Req() req: Request, @Res() res: Response) {
     if (!this.gate.open(res)) return;
     if (!this.external.enabled) return this.offer(req, res);
-    const binding = this.sessions.verifyBinding(req, form.csrf);
+    const binding = this.binding.verify(req, form.csrf);
     if (!binding) return this.refuse(res);
     const url = await this.external
-      .start(this.sessions.externalLoginId(binding))
+      .start(this.binding.externalLoginId(binding))
       .catch((err: Error) => {
         this.logger.warn(`identity provider unavailable: ${err.message}`);
         return undefined;
@@ -108,11 +110,11 @@ export class ConsoleLoginController {
   @Get('login/idp')
   async completeExternal(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.gate.open(res)) return;
-    const binding = this.sessions.binding(req);
+    const binding = this.binding.read(req);
     const sub =
       binding && this.external.enabled
         ? await this.external
-            .complete(this.sessions.externalLoginId(binding), req.originalUrl)
+            .complete(this.binding.externalLoginId(binding), req.originalUrl)
             .catch((err: Error) => {
               this.logger.warn(`external login failed: ${err.message}`);
               return undefined;
@@ -163,7 +165,7 @@ export class ConsoleLoginController {
     const view = requestView(this.options, req);
     const html = consoleSignInPage(view, {
       base: this.gate.base,
-      csrf: this.sessions.bindingCsrf(this.sessions.ensureBinding(req, res)),
+      csrf: this.binding.csrfToken(this.binding.ensure(req, res)),
       password: this.passwordLogin,
       external: this.external.enabled,
       error: page.error?.(view.messages),
