@@ -2,9 +2,8 @@
 import type { SmartPage } from '../admin/auth-admin.port.js';
 import type { ClientViewDto } from '../admin/dto/client-view.dto.js';
 import type { AuditEvent } from '../audit/audit.types.js';
-import { escapeHtml as e, hiddenField as hidden, type PageView } from '../pages/page.layout.js';
+import { escapeHtml as e, hiddenField as hidden, type PageView, formatTime } from '../pages/page.layout.js';
 import type { ConsoleMessages } from '../pages/console-messages.types.js';
-import { formatTime } from './console.pages.js';
 
 export const STATUSES = ['pending', 'approved', 'suspended'] as const;
 export const CLIENT_TYPES = [

@@ -1,8 +1,7 @@
 /** The console's audit trail: filters (who, what, when, which app), the events, paging. */
 import type { SmartPage } from '../admin/auth-admin.port.js';
 import type { AuditEvent } from '../audit/audit.types.js';
-import { escapeHtml as e, type PageView } from '../pages/page.layout.js';
-import { formatTime } from './console.pages.js';
+import { escapeHtml as e, type PageView, formatTime } from '../pages/page.layout.js';
 
 /** The filters as the form and the page links carry them (dates as `YYYY-MM-DD`, UTC). */
 export interface AuditFilters {

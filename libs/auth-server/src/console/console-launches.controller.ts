@@ -9,12 +9,10 @@ import {
   launchFormContent,
   type LaunchForm,
 } from './console-launches.pages.js';
+import { formText } from '../pages/page.form.js';
 import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate, type ConsoleRequest } from './console.gate.js';
 import { notice } from './console.pages.js';
-
-const text = (v: unknown, max = 255): string =>
-  typeof v === 'string' ? v.trim().slice(0, max) : '';
 
 /** An absolute http(s) URL, or undefined. */
 function httpUrl(value: string): URL | undefined {
@@ -44,7 +42,7 @@ export class ConsoleLaunchesController {
   async form(@Req() req: Request, @Res() res: Response) {
     const at = await this.gate.enter(req, res);
     if (!at) return;
-    const clientId = text(req.query.app);
+    const clientId = formText(req.query.app);
     await this.sendForm(res, at, { clientId, ehrId: '', patient: '', launchUrl: '' });
   }
 
@@ -53,10 +51,10 @@ export class ConsoleLaunchesController {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
     const form: LaunchForm = {
-      clientId: text(body.client_id),
-      ehrId: text(body.ehrId),
-      patient: text(body.patient),
-      launchUrl: text(body.launch_url, 2000),
+      clientId: formText(body.client_id),
+      ehrId: formText(body.ehrId),
+      patient: formText(body.patient),
+      launchUrl: formText(body.launch_url, { max: 2000 }),
     };
     const m = at.view.messages.console.launches;
     if (!form.ehrId && !form.patient) return this.sendForm(res, at, form, m.needContext);

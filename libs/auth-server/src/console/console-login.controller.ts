@@ -13,12 +13,14 @@ import { requestIdOf } from '../security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { ConsoleLoginBinding } from './console-login.binding.js';
 import { ConsoleSessionService } from './console-session.service.js';
+import { formText } from '../pages/page.form.js';
 import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
 import { consoleLinkPage, consoleSignInPage } from './console.pages.js';
 
 type Form = Record<string, unknown>;
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** Credentials are taken as posted: neither trimmed nor cut. */
+const AS_POSTED = { trim: false, max: Infinity };
 
 /**
  * The console's sign-in and sign-out: the built-in login (`CredentialsVerifier`, throttled like
@@ -65,8 +67,8 @@ export class ConsoleLoginController {
     if (!this.gate.open(res)) return;
     if (!this.passwordLogin) return this.offer(req, res);
     if (!this.binding.verify(req, form.csrf)) return this.refuse(res);
-    const username = text(form.username);
-    const password = text(form.password);
+    const username = formText(form.username, AS_POSTED);
+    const password = formText(form.password, AS_POSTED);
     const attempt: LoginAttempt = { username, ip: req.ip, requestId: requestIdOf(req) };
     const throttled = this.throttle.blocked(attempt);
     if (throttled) {
