@@ -6,13 +6,13 @@ import type { ClientViewDto } from '../admin/dto/client-view.dto.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { CLIENT_TYPES } from '../clients/client-type.policy.js';
+import { CLIENT_STATUSES } from '../clients/client.types.js';
 import {
   appContent,
   appsContent,
-  CLIENT_TYPES,
   deleteConfirmContent,
   secretContent,
-  STATUSES,
   type AppsQuery,
 } from './console-apps.pages.js';
 import { ConsoleErrorFilter } from './console-error.filter.js';
@@ -47,7 +47,7 @@ export class ConsoleAppsController {
     const page = Math.max(1, Math.min(10_000, asked || 1));
     const query: AppsQuery = {
       q: typeof raw.q === 'string' ? raw.q.slice(0, 200) : '',
-      status: oneOf(raw.status, STATUSES),
+      status: oneOf(raw.status, CLIENT_STATUSES),
       type: oneOf(raw.type, CLIENT_TYPES),
       page,
     };

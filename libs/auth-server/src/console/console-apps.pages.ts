@@ -5,14 +5,9 @@ import type { AuditEvent } from '../audit/audit.types.js';
 import { escapeHtml as e, hiddenField as hidden, type PageView, formatTime } from '../pages/page.layout.js';
 import type { ConsoleMessages } from '../pages/console-messages.types.js';
 
-export const STATUSES = ['pending', 'approved', 'suspended'] as const;
-export const CLIENT_TYPES = [
-  'public',
-  'confidential-symmetric',
-  'confidential-asymmetric',
-] as const;
-type AppStatus = (typeof STATUSES)[number];
-type AppClientType = (typeof CLIENT_TYPES)[number];
+import { CLIENT_TYPES } from '../clients/client-type.policy.js';
+import { CLIENT_STATUSES as STATUSES, type ClientStatus as AppStatus } from '../clients/client.types.js';
+import type { SmartClientType as AppClientType } from '../options/auth-server.options.js';
 
 /** The list's query as the filter form and the page links carry it. */
 export interface AppsQuery {
