@@ -18,7 +18,7 @@ export interface SmartPage<T> {
 export interface SmartClientQuery {
   limit?: number;
   offset?: number;
-  /** Case-insensitive text in the client id, name or a redirect URI. */
+  /** Case-insensitive text in the client id, name or a redirect URI (on SQLite: ASCII letters only). */
   search?: string;
   status?: ClientStatus;
   clientType?: SmartClientType;
