@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   adminToken,
   createTestStorage,
@@ -12,8 +13,14 @@ import {
   consoleSignIn,
   consoleUsersFile,
 } from '../support/console.js';
+import { startExternalIdp, type ExternalIdp } from '../support/external-idp.js';
 import { formField, UserAgent } from '../support/user-agent.js';
+import { SmartAuthAdmin } from '../../libs/auth-server/src/admin/auth-admin.port.js';
 import { ConsoleSessionService } from '../../libs/auth-server/src/console/console-session.service.js';
+import { DatabaseUnavailableError } from '../../libs/auth-server/src/errors/database-unavailable.error.js';
+import { ExternalLoginService } from '../../libs/auth-server/src/interaction/external-login.service.js';
+import { ExternalLoginRepository } from '../../libs/auth-server/src/persistence/repositories/external-login.repository.js';
+import { OidcPayloadRepository } from '../../libs/auth-server/src/persistence/repositories/oidc-payload.repository.js';
 import type { Response as ExpressResponse } from 'express';
 
 type Json = Record<string, any>;
@@ -127,6 +134,59 @@ describe('admin console: refusals', () => {
     const login = await (await agent.request(url('/login?expired=1'))).text();
     expect(login).toContain('Your console session ended');
     expect(await status()).toBe('pending');
+  });
+
+  it('rotates a secret with the default overlap when the overlap field is empty', async () => {
+    const app = await saveClient(
+      t.app,
+      { client_name: 'Secret app', token_endpoint_auth_method: 'client_secret_basic' },
+      { secret: 'old-secret-0123456789abcdef' },
+    );
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const csrf = formField(await (await agent.request(url(`/apps/${app}`))).text(), 'csrf');
+    const res = await agent.submit(url(`/apps/${app}/secret`), { csrf, overlap_seconds: '' });
+    expect(res.status).toBe(200);
+    const view = (await (
+      await fetch(`${t.url}/admin/clients/${app}`, {
+        headers: { authorization: `Bearer ${await adminToken(t.url)}` },
+      })
+    ).json()) as Json;
+    const expected = Math.floor(Date.now() / 1000) + 86400;
+    expect(Math.abs((view.previous_secret_expires_at as number) - expected)).toBeLessThan(5);
+  });
+
+  it.each([
+    ['/apps', 'listClients'],
+    ['/audit', 'listAudit'],
+    ['/keys', 'listSigningKeys'],
+    ['/issuers', 'listTrustedIssuers'],
+  ] as const)('renders a failure on %s as an HTML 500 page, not JSON', async (path, method) => {
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const spy = jest
+      .spyOn(t.app.get(SmartAuthAdmin), method)
+      .mockRejectedValueOnce(new Error('relation "client" does not exist'));
+    const res = await agent.request(url(path));
+    spy.mockRestore();
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('Something went wrong');
+    expect(html).not.toContain('does not exist');
+  });
+
+  it('renders storage unavailable while reading the session as an HTML 503 page', async () => {
+    const agent = new UserAgent();
+    await consoleSignIn(agent, t.url, CONSOLE_ADMIN);
+    const spy = jest
+      .spyOn(t.app.get(ExternalLoginService), 'findAccount')
+      .mockRejectedValueOnce(new DatabaseUnavailableError(new Error('ECONNREFUSED')));
+    const res = await agent.request(url('/apps'));
+    spy.mockRestore();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('Console unavailable');
   });
 
   it('renders an unknown app as a 404 page', async () => {
@@ -322,5 +382,62 @@ describe('admin console: launches, trusted issuers, keys, audit: refusals', () =
     expect(badDate.status).toBe(400);
     expect(await badDate.text()).toContain('from must be epoch milliseconds or an ISO 8601 time');
     expect(await state()).toEqual(before);
+  });
+});
+
+/**
+ * A console session signed in through the identity server reads only the account that server
+ * left; once that snapshot is gone (back-channel logout, expiry), the session is over, even when
+ * the host has an admin account with the same subject.
+ */
+describe('admin console: identity-server sessions', () => {
+  let storage: TestStorage;
+  let users: Awaited<ReturnType<typeof consoleUsersFile>>;
+  let idp: ExternalIdp;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    users = await consoleUsersFile();
+    idp = await startExternalIdp({ redirectUri: 'http://127.0.0.1/unused', users: [] });
+    t = await startTestApp(storage, {
+      SMART_USERS_FILE: users.path,
+      SMART_CONSOLE_ENABLED: 'true',
+      SMART_IDP_ISSUER: idp.issuer,
+      SMART_IDP_CLIENT_ID: idp.clientId,
+      SMART_IDP_CLIENT_SECRET: idp.clientSecret,
+      SMART_IDP_PASSWORD_LOGIN: 'true',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await storage?.dispose();
+    await idp?.close();
+    users?.remove();
+  });
+
+  it('goes back to the sign-in once the external account is gone, not to a host account', async () => {
+    // `sub-ada` is also the host's admin (users file): the session must not fall back to it.
+    await t.app
+      .get(ExternalLoginRepository)
+      .saveAccount('sub-ada', { sub: 'sub-ada', name: 'Ada via IdP', roles: ['admin'] }, 3600);
+    let cookie = '';
+    t.app.get(ConsoleSessionService).start(
+      {
+        cookie: (_name: string, value: string) => (cookie = value),
+        clearCookie: () => undefined,
+      } as unknown as ExpressResponse,
+      'sub-ada',
+      'idp',
+    );
+    const headers = { cookie: `smart_console=${cookie}` };
+    const page = await fetch(`${t.url}/admin/console/apps`, { headers, redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Ada via IdP');
+
+    await t.app.get(OidcPayloadRepository).forModel('ExternalAccount').destroy('sub-ada');
+    const after = await fetch(`${t.url}/admin/console/apps`, { headers, redirect: 'manual' });
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/admin/console/login?expired=1');
   });
 });

@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { exportJWK, generateKeyPair } from 'jose';
+import { AuditTrailService } from '../../libs/auth-server/src/audit/audit-trail.service.js';
 import { makeAdminApi } from '../factories/admin-api.factory.js';
 import {
   adminToken,
@@ -78,5 +80,39 @@ describe('admin API: trusted issuers', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  const lastAudit = async (action: string) =>
+    (await api.get(`/admin/audit?action=${action}&limit=1`)).body.items[0] as {
+      details: Record<string, unknown> | null;
+    };
+
+  it('audits a save, a removal and a launch with the request id as request_id', async () => {
+    expect((await api.post('/admin/trusted-issuers', issuer())).status).toBe(201);
+    const path = `/admin/trusted-issuers?issuer=${encodeURIComponent(ISSUER)}`;
+    expect((await api.delete(path)).status).toBe(204);
+    expect((await api.post('/admin/launches', { ehrId: 'ehr-1' })).status).toBe(201);
+    for (const action of ['trusted_issuer.save', 'trusted_issuer.delete', 'launch.create']) {
+      const { details } = await lastAudit(action);
+      expect({ action, id: typeof details?.request_id }).toEqual({ action, id: 'string' });
+      expect(details).not.toHaveProperty('requestId');
+    }
+  });
+
+  it('saves or removes nothing when the audit row cannot be written (one transaction)', async () => {
+    const audit = t.app.get(AuditTrailService);
+    const fail = () =>
+      jest.spyOn(audit, 'record').mockRejectedValueOnce(new Error('audit table unavailable'));
+    fail();
+    expect((await api.post('/admin/trusted-issuers', issuer())).status).toBe(500);
+    expect((await api.get('/admin/trusted-issuers')).body.items).toEqual([]);
+
+    expect((await api.post('/admin/trusted-issuers', issuer())).status).toBe(201);
+    fail();
+    const path = `/admin/trusted-issuers?issuer=${encodeURIComponent(ISSUER)}`;
+    expect((await api.delete(path)).status).toBe(500);
+    const listed = (await api.get('/admin/trusted-issuers')).body.items as { issuer: string }[];
+    expect(listed.map((i) => i.issuer)).toEqual([ISSUER]);
+    expect((await api.delete(path)).status).toBe(204);
   });
 });

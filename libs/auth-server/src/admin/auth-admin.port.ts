@@ -1,4 +1,6 @@
 import type { AuditEvent, AuditQuery, SmartAdminActor } from '../audit/audit.types.js';
+import type { ClientStatus } from '../clients/client.types.js';
+import type { SmartClientType } from '../options/auth-server.options.js';
 import type { SmartSigningKeyInfo } from '../keys/signing-key-info.types.js';
 import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 import type { SmartSeedClient } from '../options/seed-client.types.js';
@@ -16,10 +18,10 @@ export interface SmartPage<T> {
 export interface SmartClientQuery {
   limit?: number;
   offset?: number;
-  /** Case-insensitive text in the client id, name or a redirect URI. */
+  /** Case-insensitive text in the client id, name or a redirect URI (on SQLite: ASCII letters only). */
   search?: string;
-  status?: 'pending' | 'approved' | 'suspended';
-  clientType?: 'public' | 'confidential-symmetric' | 'confidential-asymmetric';
+  status?: ClientStatus;
+  clientType?: SmartClientType;
 }
 
 /** A trusted assertion issuer of the RFC 7523 jwt-bearer grant, as `SmartAuthAdmin` saves it. */

@@ -163,7 +163,11 @@ export class SmartAuthAdminService extends SmartAuthAdmin implements OnApplicati
       action: 'launch.create',
       targetType: 'launch',
       targetId: options.clientId,
-      details: { ehrId: context.ehrId, patient: context.patient, requestId: by.requestId },
+      details: {
+        ehrId: context.ehrId,
+        patient: context.patient,
+        ...(by.requestId ? { request_id: by.requestId } : {}),
+      },
     });
     return created;
   }

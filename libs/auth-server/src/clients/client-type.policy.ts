@@ -23,5 +23,8 @@ export const GRANTS_BY_CLIENT_TYPE: Record<SmartClientType, readonly GrantType[]
 };
 
 /** Whether the client type authenticates with a secret this server issues. */
+/** Every client type (the keys of `GRANTS_BY_CLIENT_TYPE`). */
+export const CLIENT_TYPES = Object.keys(GRANTS_BY_CLIENT_TYPE) as readonly SmartClientType[];
+
 export const usesClientSecret = (type: SmartClientType): boolean =>
   type === 'confidential-symmetric';

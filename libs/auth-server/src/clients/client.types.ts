@@ -4,7 +4,9 @@ import {
   type ClientAuthMethod,
 } from '../vocabulary/client-auth-method.types.js';
 
-export type ClientStatus = 'pending' | 'approved' | 'suspended';
+/** A client's review status, in the order the console lists them. */
+export const CLIENT_STATUSES = ['pending', 'approved', 'suspended'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 /** RFC 7591 client metadata as the registry keeps it (never a secret). */
 export interface SmartClientMetadata {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { describeScope, parseScopes } from '@smart-openehr/scopes';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
@@ -6,15 +6,16 @@ import type { ClientViewDto } from '../admin/dto/client-view.dto.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { CLIENT_TYPES } from '../clients/client-type.policy.js';
+import { CLIENT_STATUSES } from '../clients/client.types.js';
 import {
   appContent,
   appsContent,
-  CLIENT_TYPES,
   deleteConfirmContent,
   secretContent,
-  STATUSES,
   type AppsQuery,
 } from './console-apps.pages.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate, type ConsoleRequest } from './console.gate.js';
 import { notice } from './console.pages.js';
 import { escapeHtml } from '../pages/page.layout.js';
@@ -29,6 +30,7 @@ const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | undefin
  * approve or suspend with a reason, secret rotation, delete after a confirmation. Every change goes
  * through `SmartAuthAdmin` with the console user as the audit actor.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/apps`)
 export class ConsoleAppsController {
   constructor(
@@ -45,7 +47,7 @@ export class ConsoleAppsController {
     const page = Math.max(1, Math.min(10_000, asked || 1));
     const query: AppsQuery = {
       q: typeof raw.q === 'string' ? raw.q.slice(0, 200) : '',
-      status: oneOf(raw.status, STATUSES),
+      status: oneOf(raw.status, CLIENT_STATUSES),
       type: oneOf(raw.type, CLIENT_TYPES),
       page,
     };
@@ -69,8 +71,7 @@ export class ConsoleAppsController {
   async show(@Param('clientId') id: string, @Req() req: Request, @Res() res: Response) {
     const at = await this.gate.enter(req, res);
     if (!at) return;
-    const app = await this.admin.getClient(id).catch((err: unknown) => this.gate.refused(res, err));
-    if (!app) return;
+    const app = await this.admin.getClient(id);
     const done = oneOf(req.query.done, ['approved', 'suspended'] as const);
     const name = app.client_name ?? app.client_id;
     const m = at.view.messages.console.decide;
@@ -91,19 +92,16 @@ export class ConsoleAppsController {
     const reason = typeof form.reason === 'string' ? form.reason.trim() : '';
     if (!decision || !reason) {
       const app = await this.admin
-        .getClient(id)
-        .catch((err: unknown) => this.gate.refused(res, err));
-      if (!app) return;
+        .getClient(id);
       const hint = at.view.messages.console.decide.reasonHint;
       const error = `<p class="error" role="alert">${escapeHtml(hint)}</p>`;
       return this.sendApp(res, at, app, error, 400);
     }
-    const changed = await (
+    await (
       decision === 'approve'
         ? this.admin.approveClient(id, at.by, reason)
         : this.admin.suspendClient(id, at.by, reason)
-    ).catch((err: unknown) => this.gate.refused(res, err));
-    if (!changed) return;
+    );
     const done = decision === 'approve' ? 'approved' : 'suspended';
     res.redirect(303, `${this.appPath(id)}?done=${done}`);
   }
@@ -117,14 +115,14 @@ export class ConsoleAppsController {
   ) {
     const at = await this.gate.enterForm(req, res, form);
     if (!at) return;
-    const overlap = Number(form.overlap_seconds);
+    // An empty field is no overlap given (the default), not 0 (the old secret ending at once).
+    const given = typeof form.overlap_seconds === 'string' ? form.overlap_seconds.trim() : '';
+    const overlap = given === '' ? undefined : Number(given);
     const issued = await this.admin
       .rotateClientSecret(id, {
         by: at.by,
         overlapSeconds: Number.isInteger(overlap) ? overlap : undefined,
-      })
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!issued) return;
+      });
     const content = secretContent(at.view, {
       base: this.gate.base,
       app: issued,
@@ -137,8 +135,7 @@ export class ConsoleAppsController {
   async confirmDelete(@Param('clientId') id: string, @Req() req: Request, @Res() res: Response) {
     const at = await this.gate.enter(req, res);
     if (!at) return;
-    const app = await this.admin.getClient(id).catch((err: unknown) => this.gate.refused(res, err));
-    if (!app) return;
+    const app = await this.admin.getClient(id);
     const heading = at.view.messages.console.remove.confirmHeading(app.client_name ?? id);
     const content = deleteConfirmContent(at.view, { base: this.gate.base, app, csrf: at.csrf });
     this.gate.send(res, at, 'apps', heading, content);
@@ -153,13 +150,9 @@ export class ConsoleAppsController {
   ) {
     const at = await this.gate.enterForm(req, res, form);
     if (!at) return;
-    const app = await this.admin.getClient(id).catch((err: unknown) => this.gate.refused(res, err));
-    if (!app) return;
-    const ok = await this.admin
-      .deleteClient(id, at.by)
-      .then(() => true)
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!ok) return;
+    const app = await this.admin.getClient(id);
+    await this.admin
+      .deleteClient(id, at.by);
     const m = at.view.messages.console;
     const back = `<p><a href="${escapeHtml(`${this.gate.base}/apps`)}">${escapeHtml(m.app.back)}</a></p>`;
     const content = `${notice(m.remove.done(app.client_name ?? id))}${back}`;

@@ -2,18 +2,12 @@
 import type { SmartPage } from '../admin/auth-admin.port.js';
 import type { ClientViewDto } from '../admin/dto/client-view.dto.js';
 import type { AuditEvent } from '../audit/audit.types.js';
-import { escapeHtml as e, hiddenField as hidden, type PageView } from '../pages/page.layout.js';
+import { escapeHtml as e, hiddenField as hidden, type PageView, formatTime } from '../pages/page.layout.js';
 import type { ConsoleMessages } from '../pages/console-messages.types.js';
-import { formatTime } from './console.pages.js';
 
-export const STATUSES = ['pending', 'approved', 'suspended'] as const;
-export const CLIENT_TYPES = [
-  'public',
-  'confidential-symmetric',
-  'confidential-asymmetric',
-] as const;
-type AppStatus = (typeof STATUSES)[number];
-type AppClientType = (typeof CLIENT_TYPES)[number];
+import { CLIENT_TYPES } from '../clients/client-type.policy.js';
+import { CLIENT_STATUSES as STATUSES, type ClientStatus as AppStatus } from '../clients/client.types.js';
+import type { SmartClientType as AppClientType } from '../options/auth-server.options.js';
 
 /** The list's query as the filter form and the page links carry it. */
 export interface AppsQuery {
@@ -37,7 +31,7 @@ function select(
   const items = options
     .map(([v, t]) => `<option value="${e(v)}"${v === chosen ? ' selected' : ''}>${e(t)}</option>`)
     .join('');
-  return `<div><label for="${id}">${e(text)}</label><select id="${id}" name="${id}"><option value="">${e(any)}</option>${items}</select></div>`;
+  return `<div><label for="${e(id)}">${e(text)}</label><select id="${e(id)}" name="${e(id)}"><option value="">${e(any)}</option>${items}</select></div>`;
 }
 
 function queryString(query: AppsQuery, page: number): string {
@@ -89,7 +83,7 @@ ${select(
     : `<p>${e(a.none)}</p>`;
   const pages = Math.max(1, Math.ceil(result.total / p.pageSize));
   const link = (page: number, text: string, rel: string) =>
-    `<a rel="${rel}" href="${e(`${p.base}/apps${queryString(query, page)}`)}">${e(text)}</a>`;
+    `<a rel="${e(rel)}" href="${e(`${p.base}/apps${queryString(query, page)}`)}">${e(text)}</a>`;
   const paging =
     pages > 1
       ? `<nav aria-label="${e(a.pageOf(query.page, pages))}"><p>${query.page > 1 ? link(query.page - 1, a.previous, 'prev') : ''}

@@ -1,18 +1,20 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { auditContent, type AuditFilters } from './console-audit.pages.js';
+import { formText } from '../pages/page.form.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
 
 const PAGE_SIZE = 50;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const text = (v: unknown): string => (typeof v === 'string' ? v.trim().slice(0, 255) : '');
 
 /**
  * The console's audit trail, newest first, 50 a page, filtered in the database by who (actor),
  * what (action), which app (target id) and when (`from`/`to` dates, UTC, both days included).
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/audit`)
 export class ConsoleAuditController {
   constructor(
@@ -26,11 +28,11 @@ export class ConsoleAuditController {
     if (!at) return;
     const asked = typeof raw.page === 'string' ? Number.parseInt(raw.page, 10) : 1;
     const filters: AuditFilters = {
-      actor: text(raw.actor),
-      action: text(raw.action),
-      app: text(raw.app),
-      from: text(raw.from),
-      to: text(raw.to),
+      actor: formText(raw.actor),
+      action: formText(raw.action),
+      app: formText(raw.app),
+      from: formText(raw.from),
+      to: formText(raw.to),
       page: Math.max(1, Math.min(10_000, asked || 1)),
     };
     // A date alone: from its first to its last millisecond (UTC). Anything else is the server's
@@ -45,9 +47,7 @@ export class ConsoleAuditController {
         targetId: filters.app || undefined,
         from: filters.from || undefined,
         to: to || undefined,
-      })
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!result) return;
+      });
     const content = auditContent(at.view, {
       base: this.gate.base,
       filters,

@@ -1,8 +1,7 @@
 /** The console's audit trail: filters (who, what, when, which app), the events, paging. */
 import type { SmartPage } from '../admin/auth-admin.port.js';
 import type { AuditEvent } from '../audit/audit.types.js';
-import { escapeHtml as e, type PageView } from '../pages/page.layout.js';
-import { formatTime } from './console.pages.js';
+import { escapeHtml as e, type PageView, formatTime } from '../pages/page.layout.js';
 
 /** The filters as the form and the page links carry them (dates as `YYYY-MM-DD`, UTC). */
 export interface AuditFilters {
@@ -25,7 +24,7 @@ function queryString(f: AuditFilters, page: number): string {
 }
 
 const input = (id: string, label: string, value: string, type = 'text') =>
-  `<div><label for="${id}">${e(label)}</label><input type="${type}" id="${id}" name="${id}" value="${e(value)}"${type === 'text' ? ' maxlength="255"' : ''}></div>`;
+  `<div><label for="${e(id)}">${e(label)}</label><input type="${e(type)}" id="${e(id)}" name="${e(id)}" value="${e(value)}"${type === 'text' ? ' maxlength="255"' : ''}></div>`;
 
 /** The filter form (a GET: nothing changes), the events, links to the other pages. */
 export function auditContent(
@@ -44,7 +43,7 @@ ${input('from', a.from, f.from, 'date')}${input('to', a.to, f.to, 'date')}
     return typeof reason === 'string' ? reason : '';
   };
   const target = (ev: AuditEvent) =>
-    ev.targetId ? `${ev.targetType ?? ''} <code>${e(ev.targetId)}</code>` : e(ev.targetType ?? '');
+    ev.targetId ? `${e(ev.targetType ?? '')} <code>${e(ev.targetId)}</code>` : e(ev.targetType ?? '');
   const rows = p.result.items
     .map(
       (ev) =>
@@ -57,7 +56,7 @@ ${input('from', a.from, f.from, 'date')}${input('to', a.to, f.to, 'date')}
     : `<p>${e(a.none)}</p>`;
   const pages = Math.max(1, Math.ceil(p.result.total / p.pageSize));
   const link = (page: number, text: string, rel: string) =>
-    `<a rel="${rel}" href="${e(`${p.base}/audit${queryString(f, page)}`)}">${e(text)}</a>`;
+    `<a rel="${e(rel)}" href="${e(`${p.base}/audit${queryString(f, page)}`)}">${e(text)}</a>`;
   const paging =
     pages > 1
       ? `<nav aria-label="${e(m.apps.pageOf(f.page, pages))}"><p>${f.page > 1 ? link(f.page - 1, m.apps.previous, 'prev') : ''}

@@ -1,19 +1,19 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { EMPTY_ISSUER_FORM, issuersContent, type IssuerForm } from './console-issuers.pages.js';
+import { formText } from '../pages/page.form.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate, type ConsoleRequest } from './console.gate.js';
 import { notice } from './console.pages.js';
 import { escapeHtml } from '../pages/page.layout.js';
-
-const text = (v: unknown, max: number): string =>
-  typeof v === 'string' ? v.trim().slice(0, max) : '';
 
 /**
  * The console's trusted issuers of the JWT-bearer grant: list, add (or replace), remove, through
  * `SmartAuthAdmin` (validated and audited as `POST`/`DELETE /admin/trusted-issuers`).
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/issuers`)
 export class ConsoleIssuersController {
   constructor(
@@ -26,8 +26,8 @@ export class ConsoleIssuersController {
     const at = await this.gate.enter(req, res);
     if (!at) return;
     const m = at.view.messages.console.issuers;
-    const saved = text(req.query.saved, 255);
-    const removed = text(req.query.removed, 255);
+    const saved = formText(req.query.saved);
+    const removed = formText(req.query.removed);
     const top = notice(saved ? m.saved(saved) : removed ? m.removed(removed) : undefined);
     await this.sendList(res, at, EMPTY_ISSUER_FORM, top);
   }
@@ -37,11 +37,11 @@ export class ConsoleIssuersController {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
     const form: IssuerForm = {
-      issuer: text(body.issuer, 255),
-      jwksUri: text(body.jwks_uri, 2000),
-      jwks: text(body.jwks, 20_000),
-      subjects: text(body.allowed_subjects, 50_000),
-      scope: text(body.allowed_scope, 4096),
+      issuer: formText(body.issuer),
+      jwksUri: formText(body.jwks_uri, { max: 2000 }),
+      jwks: formText(body.jwks, { max: 20_000 }),
+      subjects: formText(body.allowed_subjects, { max: 50_000 }),
+      scope: formText(body.allowed_scope, { max: 4096 }),
     };
     let jwks: { keys: Record<string, unknown>[] } | undefined;
     try {
@@ -63,9 +63,7 @@ export class ConsoleIssuersController {
           allowedScope: form.scope,
         },
         at.by,
-      )
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!saved) return;
+      );
     res.redirect(303, `${this.gate.base}/issuers?saved=${encodeURIComponent(saved.issuer)}`);
   }
 
@@ -73,12 +71,9 @@ export class ConsoleIssuersController {
   async remove(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
-    const issuer = text(body.issuer, 255);
-    const ok = await this.admin
-      .removeTrustedIssuer(issuer, at.by)
-      .then(() => true)
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!ok) return;
+    const issuer = formText(body.issuer);
+    await this.admin
+      .removeTrustedIssuer(issuer, at.by);
     res.redirect(303, `${this.gate.base}/issuers?removed=${encodeURIComponent(issuer)}`);
   }
 

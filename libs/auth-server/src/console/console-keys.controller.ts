@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
 import { keysContent, rotateConfirmContent } from './console-keys.pages.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
 import { notice } from './console.pages.js';
 
@@ -10,6 +11,7 @@ import { notice } from './console.pages.js';
  * The console's signing keys: each with its state and age, and key rotation after a confirmation
  * step, through `SmartAuthAdmin.rotateSigningKeys` (audited as `keys.rotate`).
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/keys`)
 export class ConsoleKeysController {
   constructor(
@@ -42,9 +44,7 @@ export class ConsoleKeysController {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
     const published = await this.admin
-      .rotateSigningKeys(at.by)
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!published) return;
+      .rotateSigningKeys(at.by);
     res.redirect(303, `${this.gate.base}/keys?rotated=${published.length}`);
   }
 }

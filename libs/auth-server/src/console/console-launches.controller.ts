@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
@@ -9,11 +9,10 @@ import {
   launchFormContent,
   type LaunchForm,
 } from './console-launches.pages.js';
+import { formText } from '../pages/page.form.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate, type ConsoleRequest } from './console.gate.js';
 import { notice } from './console.pages.js';
-
-const text = (v: unknown, max = 255): string =>
-  typeof v === 'string' ? v.trim().slice(0, max) : '';
 
 /** An absolute http(s) URL, or undefined. */
 function httpUrl(value: string): URL | undefined {
@@ -30,6 +29,7 @@ function httpUrl(value: string): URL | undefined {
  * `POST /admin/launches` does, audited with the console user) and shows the URL that opens the app
  * with `iss` and `launch`.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(`${ROUTE_SEGMENTS.console}/launches`)
 export class ConsoleLaunchesController {
   constructor(
@@ -42,7 +42,7 @@ export class ConsoleLaunchesController {
   async form(@Req() req: Request, @Res() res: Response) {
     const at = await this.gate.enter(req, res);
     if (!at) return;
-    const clientId = text(req.query.app);
+    const clientId = formText(req.query.app);
     await this.sendForm(res, at, { clientId, ehrId: '', patient: '', launchUrl: '' });
   }
 
@@ -51,10 +51,10 @@ export class ConsoleLaunchesController {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
     const form: LaunchForm = {
-      clientId: text(body.client_id),
-      ehrId: text(body.ehrId),
-      patient: text(body.patient),
-      launchUrl: text(body.launch_url, 2000),
+      clientId: formText(body.client_id),
+      ehrId: formText(body.ehrId),
+      patient: formText(body.patient),
+      launchUrl: formText(body.launch_url, { max: 2000 }),
     };
     const m = at.view.messages.console.launches;
     if (!form.ehrId && !form.patient) return this.sendForm(res, at, form, m.needContext);
@@ -63,13 +63,10 @@ export class ConsoleLaunchesController {
     const context = { ehrId: form.ehrId || undefined, patient: form.patient || undefined };
     const clientId = form.clientId || undefined;
     const app = clientId
-      ? await this.admin.getClient(clientId).catch((err: unknown) => this.gate.refused(res, err))
+      ? await this.admin.getClient(clientId)
       : undefined;
-    if (clientId && !app) return;
     const created = await this.admin
-      .createLaunch(context, { clientId, by: at.by })
-      .catch((err: unknown) => this.gate.refused(res, err));
-    if (!created) return;
+      .createLaunch(context, { clientId, by: at.by });
     const content = launchCreatedContent(at.view, {
       base: this.gate.base,
       launch: created.launch,

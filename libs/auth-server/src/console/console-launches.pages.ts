@@ -11,7 +11,7 @@ export interface LaunchForm {
 }
 
 const field = (id: string, label: string, value: string, extra = '') =>
-  `<label for="${id}">${e(label)}</label><input type="text" id="${id}" name="${id}" value="${e(value)}" maxlength="255"${extra}>`;
+  `<label for="${e(id)}">${e(label)}</label><input type="text" id="${e(id)}" name="${e(id)}" value="${e(value)}" maxlength="255"${extra}>`;
 
 /** The form: which app, which EHR or patient, and the app's launch URL (optional). */
 export function launchFormContent(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CredentialsVerifier } from '../accounts/account.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';
@@ -11,18 +11,23 @@ import type { PageMessages } from '../pages/page-messages.types.js';
 import { LoginThrottleService, type LoginAttempt } from '../security/login-throttle.service.js';
 import { requestIdOf } from '../security/request-guard.service.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ConsoleLoginBinding } from './console-login.binding.js';
 import { ConsoleSessionService } from './console-session.service.js';
+import { formText } from '../pages/page.form.js';
+import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleGate } from './console.gate.js';
 import { consoleLinkPage, consoleSignInPage } from './console.pages.js';
 
 type Form = Record<string, unknown>;
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** Credentials are taken as posted: neither trimmed nor cut. */
+const AS_POSTED = { trim: false, max: Infinity };
 
 /**
  * The console's sign-in and sign-out: the built-in login (`CredentialsVerifier`, throttled like
  * every login) and/or the identity server (through the one registered callback), each for an
  * account holding `console.adminRole`. A sign-in never starts the engine's browser session.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller(ROUTE_SEGMENTS.console)
 export class ConsoleLoginController {
   private readonly logger = new Logger('AdminConsole');
@@ -31,6 +36,7 @@ export class ConsoleLoginController {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly gate: ConsoleGate,
     private readonly sessions: ConsoleSessionService,
+    private readonly binding: ConsoleLoginBinding,
     private readonly external: ExternalLoginService,
     private readonly throttle: LoginThrottleService,
     @Optional() private readonly credentials?: CredentialsVerifier,
@@ -60,9 +66,9 @@ export class ConsoleLoginController {
   async login(@Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.gate.open(res)) return;
     if (!this.passwordLogin) return this.offer(req, res);
-    if (!this.sessions.verifyBinding(req, form.csrf)) return this.refuse(res);
-    const username = text(form.username);
-    const password = text(form.password);
+    if (!this.binding.verify(req, form.csrf)) return this.refuse(res);
+    const username = formText(form.username, AS_POSTED);
+    const password = formText(form.password, AS_POSTED);
     const attempt: LoginAttempt = { username, ip: req.ip, requestId: requestIdOf(req) };
     const throttled = this.throttle.blocked(attempt);
     if (throttled) {
@@ -76,7 +82,7 @@ export class ConsoleLoginController {
       return this.offer(req, res, { error: (m) => m.login.invalid, username, status: 401 });
     }
     await this.throttle.succeeded({ ...attempt, accountId: sub });
-    if (!(await this.sessions.adminName(sub))) return this.notAdmin(res);
+    if (!(await this.sessions.adminName(sub, 'password'))) return this.notAdmin(res);
     this.sessions.start(res, sub, 'password');
     res.redirect(303, `${this.gate.base}/apps`);
   }
@@ -85,10 +91,10 @@ export class ConsoleLoginController {
   async startExternal(@Body() form: Form, @Req() req: Request, @Res() res: Response) {
     if (!this.gate.open(res)) return;
     if (!this.external.enabled) return this.offer(req, res);
-    const binding = this.sessions.verifyBinding(req, form.csrf);
+    const binding = this.binding.verify(req, form.csrf);
     if (!binding) return this.refuse(res);
     const url = await this.external
-      .start(this.sessions.externalLoginId(binding))
+      .start(this.binding.externalLoginId(binding))
       .catch((err: Error) => {
         this.logger.warn(`identity provider unavailable: ${err.message}`);
         return undefined;
@@ -106,18 +112,18 @@ export class ConsoleLoginController {
   @Get('login/idp')
   async completeExternal(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.gate.open(res)) return;
-    const binding = this.sessions.binding(req);
+    const binding = this.binding.read(req);
     const sub =
       binding && this.external.enabled
         ? await this.external
-            .complete(this.sessions.externalLoginId(binding), req.originalUrl)
+            .complete(this.binding.externalLoginId(binding), req.originalUrl)
             .catch((err: Error) => {
               this.logger.warn(`external login failed: ${err.message}`);
               return undefined;
             })
         : undefined;
     if (!sub) return renderPage(res, pageError(401, 'idpNotConfirmed'), this.options);
-    if (!(await this.sessions.adminName(sub))) return this.notAdmin(res);
+    if (!(await this.sessions.adminName(sub, 'idp'))) return this.notAdmin(res);
     this.sessions.start(res, sub, 'idp');
     const view = requestView(this.options, req);
     const m = view.messages.console;
@@ -161,7 +167,7 @@ export class ConsoleLoginController {
     const view = requestView(this.options, req);
     const html = consoleSignInPage(view, {
       base: this.gate.base,
-      csrf: this.sessions.bindingCsrf(this.sessions.ensureBinding(req, res)),
+      csrf: this.binding.csrfToken(this.binding.ensure(req, res)),
       password: this.passwordLogin,
       external: this.external.enabled,
       error: page.error?.(view.messages),

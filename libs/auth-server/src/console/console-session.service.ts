@@ -1,17 +1,17 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AccountResolver } from '../accounts/account.port.js';
+import type { AccountResolver, SmartAccountClaims } from '../accounts/account.port.js';
 import type { SmartAdminActor } from '../audit/audit.types.js';
-import { CONSOLE_LOGIN_PREFIX } from '../interaction/external-login.service.js';
+import { ExternalLoginService } from '../interaction/external-login.service.js';
+import { readCookie, sameText } from '../interaction/login.binding.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { requestIdOf } from '../security/request-guard.service.js';
 import { EngineKeys } from '../provider/ports/engine-keys.port.js';
 import { ACCOUNTS, SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import { ConsoleLoginBinding } from './console-login.binding.js';
 
 const SESSION_COOKIE = 'smart_console';
-const BINDING_COOKIE = 'smart_console_login';
-const BINDING = /^[A-Za-z0-9_-]{43}$/;
 
 /** How a console user signed in. */
 export type ConsoleLoginMethod = 'password' | 'idp';
@@ -43,27 +43,14 @@ export type ConsoleSessionState =
   | { kind: 'not_admin' }
   | { kind: 'active'; user: ConsoleUser };
 
-const readCookie = (req: Request, name: string): string | undefined => {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-};
-
-const sameText = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /**
  * The admin console's session, apart from the engine's browser session: a cookie of its own
  * (HttpOnly, SameSite=Strict, Secure on https, path = the console), signed with the shared cookie
  * secret, that ends after `console.idleTimeoutSeconds` without a request (and at most after
  * `sessionTtlSeconds`). Every request re-reads the account and checks `console.adminRole`, so a
- * withdrawn role locks the user out at once. Before sign-in, a login binding (HttpOnly,
- * SameSite=Lax, for the identity server's return) keys the sign-in form's CSRF token.
+ * withdrawn role locks the user out at once; a session signed in through the identity server reads
+ * only the account it left (`ExternalLoginService`), and ends when that is gone. Before sign-in,
+ * a login binding (`ConsoleLoginBinding`) keys the sign-in form's CSRF token.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html
  */
 @Injectable()
@@ -72,13 +59,26 @@ export class ConsoleSessionService {
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     @Inject(ACCOUNTS) private readonly accounts: AccountResolver,
     private readonly keys: EngineKeys,
+    private readonly external: ExternalLoginService,
+    private readonly binding: ConsoleLoginBinding,
   ) {}
 
-  /** Whether `sub` holds the console's admin role; its display name when it does. */
-  async adminName(sub: string): Promise<string | undefined> {
-    const account = await this.accounts.findAccount(sub);
+  /**
+   * The account behind a console sign-in: through the identity server only its snapshot there
+   * (never a host account with the same subject); otherwise the account resolver.
+   */
+  private findAccount(sub: string, via: ConsoleLoginMethod): Promise<SmartAccountClaims | undefined> {
+    return via === 'idp' ? this.external.findAccount(sub) : this.accounts.findAccount(sub);
+  }
+
+  private nameIfAdmin(sub: string, account: SmartAccountClaims | undefined): string | undefined {
     if (!account?.roles?.includes(this.options.console.adminRole)) return undefined;
     return account.name ?? sub;
+  }
+
+  /** Whether `sub`, signed in `via`, holds the console's admin role; its display name when it does. */
+  async adminName(sub: string, via: ConsoleLoginMethod): Promise<string | undefined> {
+    return this.nameIfAdmin(sub, await this.findAccount(sub, via));
   }
 
   /** The audit actor of a console user: `console:<sub>` (`console:idp:<sub>` via the identity server). */
@@ -93,7 +93,7 @@ export class ConsoleSessionService {
     const now = Date.now();
     const sid = randomBytes(24).toString('base64url');
     this.write(res, { sid, sub, via, iat: now, seen: now });
-    this.clearBinding(res);
+    this.binding.clear(res);
   }
 
   /** The request's session; an active one is renewed (its idle clock restarts). */
@@ -107,7 +107,13 @@ export class ConsoleSessionService {
       this.end(res);
       return { kind: 'expired' };
     }
-    const name = await this.adminName(claims.sub);
+    const account = await this.findAccount(claims.sub, claims.via);
+    if (!account && claims.via === 'idp') {
+      // The identity server's account is gone (signed out there, or expired): so is the session.
+      this.end(res);
+      return { kind: 'expired' };
+    }
+    const name = this.nameIfAdmin(claims.sub, account);
     if (!name) {
       this.end(res);
       return { kind: 'not_admin' };
@@ -118,7 +124,7 @@ export class ConsoleSessionService {
 
   /** Ends the session (sign-out, expiry, lost role). */
   end(res: Response): void {
-    res.clearCookie(SESSION_COOKIE, this.cookieOptions('strict'));
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
   }
 
   /** The CSRF token of the session's forms. */
@@ -131,45 +137,10 @@ export class ConsoleSessionService {
     return typeof token === 'string' && sameText(token, this.csrf(user));
   }
 
-  /** The browser's login binding; a new one (cookie set on `res`) when it has none. */
-  ensureBinding(req: Request, res: Response): string {
-    const current = this.binding(req);
-    if (current) return current;
-    const value = randomBytes(32).toString('base64url');
-    res.cookie(BINDING_COOKIE, value, this.cookieOptions('lax'));
-    return value;
-  }
-
-  /** The login binding cookie, if well-formed. */
-  binding(req: Request): string | undefined {
-    const value = readCookie(req, BINDING_COOKIE);
-    return value && BINDING.test(value) ? value : undefined;
-  }
-
-  /** The binding when the sign-in form's token matches it. */
-  verifyBinding(req: Request, token: unknown): string | undefined {
-    const binding = this.binding(req);
-    if (!binding || typeof token !== 'string') return undefined;
-    return sameText(token, this.bindingCsrf(binding)) ? binding : undefined;
-  }
-
-  bindingCsrf(binding: string): string {
-    return this.mac(`console-login:${binding}`);
-  }
-
-  /** The id an identity-server login started from this browser's console sign-in is kept under. */
-  externalLoginId(binding: string): string {
-    return `${CONSOLE_LOGIN_PREFIX}${createHash('sha256').update(binding).digest('base64url')}`;
-  }
-
-  private clearBinding(res: Response): void {
-    res.clearCookie(BINDING_COOKIE, this.cookieOptions('lax'));
-  }
-
   private write(res: Response, claims: SessionClaims): void {
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     res.cookie(SESSION_COOKIE, `${body}.${this.mac(`console-session:${body}`)}`, {
-      ...this.cookieOptions('strict'),
+      ...this.cookieOptions(),
       maxAge: this.options.console.idleTimeoutSeconds * 1000,
     });
   }
@@ -196,10 +167,10 @@ export class ConsoleSessionService {
     return createHmac('sha256', this.keys.cookieSecret()).update(text).digest('base64url');
   }
 
-  private cookieOptions(sameSite: 'strict' | 'lax') {
+  private cookieOptions() {
     return {
       httpOnly: true,
-      sameSite,
+      sameSite: 'strict' as const,
       path: this.options.routes.console,
       secure: this.options.issuer.startsWith('https:'),
     };

@@ -4,6 +4,7 @@ import { ConsoleAuditController } from './console-audit.controller.js';
 import { ConsoleIssuersController } from './console-issuers.controller.js';
 import { ConsoleKeysController } from './console-keys.controller.js';
 import { ConsoleLaunchesController } from './console-launches.controller.js';
+import { ConsoleLoginBinding } from './console-login.binding.js';
 import { ConsoleLoginController } from './console-login.controller.js';
 import { ConsoleSessionService } from './console-session.service.js';
 import { ConsoleGate } from './console.gate.js';
@@ -21,5 +22,5 @@ export const CONSOLE_FEATURE: SmartFeature = {
     ConsoleKeysController,
     ConsoleAuditController,
   ],
-  providers: [ConsoleSessionService, ConsoleGate],
+  providers: [ConsoleSessionService, ConsoleLoginBinding, ConsoleGate],
 };

@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SmartAdminActor } from '../audit/audit.types.js';
-import { ADMIN_HTTP_CODES, renderPage, toOAuthError } from '../errors/error.renderer.js';
-import { showOnPage } from '../errors/oauth.error.js';
+import { renderPage } from '../errors/error.renderer.js';
 import { pageError } from '../errors/page.error.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { requestView, sendPage } from '../pages/page.headers.js';
@@ -22,12 +21,10 @@ export interface ConsoleRequest {
 /**
  * The door of every console page: 404 while the console is off; to the sign-in without a session
  * (with a notice when it expired); 403 when the account lost the admin role; for a form, 403
- * unless it carries the session's CSRF token. Also renders pages and refused changes.
+ * unless it carries the session's CSRF token. Also renders pages (failures: `ConsoleErrorFilter`).
  */
 @Injectable()
 export class ConsoleGate {
-  private readonly logger = new Logger('AdminConsole');
-
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly sessions: ConsoleSessionService,
@@ -97,23 +94,4 @@ export class ConsoleGate {
     sendPage(res, this.options, at.view, consolePage(at.view, frame, heading, content), status);
   }
 
-  /**
-   * A change `SmartAuthAdmin` refused, as a page: unknown → 404; invalid input → 400 with the
-   * server's reason; anything else → the generic error page (detail in the log only).
-   */
-  refused(res: Response, exception: unknown): void {
-    const err = toOAuthError(exception, {
-      codes: ADMIN_HTTP_CODES,
-      onUnexpected: (e) => this.logger.error(e instanceof Error ? e.message : String(e)),
-    });
-    if (err.status === 404) return renderPage(res, pageError(404, 'consoleNotFound'), this.options);
-    if (err.status < 500) {
-      const reason = err.description;
-      showOnPage(err, (m) => ({
-        title: m.console.rejected.title,
-        message: m.console.rejected.message(reason),
-      }));
-    }
-    renderPage(res, err, this.options);
-  }
 }

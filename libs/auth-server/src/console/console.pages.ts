@@ -20,10 +20,6 @@ export interface ConsoleFrame {
   section: ConsoleSection;
 }
 
-/** `2026-03-03 14:05 UTC`: the same for every reader, whatever their browser says. */
-export const formatTime = (ms: number): string =>
-  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
 /** A signed-in console page: navigation, who is signed in (with sign-out), the heading, the content. */
 export function consolePage(
   view: PageView,

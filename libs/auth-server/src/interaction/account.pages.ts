@@ -1,15 +1,12 @@
 /** Server-rendered pages of the account page (`management_endpoint`): no JavaScript, forms post. */
 import {
   escapeHtml,
+  formatTime,
   hiddenField as hidden,
   layout,
   pageTitle,
   type PageView,
 } from '../pages/page.layout.js';
-
-/** `2026-03-03 14:05 UTC`: the same for every reader, whatever their browser says. */
-const formatTime = (ms: number) =>
-  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The sign-in offered to a visitor without a session: the built-in form or the external provider. */
 export function accountSignInPage(

@@ -272,7 +272,9 @@ export interface SmartConsoleOptions {
   enabled: boolean;
   /**
    * The role (in the account's `roles`, from the host's `AccountResolver` or the identity
-   * server's claims) that lets a user into the console.
+   * server's claims) that lets a user sign in to the console. It is not
+   * `externalLogin.admin.role`, which admits the identity server's access tokens as bearer tokens
+   * on the admin API; set both to the same role for one administrator group.
    * @default 'admin'
    */
   adminRole?: string;

@@ -58,7 +58,12 @@ export interface SmartExternalRolesOptions {
 export interface SmartExternalAdminOptions {
   /** The `aud` the identity server puts in those tokens (Keycloak: an audience mapper). */
   audience: string;
-  /** The role that makes a user an administrator (every admin scope). */
+  /**
+   * The role that makes a user an administrator of the admin API (every admin scope), read from
+   * the identity server's access token presented as a bearer token. It does not open the admin
+   * console: console sign-in (built-in or at the identity server) checks `console.adminRole`
+   * against the signed-in account; set both to the same role for one administrator group.
+   */
   role: string;
 }
 

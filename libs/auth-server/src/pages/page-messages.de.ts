@@ -115,6 +115,14 @@ export const PAGE_MESSAGES_DE: PageMessages = {
       title: 'Nicht erlaubt',
       message: 'Ihr Konto hat nicht die Administratorrolle, die die Konsole verlangt.',
     },
+    consoleFailed: {
+      title: 'Etwas ist schiefgegangen',
+      message: 'Die Konsole konnte diese Anfrage nicht ausführen. Bitte versuchen Sie es erneut.',
+    },
+    consoleUnavailable: {
+      title: 'Konsole nicht verfügbar',
+      message: 'Die Konsole erreicht ihren Speicher gerade nicht. Bitte versuchen Sie es später erneut.',
+    },
     authorizationTitle: 'Autorisierungsfehler',
     rateLimited: (seconds) => ({
       title: 'Zu viele Anfragen',

@@ -104,6 +104,14 @@ export const PAGE_MESSAGES_EN: PageMessages = {
       title: 'Not allowed',
       message: 'Your account does not hold the administrator role the console requires.',
     },
+    consoleFailed: {
+      title: 'Something went wrong',
+      message: 'The console could not complete this request. Please try again.',
+    },
+    consoleUnavailable: {
+      title: 'Console unavailable',
+      message: 'The console cannot reach its storage right now. Please try again later.',
+    },
     authorizationTitle: 'Authorization error',
     rateLimited: (seconds) => ({
       title: 'Too many requests',

@@ -11,7 +11,9 @@ export type PageErrorKey =
   | 'patientNotAvailable'
   | 'episodeNotAvailable'
   | 'consoleNotFound'
-  | 'consoleNotAdmin';
+  | 'consoleNotAdmin'
+  | 'consoleFailed'
+  | 'consoleUnavailable';
 
 /** A title and a message (error and notice pages). */
 export interface PageText {

@@ -70,6 +70,10 @@ ${frame.headHtml}</head><body>${frame.headerHtml}<main>${frame.contentHtml}</mai
 export const pageTitle = (view: PageView, title: string): string =>
   view.messages.pageTitle(title, view.branding.platformName);
 
+/** `2026-03-03 14:05 UTC`: the same for every reader, whatever their browser says. */
+export const formatTime = (ms: number): string =>
+  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /** A hidden form field. */
 export const hiddenField = (name: string, value: string) =>
   `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;

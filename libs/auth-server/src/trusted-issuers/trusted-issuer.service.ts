@@ -6,6 +6,7 @@ import { validateClientJwks } from '../clients/jwks.validator.js';
 import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { OAuthError } from '../errors/oauth.error.js';
 import { TrustedIssuerRepository } from '../persistence/repositories/trusted-issuer.repository.js';
+import { TransactionRunner } from '../persistence/transaction.runner.js';
 import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
 
 /** What an admin registers: an issuer, its keys (inline or by URL), what it may assert. */
@@ -57,6 +58,7 @@ export class TrustedIssuerService {
   constructor(
     private readonly issuers: TrustedIssuerRepository,
     private readonly audit: AuditTrailService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   find(issuer: string): Promise<TrustedIssuer | undefined> {
@@ -73,7 +75,10 @@ export class TrustedIssuerService {
     return issuer;
   }
 
-  /** Validates (exactly one of jwks and jwks_uri; valid keys; valid scopes), saves, audits. */
+  /**
+   * Validates (exactly one of jwks and jwks_uri; valid keys; valid scopes), then saves and audits
+   * in one transaction.
+   */
   async register(input: TrustedIssuerInput, by: SmartAdminActor): Promise<TrustedIssuer> {
     checkShape(input);
     if (Boolean(input.jwks) === Boolean(input.jwksUri)) {
@@ -96,28 +101,40 @@ export class TrustedIssuerService {
       allowedScope: input.allowedScope,
       createdAt: before?.createdAt ?? Date.now(),
     };
-    await this.issuers.save(saved);
-    await this.audit.record({
-      actor: by.actor,
-      action: 'trusted_issuer.save',
-      targetType: 'trusted_issuer',
-      targetId: input.issuer,
-      before,
-      after: saved,
-      details: by.requestId ? { requestId: by.requestId } : undefined,
+    await this.transactions.run(async (tx) => {
+      await this.issuers.save(saved, tx);
+      await this.audit.record(
+        {
+          actor: by.actor,
+          action: 'trusted_issuer.save',
+          targetType: 'trusted_issuer',
+          targetId: input.issuer,
+          before,
+          after: saved,
+          details: by.requestId ? { request_id: by.requestId } : undefined,
+        },
+        tx,
+      );
     });
     return saved;
   }
 
-  /** Removes and audits; 404 when there is no such issuer. */
+  /** Removes and audits in one transaction; 404 when there is no such issuer. */
   async unregister(issuer: string, by: SmartAdminActor): Promise<void> {
-    if (!(await this.issuers.delete(issuer))) throw OAuthError.notFound('no such trusted issuer');
-    await this.audit.record({
-      actor: by.actor,
-      action: 'trusted_issuer.delete',
-      targetType: 'trusted_issuer',
-      targetId: issuer,
-      details: by.requestId ? { requestId: by.requestId } : undefined,
+    await this.transactions.run(async (tx) => {
+      if (!(await this.issuers.delete(issuer, tx))) {
+        throw OAuthError.notFound('no such trusted issuer');
+      }
+      await this.audit.record(
+        {
+          actor: by.actor,
+          action: 'trusted_issuer.delete',
+          targetType: 'trusted_issuer',
+          targetId: issuer,
+          details: by.requestId ? { request_id: by.requestId } : undefined,
+        },
+        tx,
+      );
     });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TrustedIssuer } from '../records/trusted-issuer.record.js';
 import { guardDb } from '../persistence.errors.js';
+import type { StorageTransaction } from '../transaction.runner.js';
 import { TrustedIssuerEntity } from '../trusted-issuer.entity.js';
 
 /** Trusted assertion issuers for the jwt-bearer grant (table `trusted_issuer`). */
@@ -23,10 +24,11 @@ export class TrustedIssuerRepository {
     return rows.map(toTrustedIssuer);
   }
 
-  /** Inserts or replaces the issuer. */
-  async save(issuer: TrustedIssuer): Promise<void> {
+  /** Inserts or replaces the issuer (in `tx`, when given). */
+  async save(issuer: TrustedIssuer, tx?: StorageTransaction): Promise<void> {
+    const manager = tx ?? this.dataSource.manager;
     await guardDb(() =>
-      this.repo.save({
+      manager.save(TrustedIssuerEntity, {
         issuer: issuer.issuer,
         jwks: issuer.jwks ? JSON.stringify(issuer.jwks) : null,
         jwksUri: issuer.jwksUri ?? null,
@@ -37,9 +39,10 @@ export class TrustedIssuerRepository {
     );
   }
 
-  /** @returns whether the issuer existed */
-  async delete(issuer: string): Promise<boolean> {
-    const result = await guardDb(() => this.repo.delete({ issuer }));
+  /** Deletes the issuer (in `tx`, when given). @returns whether the issuer existed */
+  async delete(issuer: string, tx?: StorageTransaction): Promise<boolean> {
+    const manager = tx ?? this.dataSource.manager;
+    const result = await guardDb(() => manager.delete(TrustedIssuerEntity, { issuer }));
     return (result.affected ?? 0) > 0;
   }
 }
