@@ -421,7 +421,11 @@ describe('management endpoint: both sign-in methods (SMART_IDP_PASSWORD_LOGIN)',
     const port = await freePort();
     idp = await startExternalIdp({
       redirectUri: `http://127.0.0.1:${port}/interaction/callback/idp`,
-      users: [{ username: 'pat', password: 'pat-pass', claims: { sub: 'idp-patient-2' } }],
+      users: [
+        { username: 'pat', password: 'pat-pass', claims: { sub: 'idp-patient-2' } },
+        // The same subject as the users file's `patient`.
+        { username: 'twin', password: 'twin-pass', claims: { sub: 'patient', name: 'Not Pat' } },
+      ],
     });
     storage = await createTestStorage();
     t = await startTestApp(storage, {
@@ -458,6 +462,29 @@ describe('management endpoint: both sign-in methods (SMART_IDP_PASSWORD_LOGIN)',
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get('location')).toBe('/account/apps');
     expect(await (await agent.request(`${t.url}/account/apps`)).text()).toContain('Signed in as');
+  });
+
+  it("refuses an identity-server login whose subject is a local account's", async () => {
+    const agent = new UserAgent();
+    const html = await (await agent.follow(`${t.url}/account/apps`, t.url)).res.text();
+    const started = await agent.submit(`${t.url}/account/apps/login/idp`, {
+      csrf: formField(html, 'csrf'),
+    });
+    const atIdp = new UserAgent();
+    const login = await (
+      await atIdp.follow(started.headers.get('location')!, idp.issuer)
+    ).res.text();
+    const action = new URL(/<form method="post" action="([^"]+)"/.exec(login)![1], idp.issuer);
+    const posted = await atIdp.submit(action.href, { username: 'twin', password: 'twin-pass' });
+    const back = await atIdp.follow(
+      new URL(posted.headers.get('location')!, action).href,
+      idp.issuer,
+    );
+    const toPage = await agent.request(back.url);
+    const done = await agent.request(new URL(toPage.headers.get('location')!, t.url).href);
+    expect(done.status).toBe(401);
+    expect(await done.text()).toContain('Sign-in failed');
+    expect((await agent.request(`${t.url}/account/apps`)).status).toBe(303);
   });
 });
 

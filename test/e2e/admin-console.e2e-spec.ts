@@ -440,4 +440,45 @@ describe('admin console: identity-server sessions', () => {
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toBe('/admin/console/login?expired=1');
   });
+
+  it('ends when the identity server logs the user out (back-channel logout)', async () => {
+    await t.app
+      .get(ExternalLoginRepository)
+      .saveAccount('sub-kc', { sub: 'sub-kc', name: 'Kim via IdP', roles: ['admin'] }, 3600);
+    let cookie = '';
+    t.app.get(ConsoleSessionService).start(
+      {
+        cookie: (_name: string, value: string) => (cookie = value),
+        clearCookie: () => undefined,
+      } as unknown as ExpressResponse,
+      'sub-kc',
+      'idp',
+    );
+    const headers = { cookie: `smart_console=${cookie}` };
+    expect(
+      (await fetch(`${t.url}/admin/console/apps`, { headers, redirect: 'manual' })).status,
+    ).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const logoutToken = await idp.sign(
+      {
+        iss: idp.issuer,
+        aud: idp.clientId,
+        iat: now,
+        exp: now + 120,
+        jti: `logout-${now}-kc`,
+        sub: 'sub-kc',
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+      },
+      { typ: 'logout+jwt' },
+    );
+    const logout = await fetch(`${t.url}/interaction/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: logoutToken }),
+    });
+    expect(logout.status).toBe(200);
+    const after = await fetch(`${t.url}/admin/console/apps`, { headers, redirect: 'manual' });
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/admin/console/login?expired=1');
+  });
 });

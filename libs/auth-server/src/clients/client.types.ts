@@ -4,9 +4,13 @@ import {
   type ClientAuthMethod,
 } from '../vocabulary/client-auth-method.types.js';
 
-/** A client's review status, in the order the console lists them. */
-export const CLIENT_STATUSES = ['pending', 'approved', 'suspended'] as const;
-export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+/** A client's review status. */
+export type ClientStatus = 'pending' | 'approved' | 'suspended';
+
+/** Every status, in the order the console lists them (the record makes the list exhaustive). */
+export const CLIENT_STATUSES = Object.freeze(
+  Object.keys({ pending: 0, approved: 0, suspended: 0 } satisfies Record<ClientStatus, 0>),
+) as readonly ClientStatus[];
 
 /** RFC 7591 client metadata as the registry keeps it (never a secret). */
 export interface SmartClientMetadata {

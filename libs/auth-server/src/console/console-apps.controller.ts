@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { describeScope, parseScopes } from '@smart-openehr/scopes';
 import { SmartAuthAdmin } from '../admin/auth-admin.port.js';
@@ -91,17 +102,14 @@ export class ConsoleAppsController {
     const decision = oneOf(form.decision, ['approve', 'suspend'] as const);
     const reason = typeof form.reason === 'string' ? form.reason.trim() : '';
     if (!decision || !reason) {
-      const app = await this.admin
-        .getClient(id);
+      const app = await this.admin.getClient(id);
       const hint = at.view.messages.console.decide.reasonHint;
       const error = `<p class="error" role="alert">${escapeHtml(hint)}</p>`;
       return this.sendApp(res, at, app, error, 400);
     }
-    await (
-      decision === 'approve'
-        ? this.admin.approveClient(id, at.by, reason)
-        : this.admin.suspendClient(id, at.by, reason)
-    );
+    await (decision === 'approve'
+      ? this.admin.approveClient(id, at.by, reason)
+      : this.admin.suspendClient(id, at.by, reason));
     const done = decision === 'approve' ? 'approved' : 'suspended';
     res.redirect(303, `${this.appPath(id)}?done=${done}`);
   }
@@ -118,11 +126,10 @@ export class ConsoleAppsController {
     // An empty field is no overlap given (the default), not 0 (the old secret ending at once).
     const given = typeof form.overlap_seconds === 'string' ? form.overlap_seconds.trim() : '';
     const overlap = given === '' ? undefined : Number(given);
-    const issued = await this.admin
-      .rotateClientSecret(id, {
-        by: at.by,
-        overlapSeconds: Number.isInteger(overlap) ? overlap : undefined,
-      });
+    const issued = await this.admin.rotateClientSecret(id, {
+      by: at.by,
+      overlapSeconds: Number.isInteger(overlap) ? overlap : undefined,
+    });
     const content = secretContent(at.view, {
       base: this.gate.base,
       app: issued,
@@ -151,8 +158,7 @@ export class ConsoleAppsController {
     const at = await this.gate.enterForm(req, res, form);
     if (!at) return;
     const app = await this.admin.getClient(id);
-    await this.admin
-      .deleteClient(id, at.by);
+    await this.admin.deleteClient(id, at.by);
     const m = at.view.messages.console;
     const back = `<p><a href="${escapeHtml(`${this.gate.base}/apps`)}">${escapeHtml(m.app.back)}</a></p>`;
     const content = `${notice(m.remove.done(app.client_name ?? id))}${back}`;

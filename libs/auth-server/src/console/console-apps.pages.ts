@@ -2,11 +2,19 @@
 import type { SmartPage } from '../admin/auth-admin.port.js';
 import type { ClientViewDto } from '../admin/dto/client-view.dto.js';
 import type { AuditEvent } from '../audit/audit.types.js';
-import { escapeHtml as e, hiddenField as hidden, type PageView, formatTime } from '../pages/page.layout.js';
+import {
+  escapeHtml as e,
+  hiddenField as hidden,
+  type PageView,
+  formatTime,
+} from '../pages/page.layout.js';
 import type { ConsoleMessages } from '../pages/console-messages.types.js';
 
 import { CLIENT_TYPES } from '../clients/client-type.policy.js';
-import { CLIENT_STATUSES as STATUSES, type ClientStatus as AppStatus } from '../clients/client.types.js';
+import {
+  CLIENT_STATUSES as STATUSES,
+  type ClientStatus as AppStatus,
+} from '../clients/client.types.js';
 import type { SmartClientType as AppClientType } from '../options/auth-server.options.js';
 
 /** The list's query as the filter form and the page links carry it. */

@@ -38,16 +38,15 @@ export class ConsoleAuditController {
     // A date alone: from its first to its last millisecond (UTC). Anything else is the server's
     // to refuse (400 with the reason).
     const to = DATE.test(filters.to) ? `${filters.to}T23:59:59.999Z` : filters.to;
-    const result = await this.admin
-      .listAudit({
-        limit: PAGE_SIZE,
-        offset: (filters.page - 1) * PAGE_SIZE,
-        actor: filters.actor || undefined,
-        action: filters.action || undefined,
-        targetId: filters.app || undefined,
-        from: filters.from || undefined,
-        to: to || undefined,
-      });
+    const result = await this.admin.listAudit({
+      limit: PAGE_SIZE,
+      offset: (filters.page - 1) * PAGE_SIZE,
+      actor: filters.actor || undefined,
+      action: filters.action || undefined,
+      targetId: filters.app || undefined,
+      from: filters.from || undefined,
+      to: to || undefined,
+    });
     const content = auditContent(at.view, {
       base: this.gate.base,
       filters,

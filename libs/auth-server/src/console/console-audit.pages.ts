@@ -43,7 +43,9 @@ ${input('from', a.from, f.from, 'date')}${input('to', a.to, f.to, 'date')}
     return typeof reason === 'string' ? reason : '';
   };
   const target = (ev: AuditEvent) =>
-    ev.targetId ? `${e(ev.targetType ?? '')} <code>${e(ev.targetId)}</code>` : e(ev.targetType ?? '');
+    ev.targetId
+      ? `${e(ev.targetType ?? '')} <code>${e(ev.targetId)}</code>`
+      : e(ev.targetType ?? '');
   const rows = p.result.items
     .map(
       (ev) =>

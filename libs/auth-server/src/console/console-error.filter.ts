@@ -27,7 +27,7 @@ const statusOf = (exception: unknown, fallback: number): number =>
  * status with the server's reason; storage unavailable → 503; anything else → 500 (an
  * `OAuthError` or `HttpException` of 5xx keeps its status). Detail goes to the log only.
  */
-export function consoleErrorOf(exception: unknown, log: (e: unknown) => void): OAuthError {
+function consoleErrorOf(exception: unknown, log: (e: unknown) => void): OAuthError {
   const err = toOAuthError(exception, { codes: ADMIN_HTTP_CODES, onUnexpected: log });
   if (err.status === 404) return pageError(404, 'consoleNotFound');
   if (err.status < 500) {

@@ -50,20 +50,19 @@ export class ConsoleIssuersController {
       const error = `<p class="error" role="alert">${escapeHtml(at.view.messages.console.issuers.badJwks)}</p>`;
       return this.sendList(res, at, form, error, 400);
     }
-    const saved = await this.admin
-      .saveTrustedIssuer(
-        {
-          issuer: form.issuer,
-          jwksUri: form.jwksUri || undefined,
-          jwks,
-          allowedSubjects: form.subjects
-            .split(/\r?\n/)
-            .map((s) => s.trim())
-            .filter(Boolean),
-          allowedScope: form.scope,
-        },
-        at.by,
-      );
+    const saved = await this.admin.saveTrustedIssuer(
+      {
+        issuer: form.issuer,
+        jwksUri: form.jwksUri || undefined,
+        jwks,
+        allowedSubjects: form.subjects
+          .split(/\r?\n/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+        allowedScope: form.scope,
+      },
+      at.by,
+    );
     res.redirect(303, `${this.gate.base}/issuers?saved=${encodeURIComponent(saved.issuer)}`);
   }
 
@@ -72,8 +71,7 @@ export class ConsoleIssuersController {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
     const issuer = formText(body.issuer);
-    await this.admin
-      .removeTrustedIssuer(issuer, at.by);
+    await this.admin.removeTrustedIssuer(issuer, at.by);
     res.redirect(303, `${this.gate.base}/issuers?removed=${encodeURIComponent(issuer)}`);
   }
 

@@ -1,6 +1,11 @@
 /** The console's trusted issuers of the JWT-bearer grant: the list and the form that adds one. */
 import type { TrustedIssuer } from '../persistence/records/trusted-issuer.record.js';
-import { escapeHtml as e, hiddenField as hidden, type PageView, formatTime } from '../pages/page.layout.js';
+import {
+  escapeHtml as e,
+  hiddenField as hidden,
+  type PageView,
+  formatTime,
+} from '../pages/page.layout.js';
 
 /** What the add form shows (again, after a refusal). */
 export interface IssuerForm {

@@ -43,8 +43,7 @@ export class ConsoleKeysController {
   async rotate(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     const at = await this.gate.enterForm(req, res, body);
     if (!at) return;
-    const published = await this.admin
-      .rotateSigningKeys(at.by);
+    const published = await this.admin.rotateSigningKeys(at.by);
     res.redirect(303, `${this.gate.base}/keys?rotated=${published.length}`);
   }
 }

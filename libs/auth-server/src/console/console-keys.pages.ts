@@ -1,6 +1,11 @@
 /** The console's signing keys: per algorithm, state and age; rotation after a confirmation. */
 import type { SmartSigningKeyInfo } from '../keys/signing-key-info.types.js';
-import { escapeHtml as e, hiddenField as hidden, type PageView, formatTime } from '../pages/page.layout.js';
+import {
+  escapeHtml as e,
+  hiddenField as hidden,
+  type PageView,
+  formatTime,
+} from '../pages/page.layout.js';
 
 const HOUR = 3_600_000;
 

@@ -62,11 +62,8 @@ export class ConsoleLaunchesController {
     if (form.launchUrl && !launchUrl) return this.sendForm(res, at, form, m.badLaunchUrl);
     const context = { ehrId: form.ehrId || undefined, patient: form.patient || undefined };
     const clientId = form.clientId || undefined;
-    const app = clientId
-      ? await this.admin.getClient(clientId)
-      : undefined;
-    const created = await this.admin
-      .createLaunch(context, { clientId, by: at.by });
+    const app = clientId ? await this.admin.getClient(clientId) : undefined;
+    const created = await this.admin.createLaunch(context, { clientId, by: at.by });
     const content = launchCreatedContent(at.view, {
       base: this.gate.base,
       launch: created.launch,

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Inject, Logger, Optional, Post, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Logger,
+  Optional,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CredentialsVerifier } from '../accounts/account.port.js';
 import { ROUTE_SEGMENTS } from '../common/smart.routes.js';

@@ -67,7 +67,10 @@ export class ConsoleSessionService {
    * The account behind a console sign-in: through the identity server only its snapshot there
    * (never a host account with the same subject); otherwise the account resolver.
    */
-  private findAccount(sub: string, via: ConsoleLoginMethod): Promise<SmartAccountClaims | undefined> {
+  private findAccount(
+    sub: string,
+    via: ConsoleLoginMethod,
+  ): Promise<SmartAccountClaims | undefined> {
     return via === 'idp' ? this.external.findAccount(sub) : this.accounts.findAccount(sub);
   }
 
@@ -108,8 +111,9 @@ export class ConsoleSessionService {
       return { kind: 'expired' };
     }
     const account = await this.findAccount(claims.sub, claims.via);
-    if (!account && claims.via === 'idp') {
-      // The identity server's account is gone (signed out there, or expired): so is the session.
+    if (claims.via === 'idp' && (!account || (await this.loggedOutSince(claims.sub, claims.iat)))) {
+      // The identity server's account is gone (expired), or it logged the user out (back-channel
+      // logout) after this session began: so is the session.
       this.end(res);
       return { kind: 'expired' };
     }
@@ -120,6 +124,11 @@ export class ConsoleSessionService {
     }
     this.write(res, { ...claims, seen: now });
     return { kind: 'active', user: { sub: claims.sub, name, via: claims.via, sid: claims.sid } };
+  }
+
+  private async loggedOutSince(sub: string, since: number): Promise<boolean> {
+    const at = await this.external.loggedOutAt(sub);
+    return at !== undefined && at >= since;
   }
 
   /** Ends the session (sign-out, expiry, lost role). */

@@ -93,5 +93,4 @@ export class ConsoleGate {
     const frame = { base: this.base, userName: at.user.name, csrf: at.csrf, section };
     sendPage(res, this.options, at.view, consolePage(at.view, frame, heading, content), status);
   }
-
 }

@@ -18,11 +18,7 @@ const PAGE_CODES: Readonly<Record<number, string>> = {
  * message); the code follows the status; `headers` go with the answer (`Retry-After`). Render it
  * with `renderPage`.
  */
-export function pageError(
-  status: number,
-  key: PageErrorKey,
-  headers: Record<string, string> = {},
-) {
+export function pageError(status: number, key: PageErrorKey, headers: Record<string, string> = {}) {
   const description = PAGE_MESSAGES_EN.errors[key].message;
   const code = PAGE_CODES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request');
   const err = new OAuthError(code, description, status, headers);

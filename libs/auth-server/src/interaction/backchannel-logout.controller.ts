@@ -3,6 +3,7 @@ import {
   Controller,
   Header,
   HttpCode,
+  Inject,
   NotFoundException,
   Post,
   Req,
@@ -16,6 +17,8 @@ import { LogoutTokenVerifier } from '../identity-server/logout-token.verifier.js
 import { ExternalLoginRepository } from '../persistence/repositories/external-login.repository.js';
 import { UserRevocationService } from '../revocation/user-revocation.service.js';
 import { requestIdOf } from '../security/request-guard.service.js';
+import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
+import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 
 /** The audit actor of a back-channel logout. */
 const IDENTITY_SERVER_ACTOR = 'identity-server';
@@ -23,8 +26,8 @@ const IDENTITY_SERVER_ACTOR = 'identity-server';
 /**
  * OpenID Connect Back-Channel Logout 1.0, the relying party's side: the identity server POSTs a
  * `logout_token` to `<mount>/interaction/backchannel-logout` (registered there as the client's
- * "Backchannel logout URL"); once it is valid, the user's sessions here end and their grants
- * other than `offline_access` are revoked. 200 on success (also when nothing was left to end),
+ * "Backchannel logout URL"); once it is valid, the user's sessions here end (admin console
+ * sessions included) and their grants other than `offline_access` are revoked. 200 on success (also when nothing was left to end),
  * 400 `invalid_request` for an invalid token, always `Cache-Control: no-store`; 404 without
  * `externalLogin`.
  * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#BCRequest
@@ -37,6 +40,7 @@ export class BackchannelLogoutController {
     private readonly verifier: LogoutTokenVerifier,
     private readonly logins: ExternalLoginRepository,
     private readonly users: UserRevocationService,
+    @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
   ) {}
 
   @Post('backchannel-logout')
@@ -53,6 +57,8 @@ export class BackchannelLogoutController {
           actor: IDENTITY_SERVER_ACTOR,
           requestId: requestIdOf(req),
         });
+        // Console sessions of that user signed in before now end too (they are cookies only).
+        await this.logins.markLoggedOut(subject, Date.now(), this.options.sessionTtlSeconds);
       }
     } catch (err) {
       // Not done: the identity server may send the same token again (the steps are idempotent).

@@ -155,6 +155,11 @@ export class ExternalLoginService {
     return { ...userinfo, ...idToken };
   }
 
+  /** When the identity server last logged `sub` out by back-channel logout (epoch ms), if lately. */
+  loggedOutAt(sub: string): Promise<number | undefined> {
+    return this.logins.loggedOutAt(sub);
+  }
+
   /** An account that logged in through the external provider. */
   async findAccount(sub: string): Promise<SmartAccountClaims | undefined> {
     if (!this.enabled) return undefined;

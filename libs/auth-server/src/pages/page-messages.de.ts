@@ -121,7 +121,8 @@ export const PAGE_MESSAGES_DE: PageMessages = {
     },
     consoleUnavailable: {
       title: 'Konsole nicht verfügbar',
-      message: 'Die Konsole erreicht ihren Speicher gerade nicht. Bitte versuchen Sie es später erneut.',
+      message:
+        'Die Konsole erreicht ihren Speicher gerade nicht. Bitte versuchen Sie es später erneut.',
     },
     authorizationTitle: 'Autorisierungsfehler',
     rateLimited: (seconds) => ({

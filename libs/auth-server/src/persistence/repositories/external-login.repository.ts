@@ -9,6 +9,8 @@ const ACCOUNT_MODEL = 'ExternalAccount';
 /** Model `ExternalSession`: the account signed in through a session (`sid`) of the provider. */
 const SESSION_MODEL = 'ExternalSession';
 /** Model `ExternalLogoutToken`: back-channel logout tokens seen, by a digest of `iss` and `jti`. */
+/** Model `ExternalLogout`: when the identity server last logged a subject out (back-channel). */
+const LOGOUT_MODEL = 'ExternalLogout';
 const LOGOUT_TOKEN_MODEL = 'ExternalLogoutToken';
 
 /** Logins through an external OpenID provider: pending ones and the accounts they produced. */
@@ -36,6 +38,17 @@ export class ExternalLoginRepository {
       if (err instanceof AlreadyConsumedError) return false;
       throw err;
     }
+  }
+
+  /** Remembers that the identity server logged `sub` out at `at` (epoch ms). */
+  markLoggedOut(sub: string, at: number, ttlSeconds: number): Promise<void> {
+    return this.payloads.forModel(LOGOUT_MODEL).upsert(sub, { at }, ttlSeconds);
+  }
+
+  /** When the identity server last logged `sub` out (epoch ms), if it did lately. */
+  async loggedOutAt(sub: string): Promise<number | undefined> {
+    const at = (await this.payloads.forModel(LOGOUT_MODEL).find(sub))?.at;
+    return typeof at === 'number' ? at : undefined;
   }
 
   /** Forgets a logout token's id again (its logout failed, so the identity server may retry). */
