@@ -104,15 +104,7 @@ export class ConsoleLoginController {
     if (!this.external.enabled) return this.offer(req, res);
     const binding = this.binding.verify(req, form.csrf);
     if (!binding) return this.refuse(res);
-    const url = await this.external
-      .start(this.binding.externalLoginId(binding))
-      .catch((err: Error) => {
-        this.logger.warn(`identity provider unavailable: ${err.message}`);
-        return undefined;
-      });
-    if (url) return res.redirect(303, url);
-    res.set('Retry-After', '30');
-    renderPage(res, pageError(503, 'idpUnavailable'), this.options);
+    await this.external.redirectOrUnavailable(this.binding.externalLoginId(binding), res);
   }
 
   /**

@@ -6,6 +6,9 @@ import { IdentityServerMetadata } from '../identity-server/identity-server.metad
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 import { ExternalLoginRepository } from '../persistence/repositories/external-login.repository.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
+import type { Response } from 'express';
+import { renderPage } from '../errors/error.renderer.js';
+import { pageError } from '../errors/page.error.js';
 import { inSpan, type Span } from '../tracing/auth.tracer.js';
 
 interface PendingLogin {
@@ -80,6 +83,20 @@ export class ExternalLoginService {
         nonce: login.nonce,
       }).href;
     });
+  }
+
+  /**
+   * Sends the browser to the identity server for the login `id`, or answers 503 *Sign-in
+   * unavailable* (with `Retry-After`) when it cannot be reached.
+   */
+  async redirectOrUnavailable(id: string, res: Response): Promise<void> {
+    const url = await this.start(id).catch((err: Error) => {
+      this.logger.warn(`identity provider unavailable: ${err.message}`);
+      return undefined;
+    });
+    if (url) return res.redirect(303, url);
+    res.set('Retry-After', '30');
+    renderPage(res, pageError(503, 'idpUnavailable'), this.options);
   }
 
   /** The interaction a callback belongs to (by its `state`). */
