@@ -11,6 +11,7 @@ import { assertSmartClientAssertion } from './client-assertion.rules.js';
 import { logoutSource, postLogoutSuccessSource, renderErrorPage } from './error-page.renderer.js';
 import { PAGE_LOCALES } from '../pages/page.locale.js';
 import { contextClaims, smartExtraParams } from './smart-authorization.rules.js';
+import { loadSessionGrant, smartPrompts } from './engine-prompts.policy.js';
 import type { LaunchService } from '../launch/launch.service.js';
 import type { SmartContextStore } from '../launch/smart-context.store.js';
 import { guardedFetch, type FetchPolicy } from './guarded-fetch.factory.js';
@@ -97,7 +98,9 @@ export function buildOidcConfiguration(deps: EngineDependencies): Configuration 
     discovery: { ui_locales_supported: [...PAGE_LOCALES] },
     interactions: {
       url: (_ctx, interaction) => `${options.routes.interaction}/${interaction.uid}`,
+      policy: smartPrompts(),
     },
+    loadExistingGrant: loadSessionGrant,
     extraParams: smartExtraParams(options, deps.launches),
     extraTokenClaims: (_ctx, token) =>
       contextClaims(deps.contexts, (token as { grantId?: string }).grantId),
