@@ -3,7 +3,8 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { ClientRegistryService } from '../clients/client-registry.service.js';
 import { clientTypeOf } from '../clients/client.types.js';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
-import { decideBackendScope } from '../policy/backend-scope.policy.js';
+import { decideBackendScope, type BackendScopeDecision } from '../policy/backend-scope.policy.js';
+import { ExpiringCache } from '../common/expiring.cache.js';
 import { narrowUserRequest } from '../policy/user-scope.policy.js';
 import { SMART_AUTH_SERVER_OPTIONS } from '../smart-auth-server.constants.js';
 import { BACKEND_GRANT_TYPES } from '../vocabulary/grant-type.types.js';
@@ -13,12 +14,19 @@ const BACKEND_GRANTS: ReadonlySet<string> = new Set(BACKEND_GRANT_TYPES);
 
 const USER_OR_SYSTEM = ['user', 'system'] as const;
 
+/** Backend scope decisions remembered (by grant type, registration and request). */
+const MAX_REMEMBERED_DECISIONS = 1000;
+
 /** Engine routes that carry an authorization request (the scope there is still the app's ask). */
 const USER_REQUEST_ROUTES = new Set(['authorization', 'resume', 'pushed_authorization_request']);
 
 /** SMART policy decisions the engine asks for: scopes per resource server, token lifetimes. */
 @Injectable()
 export class EnginePolicyService implements EnginePolicy {
+  private readonly backendDecisions = new ExpiringCache<BackendScopeDecision>(
+    MAX_REMEMBERED_DECISIONS,
+  );
+
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
     private readonly clients: ClientRegistryService,
@@ -32,12 +40,14 @@ export class EnginePolicyService implements EnginePolicy {
     if (typeof grantType === 'string' && BACKEND_GRANTS.has(grantType)) {
       const compartments =
         grantType === 'client_credentials' ? ['system' as const] : USER_OR_SYSTEM;
-      const decision = decideBackendScope(
-        asked,
-        client?.metadata.scope,
-        this.options.extraScopes,
-        compartments,
-      );
+      const registered = client?.metadata.scope;
+      // The same few requests again and again: decided once per request and registration.
+      const key = `${grantType}\n${registered ?? ''}\n${asked ?? ''}`;
+      let decision = this.backendDecisions.get(key);
+      if (decision === undefined) {
+        decision = decideBackendScope(asked, registered, this.options.extraScopes, compartments);
+        this.backendDecisions.set(key, decision, Infinity);
+      }
       if (!decision.ok) throw new errors.InvalidScope(decision.description, decision.scope);
       return decision.scope;
     }

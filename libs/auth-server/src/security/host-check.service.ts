@@ -9,8 +9,13 @@ import {
   judgeHost,
   requestedHost,
   type HostRules,
+  type HostVerdict,
 } from '../common/host.rules.js';
+import { ExpiringCache } from '../common/expiring.cache.js';
 import { oauthEndpointPath } from '../common/smart.routes.js';
+
+/** Distinct `Host` values whose verdict is remembered. */
+const MAX_REMEMBERED_HOSTS = 64;
 
 type ExpressRequest = IncomingMessage & { originalUrl?: string };
 type Next = (err?: unknown) => void;
@@ -27,6 +32,7 @@ type Next = (err?: unknown) => void;
 export class HostCheckService {
   private readonly rules: HostRules;
   private readonly pagePrefixes: string[];
+  private readonly verdicts = new ExpiringCache<HostVerdict>(MAX_REMEMBERED_HOSTS);
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) private readonly options: ResolvedSmartAuthServerOptions,
@@ -47,11 +53,13 @@ export class HostCheckService {
     return (req, res, next) => {
       const host = requestedHost(req, this.rules.trustProxy);
       toOriginForm(req);
+      const verdict = this.verdictOf(host);
+      // The public URL's host passes everywhere: no need to look at the path.
+      if (verdict === 'canonical') return next();
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (this.options.anyHostPaths.some((p) => path === p || path.startsWith(`${p}/`))) {
         return next();
       }
-      const verdict = judgeHost(this.rules, host);
       if (verdict === 'refused') return this.misdirected(res);
       if (verdict === 'allowed' && this.isPage(req.method, path)) {
         res.statusCode = 303;
@@ -61,6 +69,18 @@ export class HostCheckService {
       }
       return next();
     };
+  }
+
+  /** The verdict on a host, remembered for the few distinct hosts a deployment sees. */
+  private verdictOf(host: string | undefined): HostVerdict {
+    if (host === undefined) return judgeHost(this.rules, host);
+    let verdict = this.verdicts.get(host);
+    if (verdict === undefined) {
+      verdict = judgeHost(this.rules, host);
+      // Hosts are the caller's to choose: bounded, the oldest goes first.
+      this.verdicts.set(host, verdict, Infinity);
+    }
+    return verdict;
   }
 
   private isPage(method: string | undefined, path: string): boolean {

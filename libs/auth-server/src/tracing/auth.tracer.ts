@@ -1,5 +1,6 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   propagation,
   SpanKind,
@@ -23,7 +24,11 @@ export type { Attributes, Span };
  * Whether a span belongs to a trace: false for the no-op span of a process without an SDK (and
  * no caller's trace context), whose context need not be made active for anything below it.
  */
-export const inTrace = (span: Span): boolean => isSpanContextValid(span.spanContext());
+export const inTrace = (span: Span): boolean => {
+  const spanContext = span.spanContext();
+  // The no-op tracer's shared invalid context: known without checking the ids.
+  return spanContext !== INVALID_SPAN_CONTEXT && isSpanContextValid(spanContext);
+};
 
 /** Marks a span failed by an exception (its type and message; never a stack with request data). */
 export function failSpan(span: Span, err: unknown): void {

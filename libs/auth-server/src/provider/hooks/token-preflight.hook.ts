@@ -66,7 +66,9 @@ function readBody(req: IncomingMessage): Promise<BodyRead> {
     };
     const onEnd = () => finish(req.complete ? Buffer.concat(chunks, size) : 'incomplete');
     const onError = () => finish('incomplete');
-    const timer = setTimeout(() => finish('timeout'), BODY_TIMEOUT_MS);
+    // A body that has fully arrived (the usual small form, in the packet of its headers) cannot
+    // stall: no timer for it (a timer per request is measurable on the token endpoint).
+    const timer = req.complete ? undefined : setTimeout(() => finish('timeout'), BODY_TIMEOUT_MS);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
