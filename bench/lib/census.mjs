@@ -171,7 +171,7 @@ export async function runCensus({ kind, cfg, key, n }) {
 const LABELS = {
   backendKey: 'backend token, private_key_jwt (S1)',
   backendSecret: 'backend token, client_secret_basic (S2)',
-  userFlow: 'signed-in user flow: authorize (session) → consent → code → token (S3)',
+  userFlow: 'signed-in user flow, app already approved: authorize → code → token (S3)',
   userFlowWithLogin: 'user flow with a password login',
   refresh: 'refresh with rotation (S4)',
   introspection: 'introspection (S5)',

@@ -69,7 +69,11 @@ const pkcePair = () => {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
 
-/** One full flow: authorize → login → consent → code → token. Returns the token response. */
+/**
+ * One full flow: authorize → (login → consent, when asked) → code → token. A signed-in user whose
+ * grant already holds the scopes gets the code from the authorization request itself. Returns the
+ * token response.
+ */
 export async function oneAuthCodeFlow(cfg, jar = new Jar()) {
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(8).toString('hex');
