@@ -116,6 +116,46 @@ describe('OpenID Connect and apps built with openid-client', () => {
     });
   });
 
+  it('a client registered with id_token_signed_response_alg ES256 gets ES256 ID tokens; HS256 is refused', async () => {
+    const register = async (alg: string) =>
+      fetch(`${t.url}/admin/clients`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await adminToken(t.url, 'admin')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          client_name: 'EC app',
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code'],
+          redirect_uris: [REDIRECT_URI],
+          scope: 'openid fhirUser user/composition-*.rs',
+          id_token_signed_response_alg: alg,
+        }),
+      });
+    const refused = await register('HS256');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_client_metadata' });
+
+    const created = await register('ES256');
+    expect(created.status).toBe(201);
+    const client = (await created.json()) as Json;
+    expect(client.id_token_signed_response_alg).toBe('ES256');
+    const flow = await authorizeAsUser({
+      base: t.url,
+      clientId: client.client_id,
+      scope: 'openid fhirUser user/composition-*.rs',
+    });
+    const body = (await (await redeem(t.url, client.client_id, flow)).json()) as Json;
+    expect(decodeProtectedHeader(body.id_token).alg).toBe('ES256');
+    const { payload } = await jwtVerify(
+      body.id_token,
+      createRemoteJWKSet(new URL(`${t.url}/auth/jwks`)),
+      { issuer: t.url, audience: client.client_id, algorithms: ['ES256'] },
+    );
+    expect(payload).toMatchObject({ sub: 'clinician', fhirUser: 'Practitioner/clinician' });
+  });
+
   it('userinfo answers with the access token of an openid grant', async () => {
     const flow = await authorizeAsUser({
       base: t.url,

@@ -99,6 +99,21 @@ describe(validateClientMetadata.name, () => {
     ],
     ['non-string method', app({ token_endpoint_auth_method: 3 }), 'token_endpoint_auth_method'],
     ['jwks on a public client', app({ jwks: { keys: [] } }), 'jwks'],
+    [
+      'symmetric ID tokens',
+      app({ id_token_signed_response_alg: 'HS256' }),
+      'id_token_signed_response_alg',
+    ],
+    [
+      'unsigned ID tokens',
+      app({ id_token_signed_response_alg: 'none' }),
+      'id_token_signed_response_alg',
+    ],
+    [
+      'an ID token algorithm not a string',
+      app({ id_token_signed_response_alg: ['ES256'] }),
+      'id_token_signed_response_alg',
+    ],
     ['jwks_uri on a secret client', backend({ jwks_uri: 'https://x.example/jwks' }), 'jwks_uri'],
     [
       'signing alg on a secret client',
@@ -150,6 +165,14 @@ describe(validateClientMetadata.name, () => {
       jwks_uri: 'https://x.example/jwks',
       token_endpoint_auth_signing_alg: 'ES384',
     });
+  });
+
+  it('keeps an ID token algorithm the server signs with; none given is none kept (RS256)', async () => {
+    for (const alg of ['ES256', 'ES384', 'RS256']) {
+      const { metadata } = await sut(app({ id_token_signed_response_alg: alg }));
+      expect(metadata.id_token_signed_response_alg).toBe(alg);
+    }
+    expect('id_token_signed_response_alg' in (await sut(app())).metadata).toBe(false);
   });
 
   it('folds duplicate list members', async () => {

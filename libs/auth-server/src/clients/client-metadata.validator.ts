@@ -4,7 +4,11 @@ import { ClientMetadataError } from '../errors/client-metadata.error.js';
 import { GRANTS_BY_CLIENT_TYPE, LAUNCH_MODES } from './client-type.policy.js';
 import { CLIENT_AUTH_METHODS } from '../vocabulary/client-auth-method.types.js';
 import { FORBIDDEN_GRANT_TYPES, GRANT_TYPES } from '../vocabulary/grant-type.types.js';
-import { CLIENT_ASSERTION_ALGS } from '../vocabulary/signing-alg.types.js';
+import {
+  CLIENT_ASSERTION_ALGS,
+  TOKEN_SIGNING_ALGS,
+  type SmartSigningAlg,
+} from '../vocabulary/signing-alg.types.js';
 import { clientTypeOf, type SmartClientMetadata } from './client.types.js';
 import { validateClientJwks } from './jwks.validator.js';
 import { classifyRedirectUri, validateRedirectUris } from './redirect-uri.validator.js';
@@ -164,6 +168,23 @@ async function readKeys(
   };
 }
 
+/**
+ * The algorithm of the client's ID tokens (OpenID Connect Dynamic Client Registration): one this
+ * server signs with; without it RS256, the OpenID Connect default.
+ * @see https://openid.net/specs/openid-connect-registration-1_0.html#ClientMetadata
+ */
+function readIdTokenAlg(input: Input): Pick<SmartClientMetadata, 'id_token_signed_response_alg'> {
+  const alg = optionalString(input, 'id_token_signed_response_alg', 16);
+  if (alg === undefined) return {};
+  if (!(TOKEN_SIGNING_ALGS as readonly string[]).includes(alg)) {
+    throw new ClientMetadataError(
+      'id_token_signed_response_alg',
+      `must be one of ${TOKEN_SIGNING_ALGS.join(', ')}`,
+    );
+  }
+  return { id_token_signed_response_alg: alg as SmartSigningAlg };
+}
+
 function readScope(
   input: Input,
   type: SmartClientType,
@@ -247,6 +268,7 @@ export async function validateClientMetadata(
     response_types: readResponseTypes(input, code),
     token_endpoint_auth_method: method,
     ...(await readKeys(input, method)),
+    ...readIdTokenAlg(input),
   };
   const scope = readScope(input, type, rules);
   if (scope !== undefined) metadata.scope = scope;

@@ -1,4 +1,5 @@
 import type { SmartClientType } from '../options/auth-server.options.js';
+import type { SmartSigningAlg } from '../vocabulary/signing-alg.types.js';
 import {
   CLIENT_AUTH_METHODS,
   type ClientAuthMethod,
@@ -20,6 +21,8 @@ export interface SmartClientMetadata {
   response_types?: string[];
   token_endpoint_auth_method: string;
   token_endpoint_auth_signing_alg?: string;
+  /** The algorithm of the client's ID tokens (RS256 when absent). */
+  id_token_signed_response_alg?: SmartSigningAlg;
   jwks?: { keys: Record<string, unknown>[] };
   jwks_uri?: string;
   /** The scopes the client may ever get; SMART patterns allowed. */

@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength } from
 import { LAUNCH_MODES } from '../../clients/client-type.policy.js';
 import { CLIENT_AUTH_METHODS } from '../../vocabulary/client-auth-method.types.js';
 import { GRANT_TYPES } from '../../vocabulary/grant-type.types.js';
-import { CLIENT_ASSERTION_ALGS } from '../../vocabulary/signing-alg.types.js';
+import { CLIENT_ASSERTION_ALGS, TOKEN_SIGNING_ALGS } from '../../vocabulary/signing-alg.types.js';
 
 /**
  * RFC 7591 client metadata plus SMART extras, in wire casing. Shapes are checked here; the
@@ -70,6 +70,15 @@ export class ClientMetadataDto {
   @IsOptional()
   @IsString()
   token_endpoint_auth_signing_alg?: string;
+
+  @ApiPropertyOptional({
+    enum: TOKEN_SIGNING_ALGS,
+    default: 'RS256',
+    description: 'The algorithm of the ID tokens issued to the client.',
+  })
+  @IsOptional()
+  @IsString()
+  id_token_signed_response_alg?: string;
 
   @ApiPropertyOptional({
     type: 'object',

@@ -17,6 +17,7 @@ export class ClientViewDto {
   @ApiProperty({ type: [String] }) response_types!: string[];
   @ApiProperty() token_endpoint_auth_method!: string;
   @ApiPropertyOptional() token_endpoint_auth_signing_alg?: string;
+  @ApiPropertyOptional() id_token_signed_response_alg?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) jwks?: Record<
     string,
     unknown
