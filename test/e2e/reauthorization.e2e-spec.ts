@@ -8,7 +8,13 @@ import {
   type TestStorage,
 } from '../support/app.harness.js';
 import { saveClient } from '../support/clients.js';
-import { authorizeAsUser, redeem, REDIRECT_URI, type FlowResult } from '../support/smart-flow.js';
+import {
+  authorizationUrl,
+  authorizeAsUser,
+  redeem,
+  REDIRECT_URI,
+  type FlowResult,
+} from '../support/smart-flow.js';
 import { formField, pkce, UserAgent } from '../support/user-agent.js';
 
 type Json = Record<string, any>;
@@ -47,19 +53,8 @@ describe('repeat authorizations in a signed-in session', () => {
 
   /** Where the authorization request itself sends the browser: the app (a code) or an interaction. */
   const firstHop = async (agent: UserAgent, scope: string, extra: Record<string, string> = {}) => {
-    const { challenge } = pkce();
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: REDIRECT_URI,
-      scope,
-      state: 'hop',
-      aud: t.url,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      ...extra,
-    });
-    const res = await agent.request(`${t.url}/auth/authorize?${query.toString()}`);
+    const url = authorizationUrl({ base: t.url, clientId, scope, extra }, pkce().challenge, 'hop');
+    const res = await agent.request(url);
     expect(res.status).toBe(303);
     return new URL(res.headers.get('location')!, t.url);
   };

@@ -27,11 +27,12 @@ export interface FlowResult {
   state: string;
 }
 
-/** Runs an authorization request through login, picker and consent like a user would. */
-export async function authorizeAsUser(o: FlowOptions): Promise<FlowResult> {
-  const agent = o.agent ?? new UserAgent();
-  const { verifier, challenge } = pkce();
-  const state = `state-${Math.random().toString(36).slice(2)}`;
+/** A SMART authorization request URL (code, PKCE S256, `aud` = the platform). */
+export function authorizationUrl(
+  o: Pick<FlowOptions, 'base' | 'clientId' | 'scope' | 'extra'>,
+  challenge: string,
+  state: string,
+): string {
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: o.clientId,
@@ -43,10 +44,15 @@ export async function authorizeAsUser(o: FlowOptions): Promise<FlowResult> {
     code_challenge_method: 'S256',
     ...o.extra,
   });
-  let step = await agent.follow(
-    o.startUrl ?? `${o.base}/auth/authorize?${query.toString()}`,
-    o.base,
-  );
+  return `${o.base}/auth/authorize?${query.toString()}`;
+}
+
+/** Runs an authorization request through login, picker and consent like a user would. */
+export async function authorizeAsUser(o: FlowOptions): Promise<FlowResult> {
+  const agent = o.agent ?? new UserAgent();
+  const { verifier, challenge } = pkce();
+  const state = `state-${Math.random().toString(36).slice(2)}`;
+  let step = await agent.follow(o.startUrl ?? authorizationUrl(o, challenge, state), o.base);
   const pages: string[] = [];
   for (let i = 0; i < 6 && step.url.startsWith(o.base); i++) {
     const html = await step.res.text();

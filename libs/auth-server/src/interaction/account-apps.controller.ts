@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameText } from '../common/same-text.rules.js';
 import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { describeScope, parseScopes } from '@smart-openehr/scopes';
@@ -59,11 +60,9 @@ export class AccountAppsController {
   ): Promise<void> {
     const user = await this.sessions.signedInUser(req, res);
     if (!user) return this.toSignIn(res);
-    const given = Buffer.from(typeof form.csrf === 'string' ? form.csrf : '');
-    const expected = Buffer.from(this.csrf(user));
     if (
-      given.length !== expected.length ||
-      !timingSafeEqual(given, expected) ||
+      typeof form.csrf !== 'string' ||
+      !sameText(form.csrf, this.csrf(user)) ||
       typeof form.client_id !== 'string'
     ) {
       return renderPage(res, pageError(403, 'formRefused'), this.options);

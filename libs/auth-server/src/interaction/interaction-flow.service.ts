@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { sameText } from '../common/same-text.rules.js';
 import { isScopeWithin, parseScopes, type ValidScope } from '@smart-openehr/scopes';
 import type {
   AccountResolver,
@@ -54,9 +55,7 @@ export class InteractionFlowService {
   }
 
   checkCsrf(uid: string, token: unknown): boolean {
-    const expected = Buffer.from(this.csrfToken(uid));
-    const given = Buffer.from(typeof token === 'string' ? token : '');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return typeof token === 'string' && sameText(token, this.csrfToken(uid));
   }
 
   async clientOf(details: InteractionDetails): Promise<SmartClient | undefined> {

@@ -1,6 +1,7 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
+import { sameText } from '../common/same-text.rules.js';
 
 const VALUE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -11,13 +12,6 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-/** Whether two strings are equal, in time independent of where they differ. */
-export function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Where a login binding lives: its cookie, the cookie's path, and its external logins' prefix. */
