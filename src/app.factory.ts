@@ -6,7 +6,11 @@ import { pinoHttp } from 'pino-http';
 import { mountSmartAuthServer } from '@smart-openehr/auth-server';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/env.config.js';
-import { pinoHttpOptions } from './logging/pino-http.options.js';
+import {
+  assignRequestId,
+  logsSuccessfulRequests,
+  pinoHttpOptions,
+} from './logging/pino-http.options.js';
 
 /** Creates the reference platform (not yet listening); used by `main.ts` and the e2e tests. */
 export async function createApp(
@@ -22,7 +26,13 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.use(pinoHttp(pinoHttpOptions(config.logLevel)));
   app.disable('x-powered-by');
-  mountSmartAuthServer(app);
+  // The discovery documents and the JWKS skip the request logger where it would write nothing
+  // for them (above info); they keep the request id it gives every answer.
+  const documentsAhead = !logsSuccessfulRequests(config.logLevel);
+  mountSmartAuthServer(app, {
+    documentsAhead,
+    beforeDocumentAnswer: documentsAhead ? assignRequestId : undefined,
+  });
   app.enableShutdownHooks();
   return app;
 }

@@ -1,7 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
-import { pinoHttpOptions, traceFields } from './pino-http.options.js';
+import { logsSuccessfulRequests, pinoHttpOptions, traceFields } from './pino-http.options.js';
 
 describe('log lines carry the active trace', () => {
   afterEach(() => {
@@ -78,5 +78,23 @@ describe('request log lines keep credentials out', () => {
     ]) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe('which levels write a line for a successful request', () => {
+  it.each([
+    ['trace', true],
+    ['debug', true],
+    ['info', true],
+    ['warn', false],
+    ['error', false],
+    ['fatal', false],
+    ['silent', false],
+  ])('%s: %s', (level, logs) => {
+    expect(logsSuccessfulRequests(level)).toBe(logs);
+    // The rule follows the logger's own: 2xx and 3xx answers are logged at info.
+    expect(
+      pinoHttpOptions(level).customLogLevel!({} as never, { statusCode: 200 } as never, undefined),
+    ).toBe('info');
   });
 });

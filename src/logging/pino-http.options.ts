@@ -33,6 +33,21 @@ function withoutSecrets(headers: Record<string, unknown>): Record<string, unknow
 }
 
 /**
+ * The request's id, set as `X-Request-Id` on the answer: the caller's when well-formed, else a new
+ * UUID.
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** Whether pino-http at `level` writes a line for a successful request (it logs those at info). */
+export const logsSuccessfulRequests = (level: string): boolean =>
+  ['trace', 'debug', 'info'].includes(level);
+
+/**
  * Structured JSON request logs with a request id (taken from `X-Request-Id` when well-formed),
  * and the trace ids of the active span on every line (`traceFields`).
  */
@@ -40,12 +55,7 @@ export function pinoHttpOptions(level: string): Options {
   return {
     level,
     mixin: traceFields,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: assignRequestId,
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     // Serializers instead of pino's `redact`: the request line keeps no header and no query, the
     // response line no cookie value and no query of a redirect (authorization codes travel there);

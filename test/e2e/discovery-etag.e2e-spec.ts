@@ -249,4 +249,24 @@ describe('discovery documents and JWKS from precomputed bytes (ETag, 304)', () =
     expect(count(after, 'jwks', '2xx') - count(before, 'jwks', '2xx')).toBe(1);
     expect(count(after, 'jwks', '3xx') - count(before, 'jwks', '3xx')).toBe(1);
   });
+
+  it.each(DOCUMENTS)(
+    '%s: answered ahead of the request logger (LOG_LEVEL above info), still with its request id',
+    async (path) => {
+      await get(path);
+      const given = await get(path, { 'x-request-id': 'req-doc-0001' });
+      expect(given.headers.get('x-request-id')).toBe('req-doc-0001');
+      const ids = new Set<string | null>();
+      for (const header of [{}, { 'x-request-id': 'not a valid id!' }] as Record<
+        string,
+        string
+      >[]) {
+        const res = await get(path, header);
+        expect(res.status).toBe(200);
+        ids.add(res.headers.get('x-request-id'));
+      }
+      expect(ids.size).toBe(2);
+      for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 });

@@ -16,7 +16,11 @@ export {
   SMART_AUTH_SERVER_OPTIONS_TYPE,
   type SmartAuthServerModuleExtras,
 } from './smart-auth-server.module-definition.js';
-export { mountSmartAuthServer } from './smart-auth-server.mount.js';
+export {
+  mountSmartAuthServer,
+  type SmartAuthServerMountOptions,
+} from './smart-auth-server.mount.js';
+export type { DocumentAnswerHook } from './discovery/documents-ahead.responder.js';
 
 // Options.
 export {

@@ -24,24 +24,25 @@ type Next = (err?: unknown) => void;
  */
 @Injectable()
 export class SmartConfigurationService {
-  private readonly document: PrecomputedDocument;
-  private readonly path: string;
+  /** The document's bytes, ETag and headers. */
+  readonly document: PrecomputedDocument;
+  /** The document's path (`<wellKnown>/smart-configuration`). */
+  readonly path: string;
 
   constructor(
     @Inject(SMART_AUTH_SERVER_OPTIONS) options: ResolvedSmartAuthServerOptions,
     private readonly metrics: SmartAuthMetrics,
   ) {
-    this.document = precomputeDocument(
-      JSON.stringify(buildSmartConfiguration(options)),
-      'application/json; charset=utf-8',
-      DISCOVERY_CACHE_CONTROL,
-    );
+    this.document = precomputeDocument(JSON.stringify(buildSmartConfiguration(options)), {
+      contentType: 'application/json; charset=utf-8',
+      cacheControl: DISCOVERY_CACHE_CONTROL,
+      cors: 'any',
+    });
     this.path = `${options.routes.wellKnown}/smart-configuration`;
   }
 
   /** Answers a GET or HEAD with the document (200, or 304 on a matching `If-None-Match`). */
   respond(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader('Access-Control-Allow-Origin', '*');
     sendDocument(this.document, req, res);
   }
 

@@ -27,14 +27,19 @@ export class EngineDocumentsCache {
   remember(route: EngineDocumentRoute, answer: EngineAnswer): PrecomputedDocument {
     let document = this.documents.get(route);
     if (!document) {
-      document = precomputeDocument(
-        JSON.stringify(answer.body),
-        answer.contentType,
-        answer.cacheControl,
-      );
+      document = precomputeDocument(JSON.stringify(answer.body), {
+        contentType: answer.contentType,
+        cacheControl: answer.cacheControl,
+        cors: 'reflect',
+      });
       this.documents.set(route, document);
     }
     return document;
+  }
+
+  /** The document of `route`; undefined while the engine has not answered it. */
+  get(route: EngineDocumentRoute): PrecomputedDocument | undefined {
+    return this.documents.get(route);
   }
 
   /**
@@ -44,21 +49,7 @@ export class EngineDocumentsCache {
   answer(route: EngineDocumentRoute, req: IncomingMessage, res: ServerResponse): boolean {
     const document = this.documents.get(route);
     if (!document) return false;
-    addVaryOrigin(res);
-    res.setHeader('Access-Control-Allow-Origin', req.headers.origin || '*');
     sendDocument(document, req, res);
     return true;
-  }
-}
-
-/** Adds `Origin` to the `Vary` header, as the engine's CORS middleware does. */
-function addVaryOrigin(res: ServerResponse): void {
-  const current = res.getHeader('Vary');
-  if (current === undefined) return void res.setHeader('Vary', 'Origin');
-  const fields = String(current)
-    .split(',')
-    .map((f) => f.trim().toLowerCase());
-  if (!fields.includes('origin') && !fields.includes('*')) {
-    res.setHeader('Vary', `${String(current)}, Origin`);
   }
 }

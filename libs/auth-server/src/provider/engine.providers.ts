@@ -14,6 +14,8 @@ import { EngineSessions } from './ports/engine-sessions.port.js';
 import { EngineTokens } from './ports/engine-tokens.port.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { EnginePolicyService } from './engine-policy.service.js';
+import type { PrecomputedDocument } from '../common/precomputed-document.responder.js';
+import type { EngineDocumentRoute } from './engine-documents.cache.js';
 import { ProviderHost } from './provider-host.service.js';
 import { TokenRegistryService } from './token-registry.service.js';
 
@@ -44,4 +46,15 @@ export function engineMiddleware(
   next: (err?: unknown) => void,
 ) => void {
   return app.get(ProviderHost).middleware();
+}
+
+/**
+ * The current engine's openid-configuration (`discovery`) or JWKS (`jwks`) as bytes; undefined
+ * while the engine has not produced them yet.
+ */
+export function engineDocuments(
+  app: INestApplicationContext,
+): (route: EngineDocumentRoute) => PrecomputedDocument | undefined {
+  const host = app.get(ProviderHost);
+  return (route) => host.document(route);
 }

@@ -29,6 +29,7 @@ import { GrantAccessTokensService } from '../revocation/grant-access-tokens.serv
 import { AppGrantsStore } from '../grants/app-grants.store.js';
 import { installEngineHooks } from './hooks/engine-hooks.installer.js';
 import { EngineDocumentsCache, type EngineDocumentRoute } from './engine-documents.cache.js';
+import type { PrecomputedDocument } from '../common/precomputed-document.responder.js';
 import { oauthEndpointPath } from '../common/smart.routes.js';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { recordAnswered } from '../tracing/auth.tracer.js';
@@ -144,6 +145,11 @@ export class ProviderHost implements OnModuleInit, OnApplicationShutdown {
       }
       this.handler(req, res).catch(next);
     };
+  }
+
+  /** The current engine's document of `route`; undefined before it has produced it. */
+  document(route: EngineDocumentRoute): PrecomputedDocument | undefined {
+    return this.documents.get(route);
   }
 
   /** Answers from the engine's bytes, timed like the engine's route; false before it has them. */

@@ -71,6 +71,11 @@ export class HostCheckService {
     };
   }
 
+  /** Whether `req` is for the public URL's host (true for a request passed on everywhere). */
+  isCanonical(req: IncomingMessage): boolean {
+    return this.verdictOf(requestedHost(req, this.rules.trustProxy)) === 'canonical';
+  }
+
   /** The verdict on a host, remembered for the few distinct hosts a deployment sees. */
   private verdictOf(host: string | undefined): HostVerdict {
     if (host === undefined) return judgeHost(this.rules, host);

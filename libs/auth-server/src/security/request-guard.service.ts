@@ -11,12 +11,7 @@ import {
 } from './rate-limiter.service.js';
 import { SmartAuthMetrics } from '../metrics/auth-metrics.service.js';
 import { SecurityEventsService } from './security-events.service.js';
-import {
-  applySecurityHeaders,
-  isSecure,
-  securityHeaderSet,
-  type SecurityHeaderSet,
-} from './security-headers.builder.js';
+import { requestIsSecure, securityHeaderSet } from './security-headers.builder.js';
 import { oauthEndpointPath, type OAuthEndpoint } from '../common/smart.routes.js';
 
 /** The kinds of endpoint with their own limits. */
@@ -32,7 +27,6 @@ const AUTHENTICATING = new Set<GuardedEndpoint>(['token', 'par', 'login', 'intro
 type ExpressRequest = IncomingMessage & {
   path?: string;
   ip?: string;
-  secure?: boolean;
   id?: unknown;
 };
 type Next = (err?: unknown) => void;
@@ -58,7 +52,9 @@ export function requestIdOf(req: IncomingMessage & { id?: unknown }): string | u
  */
 @Injectable()
 export class RequestGuardService {
-  private readonly headers: SecurityHeaderSet;
+  /** The security headers of an answer over HTTP and over HTTPS (with HSTS). */
+  private readonly plainHeaders: Readonly<Record<string, string>>;
+  private readonly secureHeaders: Readonly<Record<string, string>>;
   private readonly issuerIsHttps: boolean;
   /** The guarded paths, built once. */
   private readonly paths: Record<
@@ -79,7 +75,9 @@ export class RequestGuardService {
     private readonly events: SecurityEventsService,
     private readonly metrics: SmartAuthMetrics,
   ) {
-    this.headers = securityHeaderSet(options);
+    const set = securityHeaderSet(options);
+    this.plainHeaders = set.always;
+    this.secureHeaders = { ...set.always, ...set.https };
     this.issuerIsHttps = options.issuer.startsWith('https:');
     const at = (endpoint: OAuthEndpoint) => oauthEndpointPath(options.routes, endpoint);
     this.paths = {
@@ -97,7 +95,7 @@ export class RequestGuardService {
   /** Express middleware; install before every route (`mountSmartAuthServer` does). */
   middleware(): (req: ExpressRequest, res: ServerResponse, next: Next) => void {
     return (req, res, next) => {
-      applySecurityHeaders(this.headers, isSecure(req, this.issuerIsHttps), res);
+      this.applyHeaders(req, res);
       const endpoint = this.classify(req);
       if (!endpoint) return next();
       if (Number(req.headers['content-length'] ?? 0) > FORM_BODY_LIMIT) {
@@ -106,6 +104,22 @@ export class RequestGuardService {
       if (!this.limiter.enabled) return next();
       this.guard(endpoint, req, res).then((passed) => passed && next(), next);
     };
+  }
+
+  /**
+   * The security headers every answer to `req` carries (with HSTS when it came over HTTPS): one
+   * of two fixed objects, never to be changed.
+   */
+  securityHeaders(req: IncomingMessage): Readonly<Record<string, string>> {
+    const secure = this.issuerIsHttps || requestIsSecure(req, this.options.trustProxy);
+    return secure ? this.secureHeaders : this.plainHeaders;
+  }
+
+  /** Sets {@link securityHeaders} on `res` (routes may override them later). */
+  applyHeaders(req: IncomingMessage, res: ServerResponse): void {
+    for (const [name, value] of Object.entries(this.securityHeaders(req))) {
+      res.setHeader(name, value);
+    }
   }
 
   /** Which guarded endpoint a request is for, if any. */

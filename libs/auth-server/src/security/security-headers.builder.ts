@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { ResolvedSmartAuthServerOptions } from '../options/auth-server.options.js';
 
 /** The headers every answer carries unless its route sets its own (interaction pages do). */
@@ -39,17 +39,14 @@ export function securityHeaderSet(options: ResolvedSmartAuthServerOptions): Secu
   return { always, https };
 }
 
-/** Sets the default headers on `res` (routes may override them later). */
-export function applySecurityHeaders(
-  set: SecurityHeaderSet,
-  secure: boolean,
-  res: ServerResponse,
-): void {
-  for (const [name, value] of Object.entries(set.always)) res.setHeader(name, value);
-  if (secure) for (const [name, value] of Object.entries(set.https)) res.setHeader(name, value);
-}
-
-/** Whether the request reached us over HTTPS (Express' `req.secure` honours `trust proxy`). */
-export function isSecure(req: IncomingMessage & { secure?: boolean }, issuerIsHttps: boolean) {
-  return issuerIsHttps || req.secure === true;
+/**
+ * Whether the request reached us over HTTPS: the socket's TLS, or with a trusted proxy the first
+ * `X-Forwarded-Proto` (what Express' `req.secure` says under `trust proxy`, without Express).
+ */
+export function requestIsSecure(req: IncomingMessage, trustProxy: boolean): boolean {
+  const own = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  if (!trustProxy) return own === 'https';
+  const forwarded = req.headers['x-forwarded-proto'];
+  const proto = typeof forwarded === 'string' && forwarded ? forwarded : own;
+  return proto.split(',')[0].trim() === 'https';
 }
