@@ -223,7 +223,7 @@ function renderS6Floor(s) {
   if (!keys.length) return [];
   const us = (r) => r?.cpu?.serverUsPerReq;
   const out = [
-    'S6 against the floor: a bare `node:http` server answering the same bytes with the same headers, measured just before each document (ratio = product ÷ floor; CPU ratio = floor µs/req ÷ product µs/req).',
+    `S6 against the floor: a bare \`node:http\` server answering the same bytes with the same headers, measured alternately with each document in ${s[keys[0]].rounds ?? 1} short rounds, the round with the median CPU ratio shown (ratio = product ÷ floor; CPU ratio = floor µs/req ÷ product µs/req); ${s[keys[0]].placement ?? 'not pinned to CPUs'}.`,
     '',
     '| Document | floor req/s | product req/s | ratio | floor µs/req | product µs/req | CPU ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',

@@ -1,5 +1,7 @@
 // Small helpers shared by the benchmark runner, the load process and the bench servers.
 import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -211,4 +213,25 @@ export async function waitForQuiet(maxBusyPct = 25, maxWaitS = 20) {
     if (busyPct < maxBusyPct) return round((performance.now() - t0) / 1000 - 1, 0);
   }
   return -1;
+}
+
+/**
+ * Pins the processes `pids` (all their threads) to the CPUs `cpus` (taskset list syntax, e.g.
+ * `0-2`); true when every pin took (taskset is util-linux's, on every Debian).
+ */
+export function pinProcesses(pids, cpus) {
+  return pids.every(
+    (pid) =>
+      spawnSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' }).status === 0,
+  );
+}
+
+/** The CPU list of every core of this machine, and of all but the last one. */
+export function cpuLists() {
+  const last = availableParallelism() - 1;
+  return {
+    all: `0-${last}`,
+    last: String(last),
+    rest: last > 1 ? `0-${last - 1}` : last === 1 ? '0' : undefined,
+  };
 }
