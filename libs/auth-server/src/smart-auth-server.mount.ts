@@ -62,20 +62,33 @@ export function mountSmartAuthServer(
   if (!mount.documentsAhead) return;
   const logger = new Logger('SmartAuthServer');
   const metrics = app.get(SmartAuthMetrics);
+  const engineDocument = engineDocuments(app);
   answerAhead(
     app.getHttpServer() as Server,
     documentsAheadResponder({
-      smartConfigurationPath: smartConfiguration.path,
-      openidConfigurationPath: `${options.routes.wellKnown}/openid-configuration`,
-      jwksPath: oauthEndpointPath(options.routes, 'jwks'),
-      smartConfiguration: smartConfiguration.document,
-      engineDocument: engineDocuments(app),
+      documents: [
+        {
+          path: smartConfiguration.path,
+          endpoint: 'discovery',
+          current: () => smartConfiguration.document,
+        },
+        {
+          path: `${options.routes.wellKnown}/openid-configuration`,
+          endpoint: 'discovery',
+          current: () => engineDocument('discovery'),
+        },
+        {
+          path: oauthEndpointPath(options.routes, 'jwks'),
+          endpoint: 'jwks',
+          current: () => engineDocument('jwks'),
+        },
+      ],
       isCanonical: (req) => hostCheck.isCanonical(req),
       securityHeaders: (req) => guard.securityHeaders(req),
       startTimer: () => metrics.startTimer(),
-      answered: (route, req, status, started) => {
-        metrics.requestDone(route, status, started);
-        recordAnswered(route, req.headers, status);
+      answered: (endpoint, req, status, started) => {
+        metrics.requestDone(endpoint, status, started);
+        recordAnswered(endpoint, req.headers, status);
       },
       beforeAnswer: mount.beforeDocumentAnswer,
     }),

@@ -5,19 +5,23 @@ import {
   reflectedOrigin,
   type PrecomputedDocument,
 } from '../common/precomputed-document.responder.js';
-import type { EngineDocumentRoute } from '../provider/engine-documents.cache.js';
 
 /** A hook run on a request about to be answered ahead of the host's app (`beforeDocumentAnswer`). */
 export type DocumentAnswerHook = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** The endpoint a document is timed and traced as. */
+type DocumentEndpoint = 'discovery' | 'jwks';
+
+/** One document answered ahead: its exact path, and its current bytes (none yet: full path). */
+interface DocumentAhead {
+  path: string;
+  endpoint: DocumentEndpoint;
+  current(): PrecomputedDocument | undefined;
+}
+
 /** What answering the documents ahead of the host's app needs from the auth server. */
 export interface DocumentsAheadParts {
-  smartConfigurationPath: string;
-  openidConfigurationPath: string;
-  jwksPath: string;
-  smartConfiguration: PrecomputedDocument;
-  /** The engine's document; undefined before the engine produced it. */
-  engineDocument(route: EngineDocumentRoute): PrecomputedDocument | undefined;
+  documents: readonly DocumentAhead[];
   /** Whether the request is for the public URL's host (any other host takes the full path). */
   isCanonical(req: IncomingMessage): boolean;
   /** The security headers every answer to `req` carries (a fixed object per HTTPS or not). */
@@ -25,25 +29,21 @@ export interface DocumentsAheadParts {
   /** A start time for {@link answered}. */
   startTimer(): bigint;
   /** Times and traces an answer as the full path does. */
-  answered(route: EngineDocumentRoute, req: IncomingMessage, status: number, started: bigint): void;
+  answered(endpoint: DocumentEndpoint, req: IncomingMessage, status: number, started: bigint): void;
   beforeAnswer: DocumentAnswerHook | undefined;
 }
 
 /**
- * Answers GET and HEAD of exactly the smart-configuration, the openid-configuration and the JWKS
- * paths (no query) for the public URL's host: the same bytes and headers as through the host's
- * app (security headers and the document's own, merged once per document into one object for a
- * single `writeHead`), with the same metrics and spans, only without the host's middleware.
- * Returns false for every other request (and for an engine document not produced yet).
+ * Answers GET and HEAD of exactly the documents' paths (no query) for the public URL's host: the
+ * same bytes and headers as through the host's app (security headers and the document's own,
+ * merged once per document into one object for a single `writeHead`), with the same metrics and
+ * spans, only without the host's middleware. Returns false for every other request (and for a
+ * document that has no bytes yet).
  */
 export function documentsAheadResponder(
   parts: DocumentsAheadParts,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const routes = new Map<string, 'smart' | EngineDocumentRoute>([
-    [parts.smartConfigurationPath, 'smart'],
-    [parts.openidConfigurationPath, 'discovery'],
-    [parts.jwksPath, 'jwks'],
-  ]);
+  const byPath = new Map(parts.documents.map((d) => [d.path, d]));
   const merged = new WeakMap<PrecomputedDocument, Map<object, OutgoingHttpHeaders[]>>();
   /** The headers of a 200 (index 0) and a 304 (index 1) of `document` with `security`. */
   const headersOf = (document: PrecomputedDocument, security: Record<string, string>) => {
@@ -64,9 +64,9 @@ export function documentsAheadResponder(
   };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const route = routes.get(req.url ?? '');
-    if (route === undefined || !parts.isCanonical(req)) return false;
-    const document = route === 'smart' ? parts.smartConfiguration : parts.engineDocument(route);
+    const ahead = byPath.get(req.url ?? '');
+    if (ahead === undefined || !parts.isCanonical(req)) return false;
+    const document = ahead.current();
     if (!document) return false;
     const started = parts.startTimer();
     parts.beforeAnswer?.(req, res);
@@ -76,7 +76,7 @@ export function documentsAheadResponder(
     if (origin) headers = { ...headers, 'Access-Control-Allow-Origin': origin };
     res.writeHead(notModified ? 304 : 200, headers);
     res.end(notModified || req.method === 'HEAD' ? undefined : document.body);
-    parts.answered(route === 'smart' ? 'discovery' : route, req, res.statusCode, started);
+    parts.answered(ahead.endpoint, req, res.statusCode, started);
     return true;
   };
 }
