@@ -233,4 +233,94 @@ describe('repeat authorizations in a signed-in session', () => {
     const again = await firstHop(agent, SCOPE);
     expect(`${again.origin}${again.pathname}`).toBe(REDIRECT_URI);
   });
+
+  describe("the engine's session re-save (rolling expiry)", () => {
+    type SessionRow = { id: string; payload: string; expires_at: string | number };
+    const sessionRows = async () => {
+      const rows = await t.app
+        .get(DataSource)
+        .query<SessionRow[]>(
+          `SELECT id, payload, expires_at FROM oidc_payload WHERE model = 'Session' ORDER BY id`,
+        );
+      return rows.map((r) => ({
+        ...r,
+        uid: (JSON.parse(r.payload) as Json).uid as string,
+        expires_at: Number(r.expires_at),
+      }));
+    };
+    /** The sessions (by `uid`, which survives a new session id) whose row differs from `before`. */
+    const changedSince = async (before: Awaited<ReturnType<typeof sessionRows>>) => {
+      const earlier = new Map(before.map((row) => [row.uid, row]));
+      return (await sessionRows()).filter((row) => {
+        const was = earlier.get(row.uid);
+        return !was || was.payload !== row.payload || was.expires_at !== row.expires_at;
+      });
+    };
+    /** Moves every stored session `seconds` towards its end (payload and row). */
+    const age = async (seconds: number) => {
+      const ds = t.app.get(DataSource);
+      const [a, b, c] = ds.options.type === 'postgres' ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+      for (const row of await sessionRows()) {
+        const session = JSON.parse(row.payload) as Json;
+        session.iat -= seconds;
+        session.exp -= seconds;
+        await ds.query(
+          `UPDATE oidc_payload SET payload = ${a}, expires_at = ${b} WHERE model = 'Session' AND id = ${c}`,
+          [JSON.stringify(session), row.expires_at - seconds * 1000, row.id],
+        );
+      }
+    };
+
+    it('an authorization that changes nothing in the session writes nothing to it', async () => {
+      const { agent } = await signedIn();
+      const before = await sessionRows();
+      expect(before.length).toBeGreaterThan(0);
+      for (let i = 0; i < 2; i += 1) {
+        const flow = await authorizeAsUser({ base: t.url, clientId, scope: SCOPE, agent });
+        expect(flow.pages).toEqual([]);
+        await tokens(flow);
+      }
+      expect(await changedSince(before)).toEqual([]);
+      expect(await sessionRows()).toEqual(before);
+    });
+
+    it('a session that lost more than a tenth of its lifetime is saved again, with a new expiry', async () => {
+      const { agent } = await signedIn();
+      await age(0.2 * 86_400);
+      const aged = await sessionRows();
+      const flow = await authorizeAsUser({ base: t.url, clientId, scope: SCOPE, agent });
+      expect(flow.pages).toEqual([]);
+      const renewed = await changedSince(aged);
+      expect(renewed).toHaveLength(1);
+      expect(renewed[0].expires_at).toBeGreaterThan(Date.now() + 0.95 * 86_400_000);
+      expect((JSON.parse(renewed[0].payload) as Json).exp).toBe(
+        Math.floor(renewed[0].expires_at / 1000),
+      );
+    });
+
+    it('a session that changed (another app signed into it) is saved at once', async () => {
+      const { agent } = await signedIn();
+      const other = await saveClient(t.app, {
+        client_name: 'Second app',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [REDIRECT_URI],
+        scope: 'openid user/composition-*.rs',
+      });
+      const before = await sessionRows();
+      const flow = await authorizeAsUser({
+        base: t.url,
+        clientId: other,
+        scope: 'openid user/composition-*.rs',
+        agent,
+      });
+      expect(flow.pages).toEqual(['consent']);
+      const changed = await changedSince(before);
+      expect(changed).toHaveLength(1);
+      expect(Object.keys((JSON.parse(changed[0].payload) as Json).authorizations)).toEqual(
+        expect.arrayContaining([clientId, other]),
+      );
+    });
+  });
 });

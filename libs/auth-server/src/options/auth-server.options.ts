@@ -129,7 +129,9 @@ export interface SmartAuthServerOptions {
    */
   idTokenOnRefresh?: boolean;
   /**
-   * End-user session lifetime in seconds.
+   * End-user session lifetime in seconds, counted from the session's last use: each use extends
+   * it, stored again once less than 90 % of it is left or when the session changed (so the end
+   * may come up to a tenth of this earlier than the last use plus this).
    * @default 86400
    */
   sessionTtlSeconds?: number;

@@ -4,6 +4,7 @@ import { DatabaseUnavailableError } from '../errors/database-unavailable.error.j
 import { AlreadyConsumedError, ReplayDetectedError } from '../persistence/persistence.errors.js';
 import type { OidcPayloadRepository } from '../persistence/repositories/oidc-payload.repository.js';
 import type { OidcStoredPayload, TypeOrmOidcAdapter } from '../persistence/typeorm-oidc.adapter.js';
+import { SessionResaveRules } from './session-resave.rules.js';
 
 /** Where oidc-provider's `Client` model looks clients up (the client registry). */
 export interface ClientLookup {
@@ -48,14 +49,23 @@ class EngineAdapter {
   constructor(
     private readonly inner: TypeOrmOidcAdapter,
     private readonly clients: ClientLookup | undefined,
+    /** For the `Session` model: which re-saves change nothing. */
+    private readonly sessions: SessionResaveRules | undefined,
   ) {}
 
-  upsert(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<void> {
-    return translate(() => this.inner.upsert(id, payload, expiresIn));
+  async upsert(id: string, payload: OidcStoredPayload, expiresIn?: number): Promise<void> {
+    if (this.sessions && !this.sessions.needsSave(id, payload, expiresIn)) return;
+    await translate(() => this.inner.upsert(id, payload, expiresIn));
+    this.sessions?.remember(id, payload);
   }
-  find(id: string): Promise<OidcStoredPayload | undefined> {
+  async find(id: string): Promise<OidcStoredPayload | undefined> {
     if (this.clients) return translate(() => this.clients!.findClientMetadata(id));
-    return translate(() => this.inner.find(id));
+    const payload = await translate(() => this.inner.find(id));
+    if (this.sessions) {
+      if (payload) this.sessions.remember(id, payload);
+      else this.sessions.forget(id);
+    }
+    return payload;
   }
   findByUid(uid: string): Promise<OidcStoredPayload | undefined> {
     return translate(() => this.inner.findByUid(uid));
@@ -67,6 +77,7 @@ class EngineAdapter {
     return translate(() => this.inner.consume(id));
   }
   destroy(id: string): Promise<void> {
+    this.sessions?.forget(id);
     return translate(() => this.inner.destroy(id));
   }
   revokeByGrantId(grantId: string): Promise<void> {
@@ -79,6 +90,11 @@ export function engineAdapterFactory(
   payloads: OidcPayloadRepository,
   clients: ClientLookup,
 ): (model: string) => EngineAdapter {
+  const sessions = new SessionResaveRules();
   return (model) =>
-    new EngineAdapter(payloads.forModel(model), model === 'Client' ? clients : undefined);
+    new EngineAdapter(
+      payloads.forModel(model),
+      model === 'Client' ? clients : undefined,
+      model === 'Session' ? sessions : undefined,
+    );
 }
