@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { request as httpRequest } from 'node:http';
 import {
   Module,
   type DynamicModule,
@@ -16,6 +15,7 @@ import {
 import { hostTypeOrm } from '../fixtures/apps/host-config.module.js';
 import { createTestStorage, settleFailedBoot, type TestStorage } from '../support/app.harness.js';
 import { freePort } from '../support/free-port.js';
+import { httpAnswer, type HttpAnswer } from '../support/http-request.js';
 
 const SMART = '/.well-known/smart-configuration';
 const OIDC = '/.well-known/openid-configuration';
@@ -79,41 +79,17 @@ async function boot(mount: SmartAuthServerMountOptions): Promise<Host> {
   return { app, port, seen, storage };
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A raw request (any Host, any target): fetch would not send some of these. */
-function send(
+/** A request for the public URL's host (any target, any `Host` in `headers`) to `port`. */
+const send = (
   port: number,
   path: string,
   headers: Record<string, string> = {},
   method = 'GET',
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, method, headers: { host: 'auth.example', ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+): Promise<HttpAnswer> =>
+  httpAnswer(`http://127.0.0.1:${port}`, path, { host: 'auth.example', ...headers }, { method });
 
 /** An answer without what differs per request, per connection or per host middleware. */
-const withoutPerRequest = ({ status, headers, body }: Answer) => {
+const withoutPerRequest = ({ status, headers, body }: HttpAnswer) => {
   const {
     date: _date,
     connection: _connection,
@@ -129,7 +105,7 @@ const withoutPerRequest = ({ status, headers, body }: Answer) => {
  * What two hosts' answers share: each host has its own signing keys, so of the JWKS only the
  * shape is compared (the first test compares its bytes and ETag with the full path's in one host).
  */
-const comparable = (answer: Answer, path: string) => {
+const comparable = (answer: HttpAnswer, path: string) => {
   const { status, headers, body } = withoutPerRequest(answer);
   if (path !== JWKS) return { status, headers, body };
   const { etag, 'content-length': length, ...others } = headers;

@@ -1,8 +1,8 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { basic, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET } from '../support/app.harness.js';
 import { saveClient } from '../support/clients.js';
 import { makeKeyClient, registerKeyClient } from '../support/private-key-client.js';
 import { authorizeAsUser, redeem, REDIRECT_URI } from '../support/smart-flow.js';
+import { httpAnswer, type HttpAnswer } from '../support/http-request.js';
 import { pkce, UserAgent } from '../support/user-agent.js';
 import { rawRequest, startSecurityApp, type SecurityApp } from './security.support.js';
 
@@ -12,39 +12,13 @@ import { rawRequest, startSecurityApp, type SecurityApp } from './security.suppo
  * neither the public URL's nor listed in `SMART_ALLOWED_HOSTS` gets 421; health answers any host.
  */
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 /** An HTTP/1.1 request to the app's socket with any `Host` (fetch cannot set it). */
-function send(
+const send = (
   app: SecurityApp,
   path: string,
   headers: Record<string, string>,
   init: { method?: string; body?: string } = {},
-): Promise<Answer> {
-  const { hostname, port } = new URL(app.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: hostname, port: Number(port), path, method: init.method ?? 'GET', headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
+): Promise<HttpAnswer> => httpAnswer(app.url, path, headers, init);
 
 const DOCS = ['/.well-known/smart-configuration', '/.well-known/openid-configuration'];
 const FORGED = 'evil.example';
@@ -56,7 +30,7 @@ const urlsIn = (doc: Record<string, unknown>): string[] =>
   JSON.stringify(doc).match(/https?:\/\/[^"]+/g) ?? [];
 
 /** The 421 answer: JSON `invalid_request`, not cacheable, nothing from the forged host. */
-function expectMisdirected(res: Answer): void {
+function expectMisdirected(res: HttpAnswer): void {
   expect(res.status).toBe(421);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   expect(res.headers['cache-control']).toBe('no-store');
