@@ -118,6 +118,7 @@ describe('bad options stop the host from booting', () => {
     ['issuer', { issuer: 'not a url' }],
     ['services', { services: { 'org.fhir.rest': { baseUrl: 'https://fhir.example/r4' } } }],
     ['pkce', { pkce: 'sometimes' }],
+    ['sqliteCheckpoints', { sqliteCheckpoints: 'never' }],
   ];
 
   it.each(

@@ -274,6 +274,10 @@ export function resolveAuthServerOptions(
       'cleanupIntervalSeconds',
       input.cleanupIntervalSeconds ?? D.cleanupIntervalSeconds,
     ),
+    sqliteCheckpoints: oneOf('sqliteCheckpoints', input.sqliteCheckpoints ?? D.sqliteCheckpoints, [
+      'background',
+      'inline',
+    ]),
     extraScopes,
     fetchAllowPrivateHosts: stringList(
       'fetchAllowPrivateHosts',

@@ -17,12 +17,13 @@ import { SigningKeyRepository } from './repositories/signing-key.repository.js';
 import { SmartContextRepository } from './repositories/smart-context.repository.js';
 import { StorageProbeRepository } from './repositories/storage-probe.repository.js';
 import { TrustedIssuerRepository } from './repositories/trusted-issuer.repository.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.service.js';
 import { StorageQueryObserver } from './storage-query.observer.js';
 import { TransactionRunner } from './transaction.runner.js';
 
 /**
  * Every repository (the only code that touches TypeORM), the change notices between instances,
- * the cleaner of expired rows and the observers of the pool and the queries, for the module's
+ * the cleaner of expired rows, SQLite's background checkpoints and the observers of the pool and the queries, for the module's
  * providers.
  */
 export const PERSISTENCE_PROVIDERS: Provider[] = [
@@ -30,6 +31,7 @@ export const PERSISTENCE_PROVIDERS: Provider[] = [
   ChangeNoticesService,
   ExpiredRowsCleaner,
   PoolMetricsWatcher,
+  SqliteCheckpointer,
   StorageQueryObserver,
   OidcPayloadRepository,
   LaunchRepository,
