@@ -156,11 +156,11 @@ export interface SmartAuthServerOptions {
    */
   cleanupIntervalSeconds?: number;
   /**
-   * SQLite only: who copies the write-ahead log back into the database file. `'background'`: a
-   * worker thread with its own connection, every 200 ms, so no request waits for the disk's
-   * `fsync`; `'inline'`: SQLite's automatic checkpoint on the commit that takes the log past
-   * 1,000 pages, which stalls the event loop for that commit (milliseconds to tens of them on a
-   * slow disk). No effect on PostgreSQL or `:memory:`.
+   * SQLite only: who copies the write-ahead log back into the database file (a checkpoint, with
+   * an `fsync`). `'background'`: a worker thread with its own connection, every 200 ms, so no
+   * commit runs it; `'inline'`: SQLite's automatic checkpoint, run by the commit that takes the
+   * log past 1,000 pages while the event loop waits (milliseconds to tens of them on a slow
+   * disk). No effect on PostgreSQL or `:memory:`.
    * @default 'background'
    */
   sqliteCheckpoints?: 'background' | 'inline';

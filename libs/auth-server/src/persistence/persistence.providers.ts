@@ -23,8 +23,8 @@ import { TransactionRunner } from './transaction.runner.js';
 
 /**
  * Every repository (the only code that touches TypeORM), the change notices between instances,
- * the cleaner of expired rows, SQLite's background checkpoints and the observers of the pool and the queries, for the module's
- * providers.
+ * the cleaner of expired rows, SQLite's background checkpoints and the observers of the pool and
+ * the queries, for the module's providers.
  */
 export const PERSISTENCE_PROVIDERS: Provider[] = [
   TransactionRunner,
