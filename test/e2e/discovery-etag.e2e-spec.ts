@@ -5,11 +5,7 @@ import {
   type TestApp,
   type TestStorage,
 } from '../support/app.harness.js';
-
-const SMART = '/.well-known/smart-configuration';
-const OIDC = '/.well-known/openid-configuration';
-const JWKS = '/auth/jwks';
-const DOCUMENTS = [SMART, OIDC, JWKS];
+import { DOCUMENTS, JWKS, OIDC, SMART } from '../support/document-paths.js';
 
 /** What a 200 of each document carries besides the security headers (as before the ETags). */
 const EXPECTED = {

@@ -16,11 +16,8 @@ import { hostTypeOrm } from '../fixtures/apps/host-config.module.js';
 import { createTestStorage, settleFailedBoot, type TestStorage } from '../support/app.harness.js';
 import { freePort } from '../support/free-port.js';
 import { httpAnswer, type HttpAnswer } from '../support/http-request.js';
+import { DOCUMENTS, JWKS, OIDC, SMART } from '../support/document-paths.js';
 
-const SMART = '/.well-known/smart-configuration';
-const OIDC = '/.well-known/openid-configuration';
-const JWKS = '/auth/jwks';
-const DOCUMENTS = [SMART, OIDC, JWKS];
 /** Both hosts' public URL: requests name its host, whatever port they reach. */
 const ISSUER = 'http://auth.example';
 /** Errors logged by either host (Nest's static logger is the last one created). */
